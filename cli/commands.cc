@@ -1,0 +1,609 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "pipeline/case_service.h"
+#include "pipeline/completeness.h"
+#include "pipeline/cover_sheet.h"
+#include "pipeline/intake.h"
+#include "pipeline/reindex.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+namespace {
+
+using nlohmann::json;
+
+struct Globals {
+  std::string db;
+  std::string rules_path = POSTMOTTAK_DEFAULT_RULES;
+  std::string actor;
+  bool json = false;
+};
+
+int ExitCodeOf(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return 0;
+    case Status::Code::kNotFound:
+      return 3;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kAlreadyExists:
+    case Status::Code::kFailedPrecondition:
+    case Status::Code::kUnsupported:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+int Fail(const Status& s) {
+  std::cerr << "postmottak: " << s.message() << "\n";
+  return ExitCodeOf(s);
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+// Person ids in command output are masked (DOMAIN.md: privacy).
+json CaseJson(const Case& c) {
+  json j = c;
+  j["person_id"] = MaskPersonId(c.person_id);
+  return j;
+}
+
+json DocumentSummary(const Document& d) {
+  return {{"id", d.id},
+          {"type", d.type},
+          {"case_id", d.case_id},
+          {"linked_by", d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by)},
+          {"link_evidence", d.link_evidence},
+          {"source", {{"file", d.source_file}, {"pages", d.source_pages}}},
+          {"batch", d.batch},
+          {"received_at", d.received_at}};
+}
+
+json DocumentJson(const Document& d) {
+  json j = d;
+  json masked = json::array();
+  for (const auto& p : d.person_ids) masked.push_back(MaskPersonId(p));
+  j["person_ids"] = masked;
+  j["linked_by"] = d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by);
+  return j;
+}
+
+json TaskJson(const Task& t) { return t; }
+
+std::string Padded(const std::string& s, size_t width) {
+  // Width in characters, counting UTF-8 continuation bytes out.
+  size_t chars = 0;
+  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+  return s + std::string(width > chars ? width - chars : 1, ' ');
+}
+
+time_t ParseUtc(const std::string& iso) {
+  std::tm tm{};
+  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
+  return timegm(&tm);
+}
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+  void Show(int done, int total, const char* unit) {
+    if (!enabled_) return;
+    const int width = 30;
+    const int filled = total > 0 ? std::min(width, done * width / total) : 0;
+    std::fprintf(stderr, "\r[%s%s] %d/%d %s", std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done, total, unit);
+    std::fflush(stderr);
+  }
+  ~Progress() {
+    if (enabled_) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+ private:
+  bool enabled_;
+};
+
+// ---- commands ------------------------------------------------------------------
+
+struct Context {
+  Globals g;
+  std::unique_ptr<Store> store;
+  Rules rules;
+};
+
+Status OpenContext(const Globals& g, Context* ctx) {
+  ctx->g = g;
+  auto rules = Rules::Load(g.rules_path);
+  if (!rules.ok()) return rules.status();
+  ctx->rules = std::move(rules).value();
+  auto store = Store::Open(g.db);
+  if (!store.ok()) return store.status();
+  ctx->store = std::move(store).value();
+  return Status::OK();
+}
+
+int CaseAdd(Context& ctx, NewCase nc, const std::string& requires_list) {
+  nc.required = SplitList(requires_list);
+  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
+  auto c = service.AddCase(nc);
+  if (!c.ok()) return Fail(c.status());
+  if (ctx.g.json) {
+    std::cout << CaseJson(*c).dump(2) << "\n";
+  } else {
+    std::cout << "Case " << c->id << " registered: " << c->area << ", unit " << c->unit << ", "
+              << ToString(c->status) << "\n";
+  }
+  return 0;
+}
+
+int CaseShow(Context& ctx, const std::string& id) {
+  Change view = ctx.store->BeginChange(ctx.g.actor);  // a consistent read of the case
+  auto c = view.Get<Case>(id);
+  if (!c.ok()) return Fail(Status::NotFound("unknown case " + id));
+  Checklist list = ChecklistOf(view, *c);
+  std::vector<Document> docs;
+  for (const auto& [doc_id, unused] : view.ScanIndex("case_doc/" + id + "/"))
+    if (auto d = view.Get<Document>(doc_id); d.ok()) docs.push_back(std::move(d).value());
+  std::vector<Task> tasks;
+  for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + id + "/"))
+    if (auto t = view.Get<Task>(task_id); t.ok()) tasks.push_back(std::move(t).value());
+  view.Log("read_case", "case/" + id);
+  Status st = view.Commit();
+  if (!st.ok()) return Fail(st);
+
+  if (ctx.g.json) {
+    json checklist = json::array();
+    for (const auto& item : list.items)
+      checklist.push_back({{"type", item.type},
+                           {"title", ctx.rules.TitleOf(item.type)},
+                           {"received", !item.documents.empty()},
+                           {"documents", item.documents}});
+    json jd = json::array(), jt = json::array();
+    for (const auto& d : docs) jd.push_back(DocumentSummary(d));
+    for (const auto& t : tasks) jt.push_back(TaskJson(t));
+    std::cout << json{{"case", CaseJson(*c)},
+                      {"checklist", checklist},
+                      {"missing", list.missing},
+                      {"documents", jd},
+                      {"tasks", jt}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << "Case " << c->id << "  " << c->area << "  unit " << c->unit << "  "
+            << ToString(c->status) << "\n"
+            << "Person: " << c->person_name << " (" << MaskPersonId(c->person_id) << ")\n";
+  if (!c->due.empty()) std::cout << "Due: " << c->due << "\n";
+  std::cout << "\nChecklist:\n";
+  for (const auto& item : list.items)
+    std::cout << "  [" << (item.documents.empty() ? " " : "x") << "] "
+              << ctx.rules.TitleOf(item.type) << (item.documents.empty() ? "  (missing)" : "")
+              << "\n";
+  std::cout << "\nDocuments (" << docs.size() << "):\n";
+  for (const auto& d : docs) {
+    std::string pages;
+    for (int p : d.source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+    std::cout << "  " << d.id << "  " << Padded(d.type, 22) << Padded(ToString(d.linked_by), 12)
+              << d.source_file << " p." << pages << "\n";
+  }
+  std::cout << "\nTasks (" << tasks.size() << "):\n";
+  for (const auto& t : tasks)
+    std::cout << "  " << Padded(t.id, 40) << Padded(ToString(t.kind), 24) << ToString(t.status)
+              << "\n";
+  return 0;
+}
+
+int CoverSheetCommand(Context& ctx, const std::string& case_id, const std::string& person,
+                      const std::string& area, const std::string& expect, const std::string& kind,
+                      const std::string& out) {
+  CoverSheetRequest req;
+  req.case_id = case_id;
+  req.person_id = person;
+  req.area = area;
+  if (!ParseCoverSheetKind(kind, &req.kind))
+    return Fail(
+        Status::InvalidArgument("cover sheet type must be application, follow_up or loose_mail"));
+  req.expected = SplitList(expect);
+  if (req.expected.empty() && !case_id.empty()) {
+    Change view = ctx.store->BeginChange(ctx.g.actor);
+    auto c = view.Get<Case>(case_id);
+    if (c.ok()) req.expected = ChecklistOf(view, *c).missing;
+  }
+  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
+  auto sheet = service.IssueCoverSheet(req);
+  if (!sheet.ok()) return Fail(sheet.status());
+  auto pdf = CoverSheetPdf(*sheet, ctx.rules);
+  if (!pdf.ok()) return Fail(pdf.status());
+  std::ofstream f(out, std::ios::binary);
+  f << *pdf;
+  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (ctx.g.json) {
+    std::cout << json{{"cover_id", sheet->id}, {"case_id", sheet->case_id}, {"file", out}}.dump(2)
+              << "\n";
+  } else {
+    std::cout << "Cover sheet " << sheet->id << " written to " << out << "\n";
+  }
+  return 0;
+}
+
+int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
+                  const std::string& batch, bool fail_on_quarantine) {
+  IntakeOptions options;
+  options.workers = workers;
+  options.batch = batch;
+  options.actor = ctx.g.actor;
+  Progress progress(!ctx.g.json);
+  options.on_progress = [&progress](const IntakeProgress& p) {
+    progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
+  };
+  auto report = RunIntake(ctx.store.get(), ctx.rules, paths, options);
+  if (!report.ok()) return Fail(report.status());
+  const IntakeReport& r = *report;
+  if (ctx.g.json) {
+    json q = json::array();
+    for (const auto& e : r.quarantined)
+      q.push_back({{"file", e.file}, {"page", e.page}, {"reason", e.reason}});
+    std::cout << json{{"batch", r.batch},
+                      {"files", r.files},
+                      {"pages", r.pages},
+                      {"blank_pages", r.blank_pages},
+                      {"cover_sheets", r.cover_sheets},
+                      {"separator_sheets", r.separator_sheets},
+                      {"mail_pieces", r.mail_pieces},
+                      {"documents", r.documents},
+                      {"linked_by_cover_sheet", r.linked_by_cover},
+                      {"linked_by_text", r.linked_by_text},
+                      {"manual_journaling", r.manual},
+                      {"duplicates", r.duplicates},
+                      {"tasks_raised", r.tasks_raised},
+                      {"tasks_closed", r.tasks_closed},
+                      {"quarantined", q},
+                      {"seconds", r.seconds},
+                      {"pages_per_second", r.pages_per_second},
+                      {"workers", r.workers}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Intake of batch " << r.batch << "\n"
+              << "  Files read:                " << r.files << "\n"
+              << "  Pages:                     " << r.pages << "  (blank " << r.blank_pages
+              << ", cover sheets " << r.cover_sheets << ", separator sheets " << r.separator_sheets
+              << ")\n"
+              << "  Mail pieces:               " << r.mail_pieces << "\n"
+              << "  Documents journaled:       " << r.documents << "\n"
+              << "    linked by cover sheet:   " << r.linked_by_cover << "\n"
+              << "    linked by text:          " << r.linked_by_text << "\n"
+              << "    manual journaling:       " << r.manual << "\n"
+              << "  Duplicates (not stored):   " << r.duplicates << "\n"
+              << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
+              << "\n"
+              << "  Quarantined inputs:        " << r.quarantined.size() << "\n";
+    for (const auto& e : r.quarantined) std::cout << "    - " << e.reason << "\n";
+    std::cout << std::fixed << std::setprecision(2)
+              << "  Throughput:                " << r.pages_per_second << " pages/s (" << r.workers
+              << " workers, " << std::setprecision(1) << r.seconds << " s)\n";
+  }
+  return fail_on_quarantine && !r.quarantined.empty() ? 4 : 0;
+}
+
+int DocumentsCommand(Context& ctx, bool unlinked) {
+  std::vector<Document> docs;
+  if (unlinked) {
+    for (const auto& [id, unused] : ctx.store->ScanIndex("unlinked/"))
+      if (auto d = ctx.store->Get<Document>(id); d.ok()) docs.push_back(std::move(d).value());
+  } else {
+    docs = ctx.store->List<Document>();
+  }
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& d : docs) out.push_back(DocumentSummary(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << (unlinked ? "Manual-journaling queue: " : "Documents: ") << docs.size() << "\n";
+  for (const auto& d : docs) {
+    std::string pages;
+    for (int p : d.source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+    std::cout << "  " << d.id << "  " << Padded(d.type, 22)
+              << Padded(d.case_id.empty() ? "-" : d.case_id, 14) << d.source_file << " p." << pages
+              << "\n";
+    if (unlinked) std::cout << "      " << d.link_evidence << "\n";
+  }
+  return 0;
+}
+
+int DocumentShow(Context& ctx, const std::string& id) {
+  auto d = ctx.store->Get<Document>(id);
+  if (!d.ok()) return Fail(Status::NotFound("unknown document " + id));
+  if (ctx.g.json) {
+    std::cout << DocumentJson(*d).dump(2) << "\n";
+    return 0;
+  }
+  std::string pages;
+  for (int p : d->source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+  std::cout << "Document " << d->id << "\n"
+            << "  Type:        " << d->type << " (" << ctx.rules.TitleOf(d->type) << ")\n"
+            << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n"
+            << "  Linked by:   " << ToString(d->linked_by) << " - " << d->link_evidence << "\n"
+            << "  Source:      " << d->source_file << " pages " << pages << "\n"
+            << "  Batch:       " << d->batch << ", mail piece " << d->mail_piece << "\n"
+            << "  Received:    " << d->received_at << " (pipeline " << d->pipeline_version << ")\n"
+            << "  Pages:       " << d->pages.size() << ", searchable PDF "
+            << (d->pdf_blob.empty() ? "no" : "yes") << "\n";
+  return 0;
+}
+
+int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id) {
+  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
+  auto d = service.LinkDocument(doc, case_id);
+  if (!d.ok()) return Fail(d.status());
+  if (ctx.g.json) {
+    std::cout << DocumentSummary(*d).dump(2) << "\n";
+  } else {
+    std::cout << "Document " << doc << " linked to case " << case_id << "\n";
+  }
+  return 0;
+}
+
+int TasksCommand(Context& ctx, const std::string& unit, const std::string& case_id, bool all) {
+  std::vector<Task> tasks;
+  if (!case_id.empty()) {
+    for (const auto& [id, unused] : ctx.store->ScanIndex("case_task/" + case_id + "/"))
+      if (auto t = ctx.store->Get<Task>(id); t.ok()) tasks.push_back(std::move(t).value());
+  } else if (!unit.empty()) {
+    for (const auto& [id, unused] : ctx.store->ScanIndex("unit_task/" + unit + "/"))
+      if (auto t = ctx.store->Get<Task>(id); t.ok()) tasks.push_back(std::move(t).value());
+  } else {
+    tasks = ctx.store->List<Task>();
+  }
+  if (!unit.empty())
+    tasks.erase(
+        std::remove_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.unit != unit; }),
+        tasks.end());
+  if (!all)
+    tasks.erase(std::remove_if(tasks.begin(), tasks.end(),
+                               [](const Task& t) { return t.status != TaskStatus::kOpen; }),
+                tasks.end());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& t : tasks) out.push_back(TaskJson(t));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Tasks: " << tasks.size() << (all ? "" : " open") << "\n";
+  for (const auto& t : tasks)
+    std::cout << "  " << Padded(t.id, 44) << Padded(ToString(t.kind), 24) << Padded(t.unit, 6)
+              << Padded(t.case_id.empty() ? "-" : t.case_id, 14) << t.reason << "\n";
+  return 0;
+}
+
+int StatsCommand(Context& ctx) {
+  struct UnitStats {
+    int awaiting = 0, ready = 0, closed = 0;
+    std::map<std::string, int> awaiting_from;  // citizen/employer/doctor -> cases
+    std::map<std::string, std::map<std::string, int>> open_tasks;  // kind -> age bucket -> n
+  };
+  std::map<std::string, UnitStats> units;
+  std::map<std::string, std::set<std::string>> waiting_on;  // case -> parties
+  const time_t now = std::time(nullptr);
+  for (const auto& t : ctx.store->List<Task>()) {
+    if (t.status != TaskStatus::kOpen) continue;
+    const double days = (now - ParseUtc(t.created_at)) / 86400.0;
+    const char* bucket = days < 7 ? "under_7_days" : days < 30 ? "7_to_30_days" : "over_30_days";
+    ++units[t.unit].open_tasks[ToString(t.kind)][bucket];
+    if (t.kind == TaskKind::kMissingDocumentation) waiting_on[t.case_id].insert(t.awaited_from);
+  }
+  for (const auto& c : ctx.store->List<Case>()) {
+    UnitStats& u = units[c.unit];
+    if (c.status == CaseStatus::kAwaitingDocumentation) {
+      ++u.awaiting;
+      for (const auto& party : waiting_on[c.id]) ++u.awaiting_from[party];
+    } else if (c.status == CaseStatus::kReadyForDecision) {
+      ++u.ready;
+    } else {
+      ++u.closed;
+    }
+  }
+  if (ctx.g.json) {
+    json out = json::object();
+    for (const auto& [unit, u] : units)
+      out[unit] = {{"cases_awaiting_documentation", u.awaiting},
+                   {"awaiting_from", u.awaiting_from},
+                   {"cases_ready_for_decision", u.ready},
+                   {"decision_backlog", u.ready},
+                   {"cases_closed", u.closed},
+                   {"open_tasks", u.open_tasks}};
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Per unit (backlog counts only cases that can be decided; cases awaiting\n"
+               "documentation are shown apart, with whom they wait for):\n";
+  for (const auto& [unit, u] : units) {
+    std::cout << "\nUnit " << unit << "\n"
+              << "  Ready for decision (backlog): " << u.ready << "\n"
+              << "  Awaiting documentation:       " << u.awaiting;
+    if (!u.awaiting_from.empty()) {
+      std::cout << "  (from";
+      for (const auto& [party, n] : u.awaiting_from) std::cout << " " << party << ": " << n;
+      std::cout << ")";
+    }
+    std::cout << "\n";
+    for (const auto& [kind, buckets] : u.open_tasks) {
+      int total = 0;
+      for (const auto& [b, n] : buckets) total += n;
+      std::cout << "  Open " << Padded(kind + ":", 24) << total << "  (";
+      bool first = true;
+      for (const auto& [b, n] : buckets) {
+        std::cout << (first ? "" : ", ") << b << " " << n;
+        first = false;
+      }
+      std::cout << ")\n";
+    }
+  }
+  return 0;
+}
+
+int ReindexCommand(Context& ctx, int workers) {
+  ReindexOptions options;
+  options.workers = workers;
+  options.actor = ctx.g.actor;
+  Progress progress(!ctx.g.json);
+  options.on_progress = [&progress](int done, int total) {
+    progress.Show(done, total, "documents");
+  };
+  auto r = Reindex(ctx.store.get(), ctx.rules, options);
+  if (!r.ok()) return Fail(r.status());
+  if (ctx.g.json) {
+    std::cout << json{{"documents", r->documents},
+                      {"processed", r->processed},
+                      {"changed", r->changed},
+                      {"resumed", r->resumed},
+                      {"cases_evaluated", r->cases_evaluated}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Reindexed " << r->processed << " of " << r->documents << " documents"
+              << (r->resumed ? " (resumed)" : "") << "; " << r->changed
+              << " changed; indexes rebuilt; " << r->cases_evaluated << " cases re-evaluated\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunCommandLine(int argc, char** argv) {
+  CLI::App app{
+      "Postmottak: electronic mail intake. Scanned pages in, journaled documents on cases out."};
+  app.require_subcommand(1);
+  Globals g;
+  if (const char* a = std::getenv("POSTMOTTAK_ACTOR"))
+    g.actor = a;
+  else if (const char* u = std::getenv("USER"))
+    g.actor = std::string("user:") + u;
+  else
+    g.actor = "user:unknown";
+  app.add_option("--db", g.db, "store directory (created when missing)")->required();
+  app.add_option("--rules", g.rules_path, "rules file")->capture_default_str();
+  app.add_option("--actor", g.actor, "who is acting (default: $POSTMOTTAK_ACTOR or user:$USER)");
+  app.add_flag("--json", g.json, "machine-readable output");
+
+  int rc = 0;
+  Context ctx;
+  auto run = [&](auto fn) {
+    return [&, fn] {
+      Status st = OpenContext(g, &ctx);
+      rc = st.ok() ? fn() : Fail(st);
+    };
+  };
+
+  auto* cas = app.add_subcommand("case", "cases")->require_subcommand(1);
+  NewCase nc;
+  std::string requires_list;
+  auto* add = cas->add_subcommand("add", "register a case");
+  add->add_option("--id", nc.id, "case number")->required();
+  add->add_option("--person", nc.person_id, "person id (11 digits)")->required();
+  add->add_option("--area", nc.area, "benefit area (AAP, SYK, DAG, ...)")->required();
+  add->add_option("--unit", nc.unit, "owning unit (4 digits)")->required();
+  add->add_option("--name", nc.person_name, "the person's name");
+  add->add_option("--requires", requires_list, "required document types, comma-separated");
+  add->add_option("--due", nc.due, "due date YYYY-MM-DD");
+  add->callback(run([&] { return CaseAdd(ctx, nc, requires_list); }));
+  std::string show_id;
+  auto* show = cas->add_subcommand("show", "a case with its checklist, documents and tasks");
+  show->add_option("id", show_id)->required();
+  show->callback(run([&] { return CaseShow(ctx, show_id); }));
+
+  std::string cs_case, cs_person, cs_area, cs_expect, cs_kind = "follow_up", cs_out;
+  auto* cover = app.add_subcommand("coversheet", "issue a cover sheet and write it as PDF");
+  cover->add_option("--case", cs_case, "case it is for");
+  cover->add_option("--person", cs_person, "person it is for, when there is no case yet");
+  cover->add_option("--area", cs_area, "benefit area, with --person");
+  cover->add_option("--expect", cs_expect,
+                    "document types to enclose (default: what the case misses)");
+  cover->add_option("--type", cs_kind, "application, follow_up or loose_mail")
+      ->capture_default_str();
+  cover->add_option("--out", cs_out, "PDF file to write")->required();
+  cover->callback(run([&] {
+    return CoverSheetCommand(ctx, cs_case, cs_person, cs_area, cs_expect, cs_kind, cs_out);
+  }));
+
+  std::vector<std::string> paths;
+  int workers = 0;
+  std::string batch;
+  bool fail_on_quarantine = false;
+  auto* intake = app.add_subcommand("intake", "intake scanned files or folders");
+  intake->add_option("paths", paths, "files or folders")->required();
+  intake->add_option("--workers", workers, "worker threads (default: one per core)");
+  intake->add_option("--batch", batch, "batch name");
+  intake->add_flag("--fail-on-quarantine", fail_on_quarantine,
+                   "exit 4 when any input went to quarantine");
+  intake->callback(
+      run([&] { return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine); }));
+
+  bool unlinked = false;
+  auto* documents = app.add_subcommand("documents", "list documents");
+  documents->add_flag("--unlinked", unlinked, "only the manual-journaling queue");
+  documents->callback(run([&] { return DocumentsCommand(ctx, unlinked); }));
+
+  auto* document = app.add_subcommand("document", "one document")->require_subcommand(1);
+  std::string doc_id;
+  auto* dshow = document->add_subcommand("show", "a document with its chain of custody");
+  dshow->add_option("id", doc_id)->required();
+  dshow->callback(run([&] { return DocumentShow(ctx, doc_id); }));
+
+  std::string link_doc, link_case;
+  auto* link = app.add_subcommand("link", "link a document to a case by hand");
+  link->add_option("document", link_doc)->required();
+  link->add_option("case", link_case)->required();
+  link->callback(run([&] { return LinkCommand(ctx, link_doc, link_case); }));
+
+  std::string task_unit, task_case;
+  bool task_all = false;
+  auto* tasks = app.add_subcommand("tasks", "open tasks");
+  tasks->add_option("--unit", task_unit, "only this unit's queue");
+  tasks->add_option("--case", task_case, "only this case's tasks");
+  tasks->add_flag("--all", task_all, "closed tasks too");
+  tasks->callback(run([&] { return TasksCommand(ctx, task_unit, task_case, task_all); }));
+
+  auto* stats = app.add_subcommand(
+      "stats", "per unit: awaiting documentation, ready for decision, open tasks by age");
+  stats->callback(run([&] { return StatsCommand(ctx); }));
+
+  int reindex_workers = 0;
+  auto* reindex =
+      app.add_subcommand("reindex", "re-run OCR and extraction, rebuild indexes (resumable)");
+  reindex->add_option("--workers", reindex_workers, "worker threads (default: one per core)");
+  reindex->callback(run([&] { return ReindexCommand(ctx, reindex_workers); }));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return rc;
+}
+
+}  // namespace postmottak

@@ -1,0 +1,14 @@
+// The postmottak command line. Exit codes (also in README.md):
+//   0  success
+//   1  failure of the store or of the machine (I/O, corruption)
+//   2  bad usage, bad input or bad configuration
+//   3  an id that does not exist
+//   4  intake finished, but some inputs went to quarantine (only with --fail-on-quarantine)
+#ifndef POSTMOTTAK_CLI_COMMANDS_H_
+#define POSTMOTTAK_CLI_COMMANDS_H_
+
+namespace postmottak {
+int RunCommandLine(int argc, char** argv);
+}
+
+#endif  // POSTMOTTAK_CLI_COMMANDS_H_

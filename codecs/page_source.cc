@@ -1,0 +1,112 @@
+#include "codecs/page_source.h"
+
+#include <leptonica/allheaders.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "codecs/pdf_images.h"
+
+namespace postmottak {
+
+namespace {
+
+class TiffSource : public PageSource {
+ public:
+  TiffSource(std::string path, SourceLimits limits, int pages)
+      : PageSource(std::move(path), limits), pages_(pages) {}
+  int page_count() const override { return pages_; }
+  Result<Image> ReadPage(int index) override {
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
+    if (readHeaderTiff(path_.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
+      return Status::Corruption(Where(index) + ": TIFF directory cannot be read");
+    Status st = CheckDimensions(w, h, limits_.image);
+    if (!st.ok()) return st.WithContext(Where(index));
+    Pix* pix = pixReadTiff(path_.c_str(), index);
+    if (!pix) return Status::Corruption(Where(index) + ": TIFF image data cannot be decoded");
+    return Image(pix);
+  }
+
+ private:
+  int pages_;
+};
+
+// PNG and JPEG hold one page.
+class SingleImageSource : public PageSource {
+ public:
+  SingleImageSource(std::string path, SourceLimits limits) : PageSource(std::move(path), limits) {}
+  int page_count() const override { return 1; }
+  Result<Image> ReadPage(int index) override {
+    if (index != 0) return Status::InvalidArgument(Where(index) + ": no such page");
+    std::ifstream in(path_, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto image = DecodeImage(bytes, limits_.image);
+    if (!image.ok()) return image.status().WithContext(Where(index));
+    return image;
+  }
+};
+
+}  // namespace
+
+SourceFormat SniffFormat(const std::string& head) {
+  auto starts = [&head](const char* magic, size_t n) {
+    return head.size() >= n && head.compare(0, n, magic, n) == 0;
+  };
+  if (starts("II*\0", 4) || starts("MM\0*", 4)) return SourceFormat::kTiff;
+  if (starts("\x89PNG", 4)) return SourceFormat::kPng;
+  if (starts("\xFF\xD8\xFF", 3)) return SourceFormat::kJpeg;
+  if (head.find("%PDF-") != std::string::npos) return SourceFormat::kPdf;
+  return SourceFormat::kUnknown;
+}
+
+std::string PageSource::Where(int index) const {
+  return "file " + path_ + " page " + std::to_string(index + 1);
+}
+
+Result<std::unique_ptr<PageSource>> PageSource::Open(const std::string& path,
+                                                     const SourceLimits& limits) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::IOError("file " + path + ": cannot be read: " + ec.message());
+  if (size == 0) return Status::Corruption("file " + path + ": is empty (0 bytes)");
+  if (static_cast<int64_t>(size) > limits.max_file_bytes)
+    return Status::InvalidArgument("file " + path + ": " + std::to_string(size) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(limits.max_file_bytes));
+  std::string head(1024, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+  }
+  std::unique_ptr<PageSource> source;
+  switch (SniffFormat(head)) {
+    case SourceFormat::kTiff: {
+      FILE* fp = std::fopen(path.c_str(), "rb");
+      if (!fp) return Status::IOError("file " + path + ": cannot be opened");
+      l_int32 pages = 0;
+      l_ok rc = tiffGetCount(fp, &pages);
+      std::fclose(fp);
+      if (rc != 0 || pages <= 0)
+        return Status::Corruption("file " + path + ": TIFF structure is damaged");
+      if (pages > limits.max_pages)
+        return Status::InvalidArgument("file " + path + ": " + std::to_string(pages) +
+                                       " pages exceeds the limit of " +
+                                       std::to_string(limits.max_pages));
+      source = std::make_unique<TiffSource>(path, limits, pages);
+      break;
+    }
+    case SourceFormat::kPdf:
+      return OpenPdfSource(path, limits);
+    case SourceFormat::kPng:
+    case SourceFormat::kJpeg:
+      source = std::make_unique<SingleImageSource>(path, limits);
+      break;
+    case SourceFormat::kUnknown:
+      return Status::Unsupported("file " + path + ": not a TIFF, PDF, PNG or JPEG file");
+  }
+  return source;
+}
+
+}  // namespace postmottak

@@ -1,0 +1,12 @@
+// SHA-256 of a byte string as 64 lowercase hex digits (OpenSSL's EVP underneath).
+// Used for blob checksums and for recognising a document seen before.
+#ifndef POSTMOTTAK_CODECS_SHA256_H_
+#define POSTMOTTAK_CODECS_SHA256_H_
+
+#include <string>
+
+namespace postmottak {
+std::string Sha256Hex(const std::string& bytes);
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_CODECS_SHA256_H_

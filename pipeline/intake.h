@@ -1,0 +1,89 @@
+// Intake: the streaming pipeline from scanned files to journaled documents.
+//
+//   reader thread ──PageJob──▶ [bounded queue] ──▶ N workers ──ProcessedPage──▶
+//   [reorder window] ──▶ assembler + journal (the calling thread, the store's only writer)
+//
+// The reader decodes one page at a time; each worker owns one OcrEngine and runs the
+// CPU-heavy stages (page analysis, barcodes, OCR, extraction, image encoding) on a
+// page; the committer puts pages back in batch order, assembles mail pieces and
+// commits each one atomically. Both hand-overs are bounded, so memory is set by the
+// worker count, not by the batch size.
+#ifndef POSTMOTTAK_PIPELINE_INTAKE_H_
+#define POSTMOTTAK_PIPELINE_INTAKE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "codecs/page_source.h"
+#include "pipeline/assembler.h"
+#include "pipeline/ocr.h"
+#include "pipeline/page_analysis.h"
+#include "pipeline/rules.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+struct IntakeProgress {
+  int pages_done = 0;
+  int pages_known = 0;  // pages counted in the files opened so far
+  int files_done = 0;
+  int files_total = 0;
+};
+
+struct IntakeOptions {
+  int workers = 0;    // 0: one per core
+  std::string batch;  // batch name; default: derived from the time
+  std::string actor = "intake-service";
+  OcrOptions ocr;
+  PageAnalysisOptions analysis;
+  SourceLimits limits;
+  std::function<void(const IntakeProgress&)> on_progress;  // called from the committer
+};
+
+struct QuarantinedInput {
+  std::string file;
+  int page = 0;  // 0: the whole file
+  std::string reason;
+};
+
+struct IntakeReport {
+  std::string batch;
+  int files = 0;
+  int pages = 0;
+  int blank_pages = 0;
+  int cover_sheets = 0;
+  int separator_sheets = 0;
+  int mail_pieces = 0;
+  int documents = 0;
+  int linked_by_cover = 0;
+  int linked_by_text = 0;
+  int manual = 0;
+  int duplicates = 0;
+  int tasks_raised = 0;
+  int tasks_closed = 0;
+  std::vector<QuarantinedInput> quarantined;
+  double seconds = 0;
+  double pages_per_second = 0;
+  int workers = 0;
+};
+
+// The input files under `paths` (folders are walked recursively), in name order.
+Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths);
+
+// The CPU-heavy stages for one page; the page's own errors are returned inside it.
+struct PageJob {
+  uint64_t seq = 0;
+  std::string file;
+  int page = 0;  // 1-based; 0 for a whole-file error
+  Result<Image> image = Status::NotFound("no image");
+};
+ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
+                          const PageAnalysisOptions& analysis);
+
+Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
+                               const std::vector<std::string>& paths, const IntakeOptions& options);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_INTAKE_H_

@@ -1,0 +1,56 @@
+// OcrEngine: one Tesseract instance, owned by one worker thread.
+//
+// Tesseract instances are not shared between threads; the pipeline gives each worker
+// its own. Tesseract's OpenMP threading must be off (OMP_THREAD_LIMIT=1 in the
+// environment before the process starts): with a worker per core it only adds
+// contention. The command line sees to it; library users must set it themselves.
+#ifndef POSTMOTTAK_PIPELINE_OCR_H_
+#define POSTMOTTAK_PIPELINE_OCR_H_
+
+#include <memory>
+#include <string>
+
+#include "codecs/image.h"
+#include "storage/status.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace postmottak {
+
+struct OcrOptions {
+  std::string tessdata = POSTMOTTAK_TESSDATA;
+  std::string language = "nor";
+  bool searchable_pdf = true;  // also render a one-page searchable PDF
+};
+
+struct OcrPage {
+  std::string text;  // UTF-8
+  int mean_confidence = 0;
+  std::string pdf;  // one-page PDF: the image with an invisible text layer
+};
+
+class OcrEngine {
+ public:
+  static Result<std::unique_ptr<OcrEngine>> Create(const OcrOptions& options);
+  ~OcrEngine();
+  OcrEngine(const OcrEngine&) = delete;
+  OcrEngine& operator=(const OcrEngine&) = delete;
+
+  // Recognises an upright page (its resolution must be set).
+  Result<OcrPage> Recognize(const Image& upright);
+
+ private:
+  OcrEngine() = default;
+  OcrOptions options_;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+  std::string scratch_dir_;  // where Tesseract's PDF renderer writes its one file
+};
+
+// True when OpenMP threading is limited to one thread in this process's environment.
+bool OcrThreadingIsSingle();
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_OCR_H_

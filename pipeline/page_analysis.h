@@ -1,0 +1,43 @@
+// Page analysis: what a scanned page is, and an upright, deskewed copy of it.
+//
+// Per page, cheapest test first: barcodes (a cover sheet or separator sheet needs
+// nothing more), then blank detection (a blank back side needs nothing more), then
+// orientation (0/90/180/270) and deskew for the pages that go on to OCR.
+#ifndef POSTMOTTAK_PIPELINE_PAGE_ANALYSIS_H_
+#define POSTMOTTAK_PIPELINE_PAGE_ANALYSIS_H_
+
+#include <string>
+
+#include "codecs/image.h"
+
+namespace postmottak {
+
+enum class PageKind { kContent, kBlank, kCoverSheet, kSeparator };
+std::string ToString(PageKind k);
+
+// Payload of the separator sheet's Code 128: starts a mail piece that has no case.
+inline constexpr const char* kSeparatorPayload = "POSTMOTTAK-SKILLEARK";
+
+struct PageAnalysis {
+  PageKind kind = PageKind::kContent;
+  std::string cover_id;       // kCoverSheet: the verified cover id
+  std::string barcode_error;  // a cover-like barcode that cannot be trusted: why
+  int rotation = 0;           // degrees clockwise applied
+  double skew = 0;            // degrees corrected
+  double ink = 0;             // share of dark pixels in the page's interior, after despeckling
+  int dpi = 0;                // resolution used (estimated from A4 when the file had none)
+  Image upright;              // kContent: the page made upright and deskewed (1 bpp)
+};
+
+struct PageAnalysisOptions {
+  // A page with less ink than this (share of interior pixels) is blank.
+  double blank_ink_threshold = 0.0015;
+  bool detect_orientation = true;
+  bool deskew = true;
+};
+
+PageAnalysis AnalyzePage(const Image& page, const PageAnalysisOptions& options = {});
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_PAGE_ANALYSIS_H_

@@ -1,0 +1,141 @@
+#include "pipeline/reindex.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "codecs/image.h"
+#include "codecs/pdf_merge.h"
+#include "codecs/sha256.h"
+#include "pipeline/completeness.h"
+#include "pipeline/extraction.h"
+
+namespace postmottak {
+
+namespace {
+
+struct Redone {
+  Status status;
+  std::string text;
+  std::string type;
+  std::vector<std::string> person_ids, case_numbers, dates;
+  std::vector<std::string> page_pdfs;
+};
+
+void AddAll(std::vector<std::string>* to, const std::vector<std::string>& from) {
+  for (const auto& s : from)
+    if (std::find(to->begin(), to->end(), s) == to->end()) to->push_back(s);
+}
+
+Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, OcrEngine* ocr) {
+  Redone r;
+  for (size_t i = 0; i < d.pages.size(); ++i) {
+    auto bytes = store.GetBlob(d.pages[i].blob_key);
+    if (!bytes.ok()) {
+      r.status = bytes.status().WithContext("document " + d.id);
+      return r;
+    }
+    auto image = DecodeImage(*bytes);
+    if (!image.ok()) {
+      r.status = image.status().WithContext("document " + d.id + " page " + std::to_string(i + 1));
+      return r;
+    }
+    auto page = ocr->Recognize(*image);
+    if (!page.ok()) {
+      r.status = page.status().WithContext("document " + d.id + " page " + std::to_string(i + 1));
+      return r;
+    }
+    Extraction e = ExtractFromText(page->text, rules);
+    if (r.type.empty() && !e.document_type.empty()) r.type = e.document_type;
+    AddAll(&r.person_ids, e.person_ids);
+    AddAll(&r.case_numbers, e.case_numbers);
+    AddAll(&r.dates, e.dates);
+    r.text += (i == 0 ? "" : "\f") + page->text;
+    r.page_pdfs.push_back(std::move(page->pdf));
+  }
+  if (r.type.empty()) r.type = "unknown";
+  return r;
+}
+
+}  // namespace
+
+Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOptions& options) {
+  ReindexReport report;
+  std::vector<Document> docs = store->List<Document>();
+  report.documents = static_cast<int>(docs.size());
+  if (auto cursor = store->GetMeta(kReindexCursorKey)) {
+    report.resumed = true;
+    docs.erase(std::remove_if(docs.begin(), docs.end(),
+                              [&](const Document& d) { return d.id <= *cursor; }),
+               docs.end());
+  }
+  const int workers =
+      options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<OcrEngine>> engines;
+  for (int i = 0; i < workers && !docs.empty(); ++i) {
+    auto engine = OcrEngine::Create(options.ocr);
+    if (!engine.ok()) return engine.status();
+    engines.push_back(std::move(engine).value());
+  }
+
+  const size_t chunk = static_cast<size_t>(std::max(1, options.chunk));
+  for (size_t begin = 0; begin < docs.size(); begin += chunk) {
+    const size_t end = std::min(docs.size(), begin + chunk);
+    std::vector<Redone> results(end - begin);
+    std::atomic<size_t> next{begin};
+    std::vector<std::thread> pool;
+    for (auto& engine : engines) {
+      pool.emplace_back([&, ocr = engine.get()] {
+        for (size_t i; (i = next++) < end;)
+          results[i - begin] = RedoDocument(*store, rules, docs[i], ocr);
+      });
+    }
+    for (auto& t : pool) t.join();
+
+    Change change = store->BeginChange(options.actor);
+    for (size_t i = begin; i < end; ++i) {
+      Redone& r = results[i - begin];
+      if (!r.status.ok()) return r.status;
+      Document d = docs[i];
+      if (r.text == d.text && r.type == d.type && r.person_ids == d.person_ids &&
+          r.case_numbers == d.case_numbers && r.dates == d.dates)
+        continue;
+      d.text = std::move(r.text);
+      d.type = std::move(r.type);
+      d.person_ids = std::move(r.person_ids);
+      d.case_numbers = std::move(r.case_numbers);
+      d.dates = std::move(r.dates);
+      auto pdf = MergePdfs(r.page_pdfs);
+      if (!pdf.ok()) return pdf.status().WithContext("document " + d.id);
+      d.pdf_sha256 = Sha256Hex(*pdf);
+      change.PutBlob(d.pdf_blob.empty() ? "doc/" + d.id + "/pdf" : d.pdf_blob,
+                     std::move(pdf).value());
+      d.pdf_blob = "doc/" + d.id + "/pdf";
+      d.pipeline_version = POSTMOTTAK_VERSION;
+      change.Put(d);
+      change.Log("reindex_document", "document/" + d.id);
+      ++report.changed;
+    }
+    change.SetMeta(kReindexCursorKey, docs[end - 1].id);
+    PM_RETURN_IF_ERROR(change.Commit());
+    report.processed += static_cast<int>(end - begin);
+    if (options.on_progress) options.on_progress(report.processed, static_cast<int>(docs.size()));
+  }
+
+  PM_RETURN_IF_ERROR(store->RebuildIndexes(options.actor));
+  Change change = store->BeginChange(options.actor);
+  for (const auto& c : store->List<Case>()) {
+    if (c.status == CaseStatus::kClosed) continue;
+    auto outcome = EvaluateCase(change, rules, c.id);
+    if (!outcome.ok()) return outcome.status();
+    ++report.cases_evaluated;
+  }
+  change.DeleteMeta(kReindexCursorKey);
+  change.Log("reindex", "store", std::to_string(report.changed) + " documents changed");
+  PM_RETURN_IF_ERROR(change.Commit());
+  return report;
+}
+
+}  // namespace postmottak

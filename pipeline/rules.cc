@@ -1,0 +1,144 @@
+#include "pipeline/rules.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace postmottak {
+
+using nlohmann::json;
+
+const std::vector<std::string>& KnownAreas() {
+  static const std::vector<std::string> areas = {"AAP", "DAG", "SYK", "FOR", "BAR", "ENF",
+                                                 "BID", "UFO", "PEN", "HJE", "SOS"};
+  return areas;
+}
+
+bool IsValidUnit(const std::string& unit) {
+  return unit.size() == 4 &&
+         std::all_of(unit.begin(), unit.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+namespace {
+
+Status Bad(const std::string& source, const std::string& field, const std::string& why) {
+  return Status::InvalidArgument("rules file " + source + ": " + field + ": " + why);
+}
+
+Status StringList(const json& j, const std::string& source, const std::string& field,
+                  std::vector<std::string>* out) {
+  if (!j.is_array()) return Bad(source, field, "must be a list of strings");
+  for (size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string() || j[i].get<std::string>().empty())
+      return Bad(source, field + "[" + std::to_string(i) + "]", "must be a non-empty string");
+    out->push_back(j[i].get<std::string>());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Rules> Rules::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("rules file " + path + " cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Parse(ss.str(), path);
+}
+
+Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument("rules file " + source + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) return Bad(source, "top level", "must be an object");
+  Rules rules;
+  if (!j.contains("intake_unit") || !j["intake_unit"].is_string() ||
+      !IsValidUnit(j["intake_unit"].get<std::string>()))
+    return Bad(source, "intake_unit", "must be a 4-digit unit number");
+  rules.intake_unit_ = j["intake_unit"].get<std::string>();
+  if (j.contains("response_days")) {
+    if (!j["response_days"].is_number_integer() || j["response_days"].get<int>() < 1 ||
+        j["response_days"].get<int>() > 365)
+      return Bad(source, "response_days", "must be a whole number of days from 1 to 365");
+    rules.response_days_ = j["response_days"].get<int>();
+  }
+  if (j.contains("return_address"))
+    PM_RETURN_IF_ERROR(
+        StringList(j["return_address"], source, "return_address", &rules.return_address_));
+
+  if (!j.contains("document_types") || !j["document_types"].is_object() ||
+      j["document_types"].empty())
+    return Bad(source, "document_types", "must be a non-empty object");
+  for (const auto& [id, t] : j["document_types"].items()) {
+    const std::string field = "document_types." + id;
+    if (!t.is_object()) return Bad(source, field, "must be an object");
+    DocumentTypeRule rule;
+    rule.id = id;
+    if (!t.contains("title") || !t["title"].is_string())
+      return Bad(source, field + ".title", "missing");
+    rule.title = t["title"].get<std::string>();
+    if (!t.contains("keywords")) return Bad(source, field + ".keywords", "missing");
+    PM_RETURN_IF_ERROR(StringList(t["keywords"], source, field + ".keywords", &rule.keywords));
+    if (rule.keywords.empty())
+      return Bad(source, field + ".keywords", "needs at least one keyword");
+    rule.awaited_from = t.value("awaited_from", "citizen");
+    static const std::vector<std::string> parties = {"citizen", "employer", "doctor"};
+    if (std::find(parties.begin(), parties.end(), rule.awaited_from) == parties.end())
+      return Bad(source, field + ".awaited_from", "must be citizen, employer or doctor");
+    rules.types_[id] = std::move(rule);
+  }
+
+  if (!j.contains("areas") || !j["areas"].is_object())
+    return Bad(source, "areas", "must be an object");
+  for (const auto& [code, a] : j["areas"].items()) {
+    const std::string field = "areas." + code;
+    const auto& known = KnownAreas();
+    if (std::find(known.begin(), known.end(), code) == known.end())
+      return Bad(source, field, "unknown benefit area");
+    if (!a.is_object()) return Bad(source, field, "must be an object");
+    AreaRule rule;
+    rule.code = code;
+    rule.name = a.value("name", code);
+    if (!a.contains("requires")) return Bad(source, field + ".requires", "missing");
+    PM_RETURN_IF_ERROR(StringList(a["requires"], source, field + ".requires", &rule.required));
+    if (a.contains("accepts"))
+      PM_RETURN_IF_ERROR(StringList(a["accepts"], source, field + ".accepts", &rule.accepts));
+    for (const auto* list : {&rule.required, &rule.accepts})
+      for (const auto& type : *list)
+        if (!rules.types_.count(type))
+          return Bad(source, field, "unknown document type '" + type + "'");
+    rules.areas_[code] = std::move(rule);
+  }
+  return rules;
+}
+
+const AreaRule* Rules::Area(const std::string& code) const {
+  auto it = areas_.find(code);
+  return it == areas_.end() ? nullptr : &it->second;
+}
+
+const DocumentTypeRule* Rules::DocumentType(const std::string& id) const {
+  auto it = types_.find(id);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+bool Rules::Plausible(const std::string& area, const std::string& type) const {
+  const AreaRule* a = Area(area);
+  if (!a || !DocumentType(type)) return false;
+  auto has = [&type](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), type) != v.end();
+  };
+  return has(a->required) || has(a->accepts);
+}
+
+std::string Rules::TitleOf(const std::string& type) const {
+  const DocumentTypeRule* t = DocumentType(type);
+  return t ? t->title : type;
+}
+
+}  // namespace postmottak

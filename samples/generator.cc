@@ -1,0 +1,501 @@
+#include "samples/generator.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "codecs/check_digits.h"
+#include "codecs/text_raster.h"
+#include "pipeline/case_service.h"
+#include "pipeline/completeness.h"
+#include "pipeline/cover_sheet.h"
+
+namespace postmottak {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// SplitMix64: small, fast, and the same on every platform (unlike std distributions).
+uint64_t Next(uint64_t* s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+int Uniform(uint64_t* s, int lo, int hi) {  // inclusive
+  return lo + static_cast<int>(Next(s) % static_cast<uint64_t>(hi - lo + 1));
+}
+double Real(uint64_t* s) { return (Next(s) >> 11) * (1.0 / 9007199254740992.0); }
+template <typename T>
+const T& Pick(uint64_t* s, const std::vector<T>& v) {
+  return v[Next(s) % v.size()];
+}
+
+const std::vector<std::string> kFirstNames = {
+    "Kari", "Ola",     "Ingrid", "Per",  "Sigrid", "Lars", "Astrid", "Nils", "Marit",
+    "Jon",  "Solveig", "Erik",   "Tone", "Arne",   "Liv",  "Bjørn",  "Hege", "Øystein"};
+const std::vector<std::string> kLastNames = {"Nordvik",   "Haugland", "Bakkelund", "Strømsli",
+                                             "Fjellheim", "Lindås",   "Brekkestø", "Solbakk",
+                                             "Åsmyr",     "Tveitane", "Rønningen", "Kvalvåg"};
+// Ordinary sentences. None of them comes within an edit or two of a document-type
+// keyword, so continuation pages carry no title.
+const std::vector<std::string> kSentences = {
+    "Pasienten har vært til kontroll ved legekontoret flere ganger i løpet av våren.",
+    "Det er gjennomført undersøkelser av rygg og skulder uten funn av betydning.",
+    "Arbeidsevnen vurderes som nedsatt i en periode fremover.",
+    "Vi ber om at saken behandles så snart som mulig.",
+    "Opplysningene er gitt etter beste skjønn og er korrekte.",
+    "Arbeidstakeren har vært ansatt i full stilling siden januar.",
+    "Lønnen utbetales den tjuende i hver måned.",
+    "Ytterligere opplysninger kan gis ved behov.",
+    "Behandlingen fortsetter med fysioterapi to ganger i uken.",
+    "Jeg har ikke hatt inntekt fra annet arbeid i perioden.",
+    "Barnet er ventet å bli født i begynnelsen av sommeren.",
+    "Jeg bor fast i kommunen og har bodd her i mange år.",
+    "Det vises til tidligere korrespondanse i saken.",
+    "Arbeidsgiver har forsøkt tilrettelegging uten at dette har lyktes.",
+    "Timelisten for perioden er vedlagt i kopi.",
+    "Jeg ønsker svar per post til adressen over.",
+};
+
+std::string TwoDigits(int v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return b;
+}
+
+struct PersonRec {
+  std::string id, name;
+};
+
+// One page to be "scanned": the clean rendering plus its truth.
+struct PagePlan {
+  Image image;       // 8 bpp, upright, clean
+  std::string kind;  // cover_sheet, separator, blank, content
+  int dpi = 300;
+};
+
+struct DocPlan {
+  std::string type;
+  std::string true_case;  // the case it belongs to ("" when none)
+  std::string route;      // cover_sheet, text, manual
+  bool carries_person_id = false;
+  std::vector<int> page_index;  // into the piece's pages
+};
+
+struct PiecePlan {
+  std::vector<PagePlan> pages;
+  std::vector<DocPlan> docs;
+};
+
+class Generator {
+ public:
+  Generator(Store* store, const Rules& rules, const SampleOptions& o)
+      : store_(store), rules_(rules), o_(o), rng_(o.seed) {}
+
+  Result<SampleBatch> Run();
+
+ private:
+  Status MakeCases();
+  Result<Image> DocumentPage(const std::string& type, const PersonRec* person,
+                             const std::string& case_no, int page_no, int pages, int dpi,
+                             const std::string& area);
+  Result<PiecePlan> CoverPiece(const Case& c, const CoverSheet& sheet, int dpi);
+  Result<PiecePlan> TextPiece(int dpi);
+  Status AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
+                     const std::string& case_no, const std::string& area, int dpi, bool duplex);
+  Image Degrade(const Image& clean, int dpi, int* rotation);
+  Status WriteFile(std::vector<PagePlan>& pages, const std::vector<int>& rotations, bool as_pdf,
+                   bool gray, const std::string& path);
+
+  Store* store_;
+  const Rules& rules_;
+  SampleOptions o_;
+  uint64_t rng_;
+  std::vector<PersonRec> persons_;
+  std::vector<Case> cases_;
+  std::map<std::string, std::vector<std::string>> cases_of_person_;
+};
+
+Status Generator::MakeCases() {
+  CaseService service(store_, &rules_, o_.actor);
+  // About one case per eight pages; every fifth person has a second case in another
+  // area, which makes text-only documents of theirs ambiguous.
+  const int n_cases = std::max(6, o_.pages / 8);
+  const std::vector<std::string> areas = {"AAP", "SYK", "DAG", "FOR", "AAP", "SYK", "BAR", "PEN"};
+  int serial = 1;
+  while (static_cast<int>(cases_.size()) < n_cases) {
+    PersonRec p;
+    p.id = SyntheticPersonId(&rng_);
+    p.name = Pick(&rng_, kFirstNames) + " " + Pick(&rng_, kLastNames);
+    persons_.push_back(p);
+    const int count = persons_.size() % 5 == 0 ? 2 : 1;
+    std::set<std::string> used;
+    for (int k = 0; k < count; ++k) {
+      std::string area = Pick(&rng_, areas);
+      if (used.count(area)) area = area == "AAP" ? "DAG" : "AAP";
+      used.insert(area);
+      NewCase nc;
+      char id[32];
+      std::snprintf(id, sizeof id, "2026-%06d", 4000 + serial++);
+      nc.id = id;
+      nc.person_id = p.id;
+      nc.person_name = p.name;
+      nc.area = area;
+      nc.unit = Pick(&rng_, std::vector<std::string>{"0301", "4402", "1103"});
+      auto c = service.AddCase(nc);
+      if (!c.ok()) return c.status();
+      cases_.push_back(*c);
+      cases_of_person_[p.id].push_back(c->id);
+    }
+  }
+  return Status::OK();
+}
+
+Result<Image> Generator::DocumentPage(const std::string& type, const PersonRec* person,
+                                      const std::string& case_no, int page_no, int pages, int dpi,
+                                      const std::string& area) {
+  auto canvas = Canvas::Create(dpi);
+  if (!canvas.ok()) return canvas.status();
+  Canvas& c = *canvas;
+  double y = 30;
+  if (page_no == 1) {
+    std::string title = rules_.TitleOf(type);
+    if (type == "application" && rules_.Area(area)) {
+      std::string name = rules_.Area(area)->name;
+      name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
+      title += " om " + name;
+    }
+    if (type == "unknown") title = "Brev til NAV";
+    c.Text(20, y, 20, title, true);
+    y += 14;
+    if (person) {
+      c.Text(20, y, 12, "Navn: " + person->name);
+      y += 8;
+      c.Text(20, y, 12, "Fødselsnummer: " + person->id.substr(0, 6) + " " + person->id.substr(6));
+      y += 8;
+    }
+    if (!case_no.empty()) {
+      c.Text(20, y, 12, "Saksnummer: " + case_no);
+      y += 8;
+    }
+    c.Text(20, y, 12,
+           "Dato: " + TwoDigits(Uniform(&rng_, 1, 28)) + "." + TwoDigits(Uniform(&rng_, 1, 12)) +
+               ".2026");
+    y += 14;
+  } else {
+    c.Text(20, y, 11, "Side " + std::to_string(page_no) + " av " + std::to_string(pages));
+    y += 12;
+  }
+  const int lines = Uniform(&rng_, 12, 22);
+  for (int i = 0; i < lines && y < 270; ++i) {
+    c.Text(20, y, 12, Pick(&rng_, kSentences));
+    y += 9;
+  }
+  return c.Snapshot();
+}
+
+Image BlankPage(int dpi) {
+  const int w = static_cast<int>(std::lround(210 / 25.4 * dpi));
+  const int h = static_cast<int>(std::lround(297 / 25.4 * dpi));
+  Pix* pix = pixCreate(w, h, 8);
+  pixSetAllArbitrary(pix, 255);
+  pixSetResolution(pix, dpi, dpi);
+  return Image(pix);
+}
+
+Status Generator::AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
+                              const std::string& case_no, const std::string& area, int dpi,
+                              bool duplex) {
+  const int pages = Uniform(&rng_, 1, 3);
+  for (int p = 1; p <= pages; ++p) {
+    auto img = DocumentPage(doc.type, p == 1 ? person : nullptr, p == 1 ? case_no : "", p, pages,
+                            dpi, area);
+    if (!img.ok()) return img.status();
+    doc.page_index.push_back(static_cast<int>(piece->pages.size()));
+    piece->pages.push_back({std::move(img).value(), "content", dpi});
+    if (duplex) piece->pages.push_back({BlankPage(dpi), "blank", dpi});
+  }
+  piece->docs.push_back(std::move(doc));
+  return Status::OK();
+}
+
+Result<PiecePlan> Generator::CoverPiece(const Case& c, const CoverSheet& sheet, int dpi) {
+  PiecePlan piece;
+  const bool duplex = Real(&rng_) < 0.4;
+  auto cover = DrawCoverSheet(sheet, rules_, dpi);
+  if (!cover.ok()) return cover.status();
+  piece.pages.push_back({std::move(cover).value(), "cover_sheet", dpi});
+  if (duplex) piece.pages.push_back({BlankPage(dpi), "blank", dpi});
+  const PersonRec* person = nullptr;
+  for (const auto& p : persons_)
+    if (p.id == c.person_id) person = &p;
+  for (const auto& type : sheet.expected) {
+    DocPlan d;
+    d.type = type;
+    d.true_case = c.id;
+    d.route = "cover_sheet";
+    d.carries_person_id = Real(&rng_) < 0.5;
+    PM_RETURN_IF_ERROR(
+        AddDocument(&piece, d, d.carries_person_id ? person : nullptr, "", c.area, dpi, duplex));
+  }
+  return piece;
+}
+
+// A piece without a cover sheet: a separator sheet first, then one document.
+Result<PiecePlan> Generator::TextPiece(int dpi) {
+  PiecePlan piece;
+  auto sep = DrawSeparatorSheet(dpi);
+  if (!sep.ok()) return sep.status();
+  piece.pages.push_back({std::move(sep).value(), "separator", dpi});
+  // Only areas that accept further document types: such a document never changes a
+  // case's completeness, so the expected tasks do not hang on OCR of its text.
+  std::vector<Case> open_to_more;
+  for (const auto& k : cases_)
+    if (!rules_.Area(k.area)->accepts.empty()) open_to_more.push_back(k);
+  const double r = Real(&rng_);
+  DocPlan d;
+  if (r < 0.75 && !open_to_more.empty()) {
+    // A document naming a person with a case: linkable when exactly one of their open
+    // cases accepts the document type.
+    const Case& c = Pick(&rng_, open_to_more);
+    const std::vector<std::string>& types = rules_.Area(c.area)->accepts;
+    d.type = Pick(&rng_, types);
+    d.carries_person_id = true;
+    std::vector<std::string> plausible;
+    for (const auto& id : cases_of_person_[c.person_id]) {
+      for (const auto& other : cases_)
+        if (other.id == id && rules_.Plausible(other.area, d.type)) plausible.push_back(id);
+    }
+    const bool with_case_no = Real(&rng_) < 0.25;
+    if (with_case_no || plausible.size() == 1) {
+      d.true_case = c.id;
+      d.route = "text";
+    } else {
+      d.true_case = "";
+      d.route = "manual";
+    }
+    const PersonRec* person = nullptr;
+    for (const auto& p : persons_)
+      if (p.id == c.person_id) person = &p;
+    PM_RETURN_IF_ERROR(
+        AddDocument(&piece, d, person, with_case_no ? c.id : "", c.area, dpi, false));
+  } else {
+    // Loose mail with no identifiers: only a person can journal it.
+    d.type = "unknown";
+    d.route = "manual";
+    PM_RETURN_IF_ERROR(AddDocument(&piece, d, nullptr, "", "", dpi, false));
+  }
+  return piece;
+}
+
+Image Generator::Degrade(const Image& clean, int dpi, int* rotation) {
+  Image page = clean.Clone();
+  *rotation = 0;
+  if (!o_.faults) return page;
+  // Skew: most pages within 2 degrees, some up to 5.
+  double skew = (Real(&rng_) < 0.8 ? 2.0 : 5.0) * (2 * Real(&rng_) - 1);
+  page = RotateSmall(page, skew);
+  // Faint print on one page in eight.
+  if (Real(&rng_) < 0.125) {
+    Pix* p = page.get();
+    const int w = pixGetWidth(p), h = pixGetHeight(p), wpl = pixGetWpl(p);
+    l_uint32* data = pixGetData(p);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        int v = GET_DATA_BYTE(data + y * wpl, x);
+        SET_DATA_BYTE(data + y * wpl, x, 255 - (255 - v) * 55 / 100);
+      }
+  }
+  // Speckle: scanner dust.
+  {
+    Pix* p = page.get();
+    const int w = pixGetWidth(p), h = pixGetHeight(p), wpl = pixGetWpl(p);
+    l_uint32* data = pixGetData(p);
+    const int specks = static_cast<int>(w * h * (Real(&rng_) < 0.2 ? 0.0004 : 0.00005));
+    for (int i = 0; i < specks; ++i) {
+      const int x = Uniform(&rng_, 0, w - 3), y = Uniform(&rng_, 0, h - 3);
+      const int size = dpi >= 300 ? Uniform(&rng_, 1, 2) : 1;
+      for (int dy = 0; dy < size; ++dy)
+        for (int dx = 0; dx < size; ++dx) SET_DATA_BYTE(data + (y + dy) * wpl, x + dx, 30);
+    }
+  }
+  // Pages fed sideways or upside down.
+  const double r = Real(&rng_);
+  if (r < 0.05)
+    *rotation = 90;
+  else if (r < 0.10)
+    *rotation = 180;
+  else if (r < 0.12)
+    *rotation = 270;
+  if (*rotation) page = RotateOrtho(page, *rotation);
+  pixSetResolution(page.get(), dpi, dpi);
+  return page;
+}
+
+Status Generator::WriteFile(std::vector<PagePlan>& pages, const std::vector<int>& rotations,
+                            bool as_pdf, bool gray, const std::string& path) {
+  (void)rotations;
+  Pixa* pixa = pixaCreate(static_cast<int>(pages.size()));
+  for (auto& p : pages) {
+    Image out = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), 150));
+    pixSetResolution(out.get(), p.dpi, p.dpi);
+    pixaAddPix(pixa, out.release(), L_INSERT);
+  }
+  l_ok rc = 0;
+  if (as_pdf) {
+    rc = pixaConvertToPdf(pixa, 0, 1.0, gray ? L_JPEG_ENCODE : L_G4_ENCODE, 80, nullptr,
+                          path.c_str());
+  } else {
+    rc = pixaWriteMultipageTiff(path.c_str(), pixa);
+  }
+  pixaDestroy(&pixa);
+  if (rc != 0) return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
+Result<SampleBatch> Generator::Run() {
+  PM_RETURN_IF_ERROR(MakeCases());
+  const fs::path scans = fs::path(o_.out_dir) / "scans";
+  std::error_code ec;
+  fs::create_directories(scans, ec);
+  if (ec) return Status::IOError("cannot create " + scans.string() + ": " + ec.message());
+
+  // The follow-up cover sheets the store issued for the cases' missing documents.
+  std::map<std::string, CoverSheet> sheet_of_case;
+  for (const auto& s : store_->List<CoverSheet>())
+    if (!s.case_id.empty()) sheet_of_case[s.case_id] = s;
+
+  SampleBatch batch;
+  json truth_pages = json::array(), truth_docs = json::array();
+  std::map<std::string, std::set<std::string>> received;  // case -> types that will link
+
+  std::vector<PagePlan> file_pages;
+  std::vector<int> file_rot;
+  json file_truth_pages = json::array();
+  int file_no = 0;
+  auto flush = [&]() -> Status {
+    if (file_pages.empty()) return Status::OK();
+    ++file_no;
+    const bool as_pdf = file_no % 2 == 0;
+    const bool gray = as_pdf && file_no % 4 == 0;
+    char name[64];
+    std::snprintf(name, sizeof name, "scan-%03d.%s", file_no, as_pdf ? "pdf" : "tif");
+    const std::string path = (scans / name).string();
+    PM_RETURN_IF_ERROR(WriteFile(file_pages, file_rot, as_pdf, gray, path));
+    for (auto& tp : file_truth_pages) {
+      tp["file"] = path;
+      truth_pages.push_back(tp);
+    }
+    for (auto& td : truth_docs)
+      if (td["file"] == "") td["file"] = path;
+    batch.files.push_back(path);
+    file_pages.clear();
+    file_rot.clear();
+    file_truth_pages = json::array();
+    return Status::OK();
+  };
+
+  size_t next_case = 0;
+  int piece_no = 0;
+  while (batch.pages < o_.pages) {
+    const int dpi = Real(&rng_) < 0.3 ? 200 : 300;
+    Result<PiecePlan> piece = Status::NotFound("");
+    ++piece_no;
+    if (piece_no % 3 != 0 && next_case < cases_.size()) {
+      const Case& c = cases_[next_case++];
+      CoverSheet sheet = sheet_of_case[c.id];
+      // Two cases in three send everything; the rest send part of it, or nothing.
+      const double r = Real(&rng_);
+      if (r > 0.66 && sheet.expected.size() > 1) sheet.expected.resize(1);
+      if (r > 0.9) continue;
+      piece = CoverPiece(c, sheet, dpi);
+      if (piece.ok())
+        for (const auto& t : sheet.expected) received[c.id].insert(t);
+    } else {
+      piece = TextPiece(dpi);
+    }
+    if (!piece.ok()) return piece.status();
+    if (static_cast<int>(file_pages.size() + piece->pages.size()) > o_.pages_per_file)
+      PM_RETURN_IF_ERROR(flush());
+    const int base = static_cast<int>(file_pages.size());
+    for (auto& pp : piece->pages) {
+      int rotation = 0;
+      Image scanned = Degrade(pp.image, pp.dpi, &rotation);
+      file_truth_pages.push_back({{"page", static_cast<int>(file_pages.size()) + 1},
+                                  {"kind", pp.kind},
+                                  {"rotation", rotation},
+                                  {"dpi", pp.dpi}});
+      file_pages.push_back({std::move(scanned), pp.kind, pp.dpi});
+      file_rot.push_back(rotation);
+      ++batch.pages;
+    }
+    for (const auto& d : piece->docs) {
+      json pages = json::array();
+      for (int i : d.page_index) pages.push_back(base + i + 1);
+      truth_docs.push_back({{"file", ""},
+                            {"pages", pages},
+                            {"type", d.type},
+                            {"true_case", d.true_case},
+                            {"route", d.route},
+                            {"carries_person_id", d.carries_person_id}});
+    }
+  }
+  PM_RETURN_IF_ERROR(flush());
+
+  json truth_cases = json::array(), missing = json::array(), ready = json::array();
+  for (const auto& c : cases_) {
+    truth_cases.push_back(
+        {{"id", c.id}, {"person_id", c.person_id}, {"area", c.area}, {"required", c.required}});
+    bool complete = true;
+    for (const auto& t : c.required) {
+      if (!received[c.id].count(t)) {
+        missing.push_back({{"case", c.id}, {"type", t}});
+        complete = false;
+      }
+    }
+    if (complete) ready.push_back(c.id);
+  }
+  batch.truth = {{"seed", o_.seed},
+                 {"pages", truth_pages},
+                 {"documents", truth_docs},
+                 {"cases", truth_cases},
+                 {"expected_tasks", {{"missing", missing}, {"ready", ready}}}};
+  std::ofstream out(fs::path(o_.out_dir) / "truth.json");
+  out << batch.truth.dump(1) << "\n";
+  if (!out) return Status::IOError("cannot write truth.json in " + o_.out_dir);
+  return batch;
+}
+
+}  // namespace
+
+std::string SyntheticPersonId(uint64_t* state) {
+  for (;;) {
+    const int day = Uniform(state, 1, 28), month = Uniform(state, 1, 12),
+              year = Uniform(state, 50, 99);
+    const int individual = Uniform(state, 0, 499);
+    char nine[48];
+    std::snprintf(nine, sizeof nine, "%02d%02d%02d%03d", day, month + 80, year, individual);
+    std::string check;
+    if (PersonIdCheckDigits(nine, &check)) return nine + check;
+  }
+}
+
+Result<SampleBatch> GenerateSamples(Store* store, const Rules& rules,
+                                    const SampleOptions& options) {
+  if (options.out_dir.empty()) return Status::InvalidArgument("sample output folder is required");
+  if (options.pages < 1 || options.pages > 100000)
+    return Status::InvalidArgument("pages must be 1 to 100000");
+  Generator g(store, rules, options);
+  return g.Run();
+}
+
+}  // namespace postmottak

@@ -1,0 +1,42 @@
+// postmottak-samples: writes a sample mail batch, its ground truth, and registers the
+// batch's cases in a store, ready for `postmottak intake`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "samples/generator.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Generates a realistic scanned mail batch with ground truth"};
+  postmottak::SampleOptions options;
+  std::string db, rules_path = POSTMOTTAK_DEFAULT_RULES;
+  app.add_option("--out", options.out_dir, "folder for scans/ and truth.json")->required();
+  app.add_option("--db", db, "store in which to register the batch's cases")->required();
+  app.add_option("--rules", rules_path, "rules file");
+  app.add_option("--pages", options.pages, "at least this many pages");
+  app.add_option("--seed", options.seed, "random seed: the same seed gives the same batch");
+  app.add_option("--pages-per-file", options.pages_per_file, "pages per scanned file");
+  bool clean = false;
+  app.add_flag("--clean", clean, "no scanner faults");
+  CLI11_PARSE(app, argc, argv);
+  options.faults = !clean;
+
+  auto rules = postmottak::Rules::Load(rules_path);
+  if (!rules.ok()) {
+    std::cerr << "postmottak-samples: " << rules.status().message() << "\n";
+    return 2;
+  }
+  auto store = postmottak::Store::Open(db);
+  if (!store.ok()) {
+    std::cerr << "postmottak-samples: " << store.status().message() << "\n";
+    return 3;
+  }
+  auto batch = postmottak::GenerateSamples(store->get(), *rules, options);
+  if (!batch.ok()) {
+    std::cerr << "postmottak-samples: " << batch.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "Sample batch: " << batch->pages << " pages in " << batch->files.size()
+            << " files under " << options.out_dir << "/scans, " << batch->truth["cases"].size()
+            << " cases registered, ground truth in " << options.out_dir << "/truth.json\n";
+  return 0;
+}

@@ -1,0 +1,237 @@
+#include "storage/records.h"
+
+#include <ctime>
+
+namespace postmottak {
+
+using nlohmann::json;
+
+namespace {
+template <typename E, size_t N>
+std::string EnumName(E e, const char* const (&names)[N]) {
+  size_t i = static_cast<size_t>(e);
+  return i < N ? names[i] : "unknown";
+}
+template <typename E, size_t N>
+E EnumValue(const std::string& s, const char* const (&names)[N], E fallback) {
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i]) return static_cast<E>(i);
+  return fallback;
+}
+
+const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision", "closed"};
+const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
+const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
+const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision",
+                                 "manual_journaling"};
+const char* const kTaskStatus[] = {"open", "closed"};
+
+template <typename T>
+void Get(const json& j, const char* key, T& out) {
+  auto it = j.find(key);
+  if (it != j.end() && !it->is_null()) it->get_to(out);
+}
+}  // namespace
+
+std::string ToString(CaseStatus s) { return EnumName(s, kCaseStatus); }
+std::string ToString(CoverSheetKind k) { return EnumName(k, kCoverKind); }
+std::string ToString(LinkMethod m) { return EnumName(m, kLinkMethod); }
+std::string ToString(TaskKind k) { return EnumName(k, kTaskKind); }
+std::string ToString(TaskStatus s) { return EnumName(s, kTaskStatus); }
+
+bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out) {
+  for (size_t i = 0; i < std::size(kCoverKind); ++i) {
+    if (s == kCoverKind[i]) {
+      *out = static_cast<CoverSheetKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+void to_json(json& j, const Case& v) {
+  j = json{{"id", v.id},
+           {"person_id", v.person_id},
+           {"person_name", v.person_name},
+           {"area", v.area},
+           {"unit", v.unit},
+           {"status", ToString(v.status)},
+           {"required", v.required},
+           {"due", v.due},
+           {"created_at", v.created_at}};
+}
+void from_json(const json& j, Case& v) {
+  Get(j, "id", v.id);
+  Get(j, "person_id", v.person_id);
+  Get(j, "person_name", v.person_name);
+  Get(j, "area", v.area);
+  Get(j, "unit", v.unit);
+  v.status = EnumValue(j.value("status", ""), kCaseStatus, CaseStatus::kAwaitingDocumentation);
+  Get(j, "required", v.required);
+  Get(j, "due", v.due);
+  Get(j, "created_at", v.created_at);
+}
+
+void to_json(json& j, const CoverSheet& v) {
+  j = json{{"id", v.id},
+           {"kind", ToString(v.kind)},
+           {"case_id", v.case_id},
+           {"person_id", v.person_id},
+           {"person_name", v.person_name},
+           {"area", v.area},
+           {"title", v.title},
+           {"expected", v.expected},
+           {"unit", v.unit},
+           {"language", v.language},
+           {"issued_at", v.issued_at},
+           {"issued_by", v.issued_by}};
+}
+void from_json(const json& j, CoverSheet& v) {
+  Get(j, "id", v.id);
+  v.kind = EnumValue(j.value("kind", ""), kCoverKind, CoverSheetKind::kFollowUp);
+  Get(j, "case_id", v.case_id);
+  Get(j, "person_id", v.person_id);
+  Get(j, "person_name", v.person_name);
+  Get(j, "area", v.area);
+  Get(j, "title", v.title);
+  Get(j, "expected", v.expected);
+  Get(j, "unit", v.unit);
+  Get(j, "language", v.language);
+  Get(j, "issued_at", v.issued_at);
+  Get(j, "issued_by", v.issued_by);
+}
+
+void to_json(json& j, const StoredPage& v) {
+  j = json{{"blob_key", v.blob_key},       {"format", v.format},     {"sha256", v.sha256},
+           {"source_page", v.source_page}, {"rotation", v.rotation}, {"skew", v.skew}};
+}
+void from_json(const json& j, StoredPage& v) {
+  Get(j, "blob_key", v.blob_key);
+  Get(j, "format", v.format);
+  Get(j, "sha256", v.sha256);
+  Get(j, "source_page", v.source_page);
+  Get(j, "rotation", v.rotation);
+  Get(j, "skew", v.skew);
+}
+
+void to_json(json& j, const Document& v) {
+  j = json{{"id", v.id},
+           {"type", v.type},
+           {"case_id", v.case_id},
+           {"linked_by", ToString(v.linked_by)},
+           {"link_evidence", v.link_evidence},
+           {"linked_at", v.linked_at},
+           {"linked_actor", v.linked_actor},
+           {"batch", v.batch},
+           {"mail_piece", v.mail_piece},
+           {"source", {{"file", v.source_file}, {"pages", v.source_pages}}},
+           {"cover_id", v.cover_id},
+           {"received_at", v.received_at},
+           {"pipeline_version", v.pipeline_version},
+           {"pages", v.pages},
+           {"pdf_blob", v.pdf_blob},
+           {"pdf_sha256", v.pdf_sha256},
+           {"content_hash", v.content_hash},
+           {"text", v.text},
+           {"person_ids", v.person_ids},
+           {"case_numbers", v.case_numbers},
+           {"dates", v.dates}};
+}
+void from_json(const json& j, Document& v) {
+  Get(j, "id", v.id);
+  Get(j, "type", v.type);
+  Get(j, "case_id", v.case_id);
+  v.linked_by = EnumValue(j.value("linked_by", ""), kLinkMethod, LinkMethod::kNone);
+  Get(j, "link_evidence", v.link_evidence);
+  Get(j, "linked_at", v.linked_at);
+  Get(j, "linked_actor", v.linked_actor);
+  Get(j, "batch", v.batch);
+  Get(j, "mail_piece", v.mail_piece);
+  if (j.contains("source")) {
+    Get(j["source"], "file", v.source_file);
+    Get(j["source"], "pages", v.source_pages);
+  }
+  Get(j, "cover_id", v.cover_id);
+  Get(j, "received_at", v.received_at);
+  Get(j, "pipeline_version", v.pipeline_version);
+  Get(j, "pages", v.pages);
+  Get(j, "pdf_blob", v.pdf_blob);
+  Get(j, "pdf_sha256", v.pdf_sha256);
+  Get(j, "content_hash", v.content_hash);
+  Get(j, "text", v.text);
+  Get(j, "person_ids", v.person_ids);
+  Get(j, "case_numbers", v.case_numbers);
+  Get(j, "dates", v.dates);
+}
+
+void to_json(json& j, const Task& v) {
+  j = json{{"id", v.id},
+           {"kind", ToString(v.kind)},
+           {"status", ToString(v.status)},
+           {"case_id", v.case_id},
+           {"document_id", v.document_id},
+           {"document_type", v.document_type},
+           {"awaited_from", v.awaited_from},
+           {"cover_id", v.cover_id},
+           {"unit", v.unit},
+           {"reason", v.reason},
+           {"created_at", v.created_at},
+           {"closed_at", v.closed_at}};
+}
+void from_json(const json& j, Task& v) {
+  Get(j, "id", v.id);
+  v.kind = EnumValue(j.value("kind", ""), kTaskKind, TaskKind::kManualJournaling);
+  v.status = EnumValue(j.value("status", ""), kTaskStatus, TaskStatus::kOpen);
+  Get(j, "case_id", v.case_id);
+  Get(j, "document_id", v.document_id);
+  Get(j, "document_type", v.document_type);
+  Get(j, "awaited_from", v.awaited_from);
+  Get(j, "cover_id", v.cover_id);
+  Get(j, "unit", v.unit);
+  Get(j, "reason", v.reason);
+  Get(j, "created_at", v.created_at);
+  Get(j, "closed_at", v.closed_at);
+}
+
+void to_json(json& j, const QuarantineEntry& v) {
+  j = json{{"id", v.id},         {"batch", v.batch},       {"file", v.file}, {"page", v.page},
+           {"reason", v.reason}, {"blob_key", v.blob_key}, {"time", v.time}};
+}
+void from_json(const json& j, QuarantineEntry& v) {
+  Get(j, "id", v.id);
+  Get(j, "batch", v.batch);
+  Get(j, "file", v.file);
+  Get(j, "page", v.page);
+  Get(j, "reason", v.reason);
+  Get(j, "blob_key", v.blob_key);
+  Get(j, "time", v.time);
+}
+
+void to_json(json& j, const Event& v) {
+  j = json{{"seq", v.seq},       {"time", v.time},     {"actor", v.actor},
+           {"action", v.action}, {"object", v.object}, {"detail", v.detail}};
+}
+void from_json(const json& j, Event& v) {
+  Get(j, "seq", v.seq);
+  Get(j, "time", v.time);
+  Get(j, "actor", v.actor);
+  Get(j, "action", v.action);
+  Get(j, "object", v.object);
+  Get(j, "detail", v.detail);
+}
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string MaskPersonId(const std::string& person_id) {
+  if (person_id.size() != 11) return std::string(person_id.size(), '*');
+  return person_id.substr(0, 6) + "*****";
+}
+
+}  // namespace postmottak

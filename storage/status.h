@@ -1,0 +1,95 @@
+// Status and Result: how errors cross module borders in Postmottak.
+//
+// Every public function that can fail returns a Status (no value) or a Result<T>
+// (a value or the Status that explains why there is none). Exceptions thrown by a
+// library underneath (qpdf, nlohmann::json, std) are caught at the module border and
+// turned into a Status; none escapes a public function.
+//
+// A Status message names what failed in terms an operator can act on: the file and
+// page for input errors, the key for storage errors. It never holds an unmasked
+// person id.
+#ifndef POSTMOTTAK_STORAGE_STATUS_H_
+#define POSTMOTTAK_STORAGE_STATUS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace postmottak {
+
+class Status {
+ public:
+  enum class Code {
+    kOk = 0,
+    kNotFound,
+    kInvalidArgument,  // bad input or configuration: the caller can fix it
+    kCorruption,       // stored or submitted data is damaged
+    kIOError,
+    kUnsupported,
+    kAlreadyExists,
+    kFailedPrecondition,
+  };
+
+  Status() = default;
+  static Status OK() { return Status(); }
+  static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
+  static Status InvalidArgument(std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg));
+  }
+  static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
+  static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
+  static Status Unsupported(std::string msg) { return Status(Code::kUnsupported, std::move(msg)); }
+  static Status AlreadyExists(std::string msg) {
+    return Status(Code::kAlreadyExists, std::move(msg));
+  }
+  static Status FailedPrecondition(std::string msg) {
+    return Status(Code::kFailedPrecondition, std::move(msg));
+  }
+
+  bool ok() const { return code_ == Code::kOk; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // "NotFound: case 2026-000001" style text for people.
+  std::string ToString() const;
+  // Returns a copy whose message is prefixed with context ("file a.tif page 3: ").
+  Status WithContext(const std::string& context) const;
+
+ private:
+  Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+// A value of type T, or the Status that says why there is none.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+  // Precondition: ok().
+  T& value() & { return *value_; }
+  const T& value() const& { return *value_; }
+  T&& value() && { return std::move(*value_); }
+  T* operator->() { return &*value_; }
+  const T* operator->() const { return &*value_; }
+  T& operator*() & { return *value_; }
+  const T& operator*() const& { return *value_; }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
+};
+
+}  // namespace postmottak
+
+#define PM_RETURN_IF_ERROR(expr)       \
+  do {                                 \
+    ::postmottak::Status _st = (expr); \
+    if (!_st.ok()) return _st;         \
+  } while (0)
+
+#endif  // POSTMOTTAK_STORAGE_STATUS_H_

@@ -1,0 +1,347 @@
+#include "storage/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+
+namespace postmottak {
+
+namespace {
+
+const char* const kFamilyNames[] = {"meta",  "cases",      "cover_sheets", "documents", "blobs",
+                                    "tasks", "quarantine", "index",        "events"};
+static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
+
+constexpr const char* kSchemaKey = "schema_version";
+
+int Idx(Family f) { return static_cast<int>(f); }
+
+std::string EventKey(uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);
+  return buf;
+}
+
+template <typename R>
+Result<R> Decode(const std::string& bytes, const std::string& key) {
+  try {
+    return nlohmann::json::parse(bytes).get<R>();
+  } catch (const std::exception& e) {
+    return Status::Corruption("record " + key + " cannot be decoded: " + e.what());
+  }
+}
+
+}  // namespace
+
+// ---- index derivation --------------------------------------------------------------
+
+std::map<std::string, std::string> IndexEntriesOf(const Case& c) {
+  return {{"person/" + c.person_id + "/" + c.id, ""}, {"unit_case/" + c.unit + "/" + c.id, ""}};
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const CoverSheet& c) {
+  std::map<std::string, std::string> out;
+  if (!c.case_id.empty()) out["case_cover/" + c.case_id + "/" + c.id] = "";
+  return out;
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
+  std::map<std::string, std::string> out;
+  if (!d.content_hash.empty()) out["hash/" + d.content_hash] = d.id;
+  if (d.case_id.empty()) {
+    out["unlinked/" + d.id] = "";
+  } else {
+    out["case_doc/" + d.case_id + "/" + d.id] = "";
+  }
+  return out;
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const Task& t) {
+  std::map<std::string, std::string> out;
+  if (!t.case_id.empty()) out["case_task/" + t.case_id + "/" + t.id] = "";
+  out["unit_task/" + t.unit + "/" + t.id] = "";
+  return out;
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const QuarantineEntry& q) {
+  return {{"batch_quarantine/" + q.batch + "/" + q.id, ""}};
+}
+
+// ---- Change ------------------------------------------------------------------------
+
+Change::Change(Store* store, std::string actor)
+    : store_(store), lock_(store->writer_), actor_(std::move(actor)) {}
+
+Change::Change(Change&& o) noexcept
+    : store_(o.store_),
+      lock_(std::move(o.lock_)),
+      actor_(std::move(o.actor_)),
+      events_(std::move(o.events_)),
+      committed_(o.committed_) {
+  for (int i = 0; i < Idx(Family::kCount); ++i) pending_[i] = std::move(o.pending_[i]);
+}
+
+Change::~Change() = default;
+
+std::optional<std::string> Change::Read(Family f, const std::string& key) const {
+  auto it = pending_[Idx(f)].find(key);
+  if (it != pending_[Idx(f)].end()) return it->second;
+  return store_->Read(f, key);
+}
+
+void Change::Write(Family f, const std::string& key, std::optional<std::string> value) {
+  pending_[Idx(f)][key] = std::move(value);
+}
+
+template <typename R>
+Result<R> Change::Get(const std::string& id) const {
+  auto bytes = Read(RecordTraits<R>::kFamily, id);
+  if (!bytes)
+    return Status::NotFound(std::string(kFamilyNames[Idx(RecordTraits<R>::kFamily)]) +
+                            " has no record " + id);
+  return Decode<R>(*bytes, id);
+}
+
+template <typename R>
+void Change::ReplaceIndexEntries(const std::optional<R>& old_record, const R& record) {
+  auto next = IndexEntriesOf(record);
+  if (old_record) {
+    for (const auto& [key, value] : IndexEntriesOf(*old_record))
+      if (!next.count(key)) Write(Family::kIndex, key, std::nullopt);
+  }
+  for (auto& [key, value] : next) Write(Family::kIndex, key, value);
+}
+
+template <typename R>
+void Change::Put(const R& record) {
+  std::optional<R> old_record;
+  if (auto old = Get<R>(record.id); old.ok()) old_record = std::move(old).value();
+  ReplaceIndexEntries(old_record, record);
+  Write(RecordTraits<R>::kFamily, record.id, nlohmann::json(record).dump());
+}
+
+void Change::PutBlob(const std::string& key, std::string bytes) {
+  Write(Family::kBlobs, key, std::move(bytes));
+}
+
+Result<std::string> Change::GetBlob(const std::string& key) const {
+  auto bytes = Read(Family::kBlobs, key);
+  if (!bytes) return Status::NotFound("no blob " + key);
+  return *bytes;
+}
+
+std::map<std::string, std::string> Change::ScanIndex(const std::string& prefix) const {
+  auto out = store_->Scan(Family::kIndex, prefix);
+  const auto& pending = pending_[Idx(Family::kIndex)];
+  for (auto it = pending.lower_bound(prefix);
+       it != pending.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    std::string rest = it->first.substr(prefix.size());
+    if (it->second) {
+      out[rest] = *it->second;
+    } else {
+      out.erase(rest);
+    }
+  }
+  return out;
+}
+
+uint64_t Change::NextSequence(const std::string& name) {
+  std::string key = "seq/" + name;
+  uint64_t value = 0;
+  if (auto current = Read(Family::kMeta, key)) value = std::stoull(*current);
+  ++value;
+  Write(Family::kMeta, key, std::to_string(value));
+  return value;
+}
+
+void Change::SetMeta(const std::string& key, const std::string& value) {
+  Write(Family::kMeta, key, value);
+}
+
+void Change::DeleteMeta(const std::string& key) { Write(Family::kMeta, key, std::nullopt); }
+
+void Change::Log(const std::string& action, const std::string& object, const std::string& detail) {
+  Event e;
+  e.time = NowUtc();
+  e.actor = actor_;
+  e.action = action;
+  e.object = object;
+  e.detail = detail;
+  events_.push_back(std::move(e));
+}
+
+Status Change::Commit() {
+  if (committed_) return Status::FailedPrecondition("change committed twice");
+  for (auto& e : events_) {
+    e.seq = NextSequence("event");
+    Write(Family::kEvents, EventKey(e.seq), nlohmann::json(e).dump());
+  }
+  rocksdb::WriteBatch batch;
+  for (int f = 0; f < Idx(Family::kCount); ++f) {
+    for (const auto& [key, value] : pending_[f]) {
+      rocksdb::Status s = value ? batch.Put(store_->handles_[f], key, *value)
+                                : batch.Delete(store_->handles_[f], key);
+      if (!s.ok()) return Status::IOError("write batch: " + s.ToString());
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = store_->options_.sync_commits;
+  rocksdb::Status s = store_->db_->Write(wo, &batch);
+  if (!s.ok()) return Status::IOError("commit to " + store_->dir_ + ": " + s.ToString());
+  committed_ = true;
+  if (lock_.owns_lock()) lock_.unlock();
+  return Status::OK();
+}
+
+// ---- Store -------------------------------------------------------------------------
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  // Bounded memory whatever the batch size: one shared budget for all memtables.
+  db_options.db_write_buffer_size = 64 << 20;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 3;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int f = 0; f < Idx(Family::kCount); ++f) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.write_buffer_size = 8 << 20;
+    if (f == Idx(Family::kBlobs)) {
+      // Page images and PDFs are large and written once: keep them out of the LSM tree.
+      cf.enable_blob_files = true;
+      cf.min_blob_size = 4096;
+      cf.write_buffer_size = 32 << 20;
+    }
+    families.emplace_back(f == 0 ? rocksdb::kDefaultColumnFamilyName : kFamilyNames[f], cf);
+  }
+  // The default column family doubles as "meta": RocksDB always has one.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create store directory " + dir + ": " + ec.message());
+  std::unique_ptr<Store> store(new Store());
+  store->dir_ = dir;
+  store->options_ = options;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, families, &store->handles_, &raw);
+  if (!s.ok()) return Status::IOError("cannot open store " + dir + ": " + s.ToString());
+  store->db_.reset(raw);
+
+  auto version = store->GetMeta(kSchemaKey);
+  if (!version) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = store->db_->Put(wo, store->handles_[0], kSchemaKey, std::to_string(kSchemaVersion));
+    if (!s.ok()) return Status::IOError("cannot initialise store " + dir + ": " + s.ToString());
+  } else if (*version != std::to_string(kSchemaVersion)) {
+    return Status::FailedPrecondition("store " + dir + " has schema version " + *version +
+                                      ", this build reads version " +
+                                      std::to_string(kSchemaVersion));
+  }
+  return store;
+}
+
+Store::~Store() {
+  if (db_) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+}
+
+Change Store::BeginChange(std::string actor) { return Change(this, std::move(actor)); }
+
+std::optional<std::string> Store::Read(Family f, const std::string& key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[Idx(f)], key, &value);
+  if (!s.ok()) return std::nullopt;
+  return value;
+}
+
+std::map<std::string, std::string> Store::Scan(Family f, const std::string& prefix) const {
+  std::map<std::string, std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[Idx(f)]));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    out.emplace(it->key().ToString().substr(prefix.size()), it->value().ToString());
+  return out;
+}
+
+template <typename R>
+Result<R> Store::Get(const std::string& id) const {
+  auto bytes = Read(RecordTraits<R>::kFamily, id);
+  if (!bytes)
+    return Status::NotFound(std::string(kFamilyNames[Idx(RecordTraits<R>::kFamily)]) +
+                            " has no record " + id);
+  return Decode<R>(*bytes, id);
+}
+
+template <typename R>
+std::vector<R> Store::List() const {
+  std::vector<R> out;
+  for (const auto& [key, bytes] : Scan(RecordTraits<R>::kFamily, "")) {
+    auto r = Decode<R>(bytes, key);
+    if (r.ok()) out.push_back(std::move(r).value());
+  }
+  return out;
+}
+
+Result<std::string> Store::GetBlob(const std::string& key) const {
+  auto bytes = Read(Family::kBlobs, key);
+  if (!bytes) return Status::NotFound("no blob " + key);
+  return *bytes;
+}
+
+std::map<std::string, std::string> Store::ScanIndex(const std::string& prefix) const {
+  return Scan(Family::kIndex, prefix);
+}
+
+std::optional<std::string> Store::GetMeta(const std::string& key) const {
+  return Read(Family::kMeta, key);
+}
+
+std::vector<Event> Store::ListEvents() const {
+  std::vector<Event> out;
+  for (const auto& [key, bytes] : Scan(Family::kEvents, "")) {
+    auto e = Decode<Event>(bytes, key);
+    if (e.ok()) out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
+Status Store::RebuildIndexes(const std::string& actor) {
+  Change change = BeginChange(actor);
+  for (const auto& [key, value] : Scan(Family::kIndex, ""))
+    change.Write(Family::kIndex, key, std::nullopt);
+  auto add = [&change](const auto& records) {
+    for (const auto& r : records)
+      for (auto& [key, value] : IndexEntriesOf(r)) change.Write(Family::kIndex, key, value);
+  };
+  add(List<Case>());
+  add(List<CoverSheet>());
+  add(List<Document>());
+  add(List<Task>());
+  add(List<QuarantineEntry>());
+  change.Log("rebuild_indexes", "index");
+  return change.Commit();
+}
+
+#define PM_INSTANTIATE(R)                                      \
+  template Result<R> Change::Get<R>(const std::string&) const; \
+  template void Change::Put<R>(const R&);                      \
+  template Result<R> Store::Get<R>(const std::string&) const;  \
+  template std::vector<R> Store::List<R>() const;
+PM_INSTANTIATE(Case)
+PM_INSTANTIATE(CoverSheet)
+PM_INSTANTIATE(Document)
+PM_INSTANTIATE(Task)
+PM_INSTANTIATE(QuarantineEntry)
+#undef PM_INSTANTIATE
+
+}  // namespace postmottak
