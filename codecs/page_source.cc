@@ -1,6 +1,7 @@
 #include "codecs/page_source.h"
 
 #include <leptonica/allheaders.h>
+#include <tiffio.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,11 +13,40 @@ namespace postmottak {
 
 namespace {
 
+// Counts the directories libtiff can reach and tells whether the chain ends where the
+// file says it ends: a cut file leaves a last directory pointing past the end.
+struct TiffChain {
+  int pages = 0;
+  bool complete = false;
+};
+TiffChain WalkTiff(const std::string& path) {
+  TiffChain chain;
+  TIFFSetWarningHandler(nullptr);
+  TIFFSetErrorHandler(nullptr);
+  TIFF* tif = TIFFOpen(path.c_str(), "r");
+  if (!tif) return chain;
+  do {
+    ++chain.pages;
+    if (TIFFLastDirectory(tif)) {
+      chain.complete = true;
+      break;
+    }
+  } while (TIFFReadDirectory(tif));
+  TIFFClose(tif);
+  return chain;
+}
+
 class TiffSource : public PageSource {
  public:
-  TiffSource(std::string path, SourceLimits limits, int pages)
-      : PageSource(std::move(path), limits), pages_(pages) {}
+  TiffSource(std::string path, SourceLimits limits, int pages, bool complete)
+      : PageSource(std::move(path), limits), pages_(pages), complete_(complete) {}
   int page_count() const override { return pages_; }
+  Status Damage() const override {
+    if (complete_) return Status::OK();
+    return Status::Corruption("file " + path_ + " page " + std::to_string(pages_ + 1) +
+                              ": TIFF is cut short after page " + std::to_string(pages_) +
+                              "; the pages after it cannot be read");
+  }
   Result<Image> ReadPage(int index) override {
     l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
     if (readHeaderTiff(path_.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
@@ -30,6 +60,7 @@ class TiffSource : public PageSource {
 
  private:
   int pages_;
+  bool complete_;
 };
 
 // PNG and JPEG hold one page.
@@ -83,18 +114,14 @@ Result<std::unique_ptr<PageSource>> PageSource::Open(const std::string& path,
   std::unique_ptr<PageSource> source;
   switch (SniffFormat(head)) {
     case SourceFormat::kTiff: {
-      FILE* fp = std::fopen(path.c_str(), "rb");
-      if (!fp) return Status::IOError("file " + path + ": cannot be opened");
-      l_int32 pages = 0;
-      l_ok rc = tiffGetCount(fp, &pages);
-      std::fclose(fp);
-      if (rc != 0 || pages <= 0)
-        return Status::Corruption("file " + path + ": TIFF structure is damaged");
+      const TiffChain chain = WalkTiff(path);
+      const int pages = chain.pages;
+      if (pages <= 0) return Status::Corruption("file " + path + ": TIFF structure is damaged");
       if (pages > limits.max_pages)
         return Status::InvalidArgument("file " + path + ": " + std::to_string(pages) +
                                        " pages exceeds the limit of " +
                                        std::to_string(limits.max_pages));
-      source = std::make_unique<TiffSource>(path, limits, pages);
+      source = std::make_unique<TiffSource>(path, limits, pages, chain.complete);
       break;
     }
     case SourceFormat::kPdf:

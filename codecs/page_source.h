@@ -39,6 +39,9 @@ class PageSource {
   virtual int page_count() const = 0;
   // Decodes page `index` (0-based). The image carries the file's resolution when known.
   virtual Result<Image> ReadPage(int index) = 0;
+  // Why pages beyond page_count() may exist but cannot be reached (a TIFF cut short),
+  // or OK. The caller reports it, so that a page lost in transit is never silent.
+  virtual Status Damage() const { return Status::OK(); }
 
  protected:
   explicit PageSource(std::string path, SourceLimits limits)

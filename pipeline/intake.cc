@@ -202,6 +202,14 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         job.image = (*source)->ReadPage(i);
         jobs.Push(std::move(job));
       }
+      if (Status damage = (*source)->Damage(); !damage.ok()) {
+        PageJob job;  // the unreachable rest of the file, reported as the next page
+        job.seq = seq++;
+        job.file = file;
+        job.page = n + 1;
+        job.image = damage;
+        jobs.Push(std::move(job));
+      }
       ++files_done;
     }
     window.SetTotal(seq);

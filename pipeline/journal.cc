@@ -27,6 +27,18 @@ std::string PageList(const std::vector<int>& pages) {
   return out;
 }
 
+// The file's bytes, for quarantine when no page image could be made, so nothing is
+// lost (up to a size limit).
+std::string FileBytes(const std::string& file) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file, ec);
+  if (ec || static_cast<int64_t>(size) > kMaxQuarantinedFileBytes) return "";
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace
 
 Journal::Journal(Store* store, const Rules* rules, std::string actor, std::string batch)
@@ -52,17 +64,8 @@ QuarantineEntry Journal::Quarantine(Change& change, const std::string& file, int
 
 Result<QuarantineEntry> Journal::QuarantineFile(const std::string& file,
                                                 const std::string& reason) {
-  std::string bytes;
-  std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  if (!ec && static_cast<int64_t>(size) <= kMaxQuarantinedFileBytes) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    bytes = ss.str();
-  }
   Change change = store_->BeginChange(actor_);
-  QuarantineEntry q = Quarantine(change, file, 0, reason, std::move(bytes));
+  QuarantineEntry q = Quarantine(change, file, 0, reason, FileBytes(file));
   PM_RETURN_IF_ERROR(change.Commit());
   return q;
 }
@@ -71,7 +74,9 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   Change change = store_->BeginChange(actor_);
   PieceOutcome out;
   for (const auto& page : piece.rejected)
-    out.quarantined.push_back(Quarantine(change, page.file, page.page, page.error, page.original));
+    out.quarantined.push_back(
+        Quarantine(change, page.file, page.page, page.error,
+                   page.original.empty() ? FileBytes(page.file) : page.original));
 
   std::optional<CoverSheet> sheet;
   if (!piece.cover_id.empty()) {
@@ -80,8 +85,10 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       sheet = std::move(s).value();
     } else {
       // A valid check digit but no such cover sheet: forged, or from another system.
-      out.quarantined.push_back(Quarantine(change, piece.file, piece.sheet ? piece.sheet->page : 0,
-                                           "unknown cover id " + piece.cover_id,
+      const int page = piece.sheet ? piece.sheet->page : 0;
+      out.quarantined.push_back(Quarantine(change, piece.file, page,
+                                           "file " + piece.file + " page " + std::to_string(page) +
+                                               ": unknown cover id " + piece.cover_id,
                                            piece.sheet ? piece.sheet->original : ""));
     }
   }

@@ -1,0 +1,113 @@
+// The command line as operators and scripts use it: JSON shapes, exit codes, files.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "codecs/pdf_merge.h"
+#include "tests/test_util.h"
+
+namespace postmottak {
+namespace {
+
+using nlohmann::json;
+
+class CliTest : public ::testing::Test {
+ protected:
+  int Cli(const std::string& args, std::string* out = nullptr) {
+    return test::Run(
+        std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " " + args + " 2>/dev/null", out);
+  }
+  json CliJson(const std::string& args) {
+    std::string out;
+    EXPECT_EQ(Cli("--json " + args, &out), 0) << args;
+    return json::parse(out);
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(CliTest, CaseAddShowCoverSheetAndTasks) {
+  const std::string person = test::PersonId(42);
+  ASSERT_EQ(Cli("case add --id 2026-000042 --person " + person +
+                " --area SYK --unit 4402 --name 'Kari Nordvik' --due 2026-12-31"),
+            0);
+  json shown = CliJson("case show 2026-000042");
+  EXPECT_EQ(shown["case"]["id"], "2026-000042");
+  EXPECT_EQ(shown["case"]["status"], "awaiting_documentation");
+  EXPECT_EQ(shown["case"]["person_id"], person.substr(0, 6) + "*****") << "person ids are masked";
+  EXPECT_EQ(shown["missing"], json({"sick_note", "income_statement"}));
+  EXPECT_TRUE(shown["documents"].is_array());
+  EXPECT_EQ(shown["tasks"].size(), 2u);
+
+  json cover =
+      CliJson("coversheet --case 2026-000042 --expect sick_note --out " + dir_ / "cover.pdf");
+  EXPECT_EQ(cover["cover_id"].get<std::string>().size(), 12u);
+  auto pages = PdfPageCount(test::ReadFile(dir_ / "cover.pdf"));
+  ASSERT_TRUE(pages.ok());
+  EXPECT_EQ(*pages, 1);
+
+  json tasks = CliJson("tasks --unit 4402");
+  ASSERT_EQ(tasks.size(), 2u);
+  for (const auto& t : tasks) {
+    for (const char* field : {"id", "kind", "case_id", "unit", "status"})
+      EXPECT_TRUE(t.contains(field)) << field;
+    EXPECT_EQ(t["kind"], "missing_documentation");
+    EXPECT_EQ(t["case_id"], "2026-000042");
+  }
+  EXPECT_TRUE(CliJson("tasks --unit 9999").empty());
+  json stats = CliJson("stats");
+  EXPECT_EQ(stats["4402"]["cases_awaiting_documentation"], 1);
+  EXPECT_EQ(stats["4402"]["decision_backlog"], 0);
+  EXPECT_EQ(stats["4402"]["awaiting_from"]["doctor"], 1);
+  EXPECT_EQ(stats["4402"]["awaiting_from"]["employer"], 1);
+
+  std::string text;
+  ASSERT_EQ(Cli("case show 2026-000042", &text), 0);
+  EXPECT_NE(text.find("Sykmelding  (missing)"), std::string::npos) << text;
+  EXPECT_EQ(text.find(person), std::string::npos) << "no unmasked person id in output";
+}
+
+TEST_F(CliTest, ExitCodesAreDocumented) {
+  EXPECT_EQ(Cli("case show 2026-404404"), 3);
+  EXPECT_EQ(Cli("case add --id 2026-1 --person " + test::PersonId(1) + " --area NOPE --unit 0301"),
+            2);
+  EXPECT_EQ(Cli("case add --id 2026-1 --person 12345678901 --area AAP --unit 0301"), 2);
+  EXPECT_EQ(Cli("no-such-command"), 2);
+  EXPECT_EQ(Cli("link doc-unknown 2026-1"), 3);
+  EXPECT_EQ(Cli("--rules /nonexistent.json stats"), 3);
+  EXPECT_EQ(Cli("intake " + dir_ / "nothing-here"), 3);
+}
+
+TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_SAMPLES_TOOL) + " --out " + dir_ / "batch" + " --db " +
+                      dir_ / "store" + " --pages 16 --seed 3 > /dev/null"),
+            0);
+  json report = CliJson("intake --workers 2 " + dir_ / "batch/scans");
+  EXPECT_GE(report["pages"].get<int>(), 16);
+  EXPECT_EQ(report["quarantined"].size(), 0u);
+  for (const char* field : {"blank_pages", "mail_pieces", "linked_by_cover_sheet", "linked_by_text",
+                            "manual_journaling", "tasks_raised", "pages_per_second"})
+    EXPECT_TRUE(report.contains(field)) << field;
+
+  json docs = CliJson("documents");
+  ASSERT_FALSE(docs.empty());
+  const std::string some_case = CliJson("tasks --all")[0]["case_id"];
+  for (const auto& d : docs) {
+    json shown = CliJson("document show " + d["id"].get<std::string>());
+    EXPECT_EQ(shown["id"], d["id"]);
+    EXPECT_TRUE(shown["source"]["pages"].is_array());
+  }
+  json unlinked = CliJson("documents --unlinked");
+  if (!unlinked.empty()) {
+    const std::string doc = unlinked[0]["id"];
+    json linked = CliJson("link " + doc + " " + some_case);
+    EXPECT_EQ(linked["linked_by"], "manual");
+    EXPECT_EQ(linked["case_id"], some_case);
+    json shown = CliJson("case show " + some_case);
+    bool found = false;
+    for (const auto& d : shown["documents"]) found |= d["id"] == doc && d["linked_by"] == "manual";
+    EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace
+}  // namespace postmottak

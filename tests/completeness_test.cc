@@ -1,0 +1,121 @@
+#include "pipeline/completeness.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/case_service.h"
+#include "tests/test_util.h"
+
+namespace postmottak {
+namespace {
+
+class CompletenessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = test::OpenStore(dir_.path());
+    service_ = std::make_unique<CaseService>(store_.get(), &test::SampleRules(), "tester");
+    NewCase nc;
+    nc.id = "2026-000001";
+    nc.person_id = test::PersonId(1);
+    nc.area = "SYK";
+    nc.unit = "4402";
+    ASSERT_TRUE(service_->AddCase(nc).ok());
+  }
+  // An unlinked document of a type, as intake would leave it.
+  std::string Arrive(const std::string& id, const std::string& type) {
+    Change change = store_->BeginChange("tester");
+    Document d;
+    d.id = id;
+    d.type = type;
+    change.Put(d);
+    EXPECT_TRUE(change.Commit().ok());
+    return id;
+  }
+  Task TaskOf(const std::string& id) { return *store_->Get<Task>(id); }
+
+  test::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<CaseService> service_;
+};
+
+TEST_F(CompletenessTest, NewCaseAwaitsEverythingWithOneRequestLetter) {
+  auto c = store_->Get<Case>("2026-000001");
+  EXPECT_EQ(c->status, CaseStatus::kAwaitingDocumentation);
+  Task sick = TaskOf(MissingTaskId(c->id, "sick_note"));
+  Task income = TaskOf(MissingTaskId(c->id, "income_statement"));
+  EXPECT_EQ(sick.status, TaskStatus::kOpen);
+  EXPECT_EQ(sick.awaited_from, "doctor");
+  EXPECT_EQ(income.awaited_from, "employer");
+  EXPECT_EQ(sick.unit, "4402");
+  EXPECT_FALSE(sick.cover_id.empty());
+  EXPECT_EQ(sick.cover_id, income.cover_id);
+  auto sheet = store_->Get<CoverSheet>(sick.cover_id);
+  ASSERT_TRUE(sheet.ok());
+  EXPECT_EQ(sheet->kind, CoverSheetKind::kFollowUp);
+  EXPECT_EQ(sheet->expected, (std::vector<std::string>{"sick_note", "income_statement"}));
+  EXPECT_TRUE(store_->Get<Task>(DecisionTaskId(c->id)).status().IsNotFound());
+}
+
+TEST_F(CompletenessTest, ArrivalsCloseTasksAndCompleteTheCase) {
+  ASSERT_TRUE(service_->LinkDocument(Arrive("doc-a", "sick_note"), "2026-000001").ok());
+  EXPECT_EQ(TaskOf(MissingTaskId("2026-000001", "sick_note")).status, TaskStatus::kClosed);
+  EXPECT_EQ(TaskOf(MissingTaskId("2026-000001", "income_statement")).status, TaskStatus::kOpen);
+  EXPECT_EQ(store_->Get<Case>("2026-000001")->status, CaseStatus::kAwaitingDocumentation);
+
+  ASSERT_TRUE(service_->LinkDocument(Arrive("doc-b", "income_statement"), "2026-000001").ok());
+  EXPECT_EQ(store_->Get<Case>("2026-000001")->status, CaseStatus::kReadyForDecision);
+  Task decide = TaskOf(DecisionTaskId("2026-000001"));
+  EXPECT_EQ(decide.status, TaskStatus::kOpen);
+  EXPECT_EQ(decide.kind, TaskKind::kReadyForDecision);
+  EXPECT_EQ(decide.unit, "4402");
+}
+
+TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
+  const auto tasks_before = store_->List<Task>().size();
+  const auto sheets_before = store_->List<CoverSheet>().size();
+  Change change = store_->BeginChange("tester");
+  auto outcome = EvaluateCase(change, test::SampleRules(), "2026-000001");
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(outcome->tasks_raised, 0);
+  EXPECT_EQ(outcome->tasks_closed, 0);
+  EXPECT_TRUE(outcome->cover_id.empty());
+  ASSERT_TRUE(change.Commit().ok());
+  EXPECT_EQ(store_->List<Task>().size(), tasks_before);
+  EXPECT_EQ(store_->List<CoverSheet>().size(), sheets_before);
+}
+
+TEST_F(CompletenessTest, MovingADocumentAwayReopensWhatItHadClosed) {
+  NewCase other;
+  other.id = "2026-000002";
+  other.person_id = test::PersonId(1);
+  other.area = "AAP";
+  other.unit = "4402";
+  ASSERT_TRUE(service_->AddCase(other).ok());
+  const std::string doc = Arrive("doc-c", "sick_note");
+  ASSERT_TRUE(service_->LinkDocument(doc, "2026-000001").ok());
+  ASSERT_TRUE(service_->LinkDocument(doc, "2026-000002").ok());
+  EXPECT_EQ(TaskOf(MissingTaskId("2026-000001", "sick_note")).status, TaskStatus::kOpen);
+}
+
+TEST_F(CompletenessTest, BadCaseRequestsAreRefused) {
+  NewCase nc;
+  nc.id = "2026-000009";
+  nc.person_id = "12345678901";
+  nc.area = "AAP";
+  nc.unit = "0301";
+  auto r = service_->AddCase(nc);
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message().find("12345678901"), std::string::npos)
+      << "person ids are masked in errors";
+  nc.person_id = test::PersonId(9);
+  nc.area = "XXX";
+  EXPECT_EQ(service_->AddCase(nc).status().code(), Status::Code::kInvalidArgument);
+  nc.area = "AAP";
+  nc.id = "bad/id";
+  EXPECT_EQ(service_->AddCase(nc).status().code(), Status::Code::kInvalidArgument);
+  nc.id = "2026-000001";
+  EXPECT_EQ(service_->AddCase(nc).status().code(), Status::Code::kAlreadyExists);
+  EXPECT_TRUE(service_->LinkDocument("doc-none", "2026-000001").status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace postmottak

@@ -1,0 +1,110 @@
+#include "pipeline/cover_sheet.h"
+
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+
+#include "codecs/barcode.h"
+#include "codecs/check_digits.h"
+#include "codecs/pdf_merge.h"
+#include "pipeline/case_service.h"
+#include "pipeline/page_analysis.h"
+#include "tests/test_util.h"
+
+namespace postmottak {
+namespace {
+
+class CoverSheetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = test::OpenStore(dir_.path());
+    CaseService service(store_.get(), &test::SampleRules(), "caseworker:1");
+    NewCase nc;
+    nc.id = "2026-000100";
+    nc.person_id = test::PersonId(100);
+    nc.person_name = "Kari Nordvik";
+    nc.area = "AAP";
+    nc.unit = "0301";
+    ASSERT_TRUE(service.AddCase(nc).ok());
+    CoverSheetRequest req;
+    req.case_id = nc.id;
+    req.expected = {"medical_certificate"};
+    auto sheet = service.IssueCoverSheet(req);
+    ASSERT_TRUE(sheet.ok()) << sheet.status().ToString();
+    sheet_ = *sheet;
+  }
+  test::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  CoverSheet sheet_;
+};
+
+TEST_F(CoverSheetTest, IssuedSheetIsStoredWithItsMetadata) {
+  EXPECT_TRUE(IsValidCoverId(sheet_.id));
+  auto stored = store_->Get<CoverSheet>(sheet_.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->case_id, "2026-000100");
+  EXPECT_EQ(stored->person_id, test::PersonId(100));
+  EXPECT_EQ(stored->area, "AAP");
+  EXPECT_EQ(stored->unit, "0301");
+  EXPECT_EQ(stored->expected, (std::vector<std::string>{"medical_certificate"}));
+  EXPECT_EQ(stored->issued_by, "caseworker:1");
+  EXPECT_FALSE(stored->issued_at.empty());
+}
+
+TEST_F(CoverSheetTest, SheetIsReadBackInEveryOrientationAndResolution) {
+  for (int dpi : {200, 300}) {
+    auto page = DrawCoverSheet(sheet_, test::SampleRules(), dpi);
+    ASSERT_TRUE(page.ok());
+    pixSetResolution(page->get(), dpi, dpi);
+    for (int rotation : {0, 90, 180, 270}) {
+      Image turned = RotateOrtho(*page, rotation);
+      pixSetResolution(turned.get(), dpi, dpi);
+      PageAnalysis a = AnalyzePage(turned);
+      EXPECT_EQ(a.kind, PageKind::kCoverSheet) << dpi << " dpi, " << rotation << " degrees";
+      EXPECT_EQ(a.cover_id, sheet_.id);
+    }
+  }
+}
+
+TEST_F(CoverSheetTest, DataMatrixAloneStillGivesTheId) {
+  auto page = DrawCoverSheet(sheet_, test::SampleRules(), 300);
+  ASSERT_TRUE(page.ok());
+  // A coffee stain over the Code 128 (20..75 mm from the top on the left).
+  Box* box = boxCreate(0, 590, 1500, 300);
+  pixSetInRectArbitrary(page->get(), box, 0);
+  boxDestroy(&box);
+  EXPECT_TRUE(FindLinearBarcode(*page, false).empty());
+  PageAnalysis a = AnalyzePage(*page);
+  EXPECT_EQ(a.kind, PageKind::kCoverSheet);
+  EXPECT_EQ(a.cover_id, sheet_.id);
+}
+
+TEST_F(CoverSheetTest, PdfIsOnePrintablePage) {
+  auto pdf = CoverSheetPdf(sheet_, test::SampleRules());
+  ASSERT_TRUE(pdf.ok());
+  EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
+  auto pages = PdfPageCount(*pdf);
+  ASSERT_TRUE(pages.ok()) << pages.status().ToString();
+  EXPECT_EQ(*pages, 1);
+}
+
+TEST_F(CoverSheetTest, SheetForPersonAndAreaNeedsBoth) {
+  CaseService service(store_.get(), &test::SampleRules(), "caseworker:1");
+  CoverSheetRequest req;
+  req.person_id = test::PersonId(5);
+  EXPECT_EQ(service.IssueCoverSheet(req).status().code(), Status::Code::kInvalidArgument);
+  req.area = "SYK";
+  auto sheet = service.IssueCoverSheet(req);
+  ASSERT_TRUE(sheet.ok());
+  EXPECT_TRUE(sheet->case_id.empty());
+  EXPECT_NE(sheet->id, sheet_.id);
+}
+
+TEST(SeparatorSheetTest, IsRecognised) {
+  auto page = DrawSeparatorSheet(300);
+  ASSERT_TRUE(page.ok());
+  pixSetResolution(page->get(), 300, 300);
+  EXPECT_EQ(AnalyzePage(*page).kind, PageKind::kSeparator);
+}
+
+}  // namespace
+}  // namespace postmottak

@@ -1,0 +1,60 @@
+#include "pipeline/page_analysis.h"
+
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+
+#include "tests/test_util.h"
+
+namespace postmottak {
+namespace {
+
+Image Blank(int dpi, int specks) {
+  Pix* pix = pixCreate(dpi * 827 / 100, dpi * 1169 / 100, 8);
+  pixSetAllArbitrary(pix, 255);
+  pixSetResolution(pix, dpi, dpi);
+  for (int i = 0; i < specks; ++i)
+    pixSetPixel(pix, (i * 7919) % pixGetWidth(pix), (i * 104729) % pixGetHeight(pix), 0);
+  return Image(pix);
+}
+
+TEST(PageAnalysisTest, BlankBackSideWithDustIsBlank) {
+  EXPECT_EQ(AnalyzePage(Blank(300, 0)).kind, PageKind::kBlank);
+  EXPECT_EQ(AnalyzePage(Blank(200, 3000)).kind, PageKind::kBlank);
+}
+
+TEST(PageAnalysisTest, TextPageIsContentAndUpright) {
+  Image page = test::TextPage("Legeerklæring", "Navn: Kari", 300);
+  PageAnalysis a = AnalyzePage(page);
+  EXPECT_EQ(a.kind, PageKind::kContent);
+  EXPECT_EQ(a.rotation, 0);
+  EXPECT_EQ(a.upright.depth(), 1);
+  EXPECT_EQ(a.dpi, 300);
+}
+
+TEST(PageAnalysisTest, TurnedPagesAreTurnedBack) {
+  Image page = test::TextPage("Legeerklæring", "Navn: Kari", 300);
+  for (int turned : {90, 180, 270}) {
+    Image scanned = RotateOrtho(page, turned);
+    pixSetResolution(scanned.get(), 300, 300);
+    PageAnalysis a = AnalyzePage(scanned);
+    EXPECT_EQ((a.rotation + turned) % 360, 0) << "scanned turned " << turned;
+    EXPECT_GT(a.upright.height(), a.upright.width());
+  }
+}
+
+TEST(PageAnalysisTest, SkewIsMeasuredAndCorrected) {
+  Image page = test::TextPage("Sykmelding", "", 300);
+  Image skewed = RotateSmall(page, 3.0);
+  pixSetResolution(skewed.get(), 300, 300);
+  PageAnalysis a = AnalyzePage(skewed);
+  EXPECT_NEAR(std::abs(a.skew), 3.0, 0.5);
+}
+
+TEST(PageAnalysisTest, ResolutionIsEstimatedWhenTheFileHasNone) {
+  Image page = test::TextPage("Sykmelding", "", 200);
+  pixSetResolution(page.get(), 0, 0);
+  EXPECT_NEAR(AnalyzePage(page).dpi, 200, 3);
+}
+
+}  // namespace
+}  // namespace postmottak

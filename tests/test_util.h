@@ -1,0 +1,39 @@
+// Shared helpers for the tests: temporary folders, the shipped rules, a fresh store.
+#ifndef POSTMOTTAK_TESTS_TEST_UTIL_H_
+#define POSTMOTTAK_TESTS_TEST_UTIL_H_
+
+#include <memory>
+#include <string>
+
+#include "codecs/image.h"
+#include "pipeline/rules.h"
+#include "storage/store.h"
+
+namespace postmottak::test {
+
+// A temporary folder, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+const Rules& SampleRules();
+std::unique_ptr<Store> OpenStore(const std::string& dir);
+// A synthetic person id (month + 80) that differs for each n.
+std::string PersonId(int n);
+// An upright A4 page of Norwegian text at `dpi`, titled with `title` (may be empty).
+Image TextPage(const std::string& title, const std::string& extra_line, int dpi);
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& bytes);
+// Runs a shell command, returning its exit code and standard output.
+int Run(const std::string& command, std::string* out = nullptr);
+
+}  // namespace postmottak::test
+
+#endif  // POSTMOTTAK_TESTS_TEST_UTIL_H_
