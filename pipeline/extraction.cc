@@ -13,7 +13,7 @@ namespace postmottak {
 
 namespace {
 
-constexpr int kTitleLines = 6;
+constexpr size_t kTitleLines = 6;
 
 void AddUnique(std::vector<std::string>* v, const std::string& s) {
   if (std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
@@ -38,58 +38,43 @@ std::vector<std::string> DigitRuns(const std::string& text) {
   return runs;
 }
 
-std::u32string Letters(const std::u32string& s) {
+bool IsLetter(char32_t c) {
+  return (c >= U'a' && c <= U'z') || c == U'æ' || c == U'ø' || c == U'å' || c == U'é';
+}
+
+// The letters of a line, without spaces or punctuation: OCR splits and joins words
+// ("a rbeid sgiver"), so matching ignores where the spaces fell.
+std::u32string LettersOnly(const std::string& lower_line) {
   std::u32string out;
-  for (char32_t c : s) {
-    bool letter = (c >= U'a' && c <= U'z') || c == U'æ' || c == U'ø' || c == U'å' || c == U'é';
-    out.push_back(letter ? c : U' ');
-  }
+  for (char32_t c : DecodeUtf8(lower_line))
+    if (IsLetter(c)) out.push_back(c);
   return out;
 }
 
-std::vector<std::u32string> Words(const std::u32string& s) {
-  std::vector<std::u32string> out;
-  std::u32string cur;
-  for (char32_t c : Letters(s)) {
-    if (c == U' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-int EditDistance(const std::u32string& a, const std::u32string& b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+// Fewest edits that turn `pattern` into some substring of `text` (Sellers' algorithm).
+int SubstringDistance(const std::u32string& text, const std::u32string& pattern) {
+  const size_t m = pattern.size();
+  std::vector<int> prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
+  int best = prev[m];
+  for (char32_t t : text) {
+    cur[0] = 0;  // a match may start anywhere in the text
+    for (size_t j = 1; j <= m; ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (t == pattern[j - 1] ? 0 : 1)});
+    best = std::min(best, cur[m]);
     std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return best;
 }
 
-// Counts occurrences of a (possibly multi-word) keyword among words, allowing one edit
-// per six letters.
-int CountKeyword(const std::vector<std::u32string>& words, const std::vector<std::u32string>& kw) {
-  if (kw.empty() || words.size() < kw.size()) return 0;
-  std::u32string target;
-  for (const auto& w : kw) target += w;
-  const int tolerance = std::max(0, static_cast<int>(target.size()) / 6);
+// Lines naming the keyword, allowing one edit per six letters.
+int CountKeyword(const std::vector<std::u32string>& lines, const std::u32string& keyword) {
+  if (keyword.empty()) return 0;
+  const int tolerance = static_cast<int>(keyword.size()) / 6;
   int hits = 0;
-  for (size_t i = 0; i + kw.size() <= words.size(); ++i) {
-    std::u32string cand;
-    for (size_t k = 0; k < kw.size(); ++k) cand += words[i + k];
-    if (std::abs(static_cast<int>(cand.size()) - static_cast<int>(target.size())) > tolerance)
-      continue;
-    if (EditDistance(cand, target) <= tolerance) ++hits;
-  }
+  for (const auto& line : lines)
+    if (line.size() + tolerance >= keyword.size() && SubstringDistance(line, keyword) <= tolerance)
+      ++hits;
   return hits;
 }
 
@@ -130,25 +115,23 @@ Extraction ExtractFromText(const std::string& text, const Rules& rules) {
     AddUnique(&out.dates, (*it)[2].str());
 
   // Title lines: the first few non-empty lines.
-  std::string lower = LowerNorwegian(text);
-  std::istringstream lines(lower);
-  std::string line, title;
-  for (int n = 0; n < kTitleLines && std::getline(lines, line);) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    title += line + "\n";
-    ++n;
+  std::istringstream lines(LowerNorwegian(text));
+  std::vector<std::u32string> title_lines, all_lines;
+  for (std::string line; std::getline(lines, line);) {
+    std::u32string letters = LettersOnly(line);
+    if (letters.empty()) continue;
+    if (title_lines.size() < kTitleLines) title_lines.push_back(letters);
+    all_lines.push_back(std::move(letters));
   }
-  const auto title_words = Words(DecodeUtf8(title));
-  const auto all_words = Words(DecodeUtf8(lower));
   std::string best_title, best_body;
   int best_title_hits = 0, best_body_hits = 0;
   bool body_tie = false;
   for (const auto& [id, rule] : rules.document_types()) {
     int title_hits = 0, body_hits = 0;
     for (const auto& kw : rule.keywords) {
-      auto kw_words = Words(DecodeUtf8(LowerNorwegian(kw)));
-      title_hits += CountKeyword(title_words, kw_words);
-      body_hits += CountKeyword(all_words, kw_words);
+      const std::u32string letters = LettersOnly(LowerNorwegian(kw));
+      title_hits += CountKeyword(title_lines, letters);
+      body_hits += CountKeyword(all_lines, letters);
     }
     if (title_hits > best_title_hits) best_title = id, best_title_hits = title_hits;
     if (body_hits > best_body_hits) {

@@ -37,6 +37,16 @@ TEST(ExtractionTest, TitleGivesTheTypeEvenWithAnOcrError) {
   EXPECT_EQ(e.document_type, "application");
 }
 
+TEST(ExtractionTest, TitleSplitOrJoinedByOcrIsStillATitle) {
+  // Seen on a demo page: Tesseract put spaces inside a word of the title.
+  Extraction e =
+      ExtractFromText("| Bekreftelse fra a rbeid sgiver\n\n— Navn: Kari\n", test::SampleRules());
+  EXPECT_EQ(e.document_type, "employer_statement");
+  EXPECT_TRUE(e.titled);
+  e = ExtractFromText("Inntekts melding\n", test::SampleRules());
+  EXPECT_EQ(e.document_type, "income_statement");
+}
+
 TEST(ExtractionTest, KeywordInTheBodyGivesTheTypeButNoTitle) {
   std::string text = "Side 2 av 3\n";
   for (int i = 0; i < 8; ++i) text += "Vanlig tekst uten noe spesielt.\n";
