@@ -80,6 +80,10 @@ int CountKeyword(const std::vector<std::u32string>& lines, const std::u32string&
 
 }  // namespace
 
+void AppendUnique(std::vector<std::string>* to, const std::vector<std::string>& from) {
+  for (const auto& s : from) AddUnique(to, s);
+}
+
 std::string LowerNorwegian(const std::string& utf8) {
   std::string out;
   out.reserve(utf8.size());

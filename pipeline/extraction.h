@@ -25,6 +25,10 @@ struct Extraction {
 
 Extraction ExtractFromText(const std::string& text, const Rules& rules);
 
+// Appends what `from` has that `to` lacks, keeping first-appearance order: how a
+// document's identifiers are gathered from its pages.
+void AppendUnique(std::vector<std::string>* to, const std::vector<std::string>& from);
+
 // Lower-cases ASCII and Norwegian letters (Æ Ø Å) in UTF-8 text.
 std::string LowerNorwegian(const std::string& utf8);
 

@@ -8,6 +8,7 @@
 #include "codecs/pdf_merge.h"
 #include "codecs/sha256.h"
 #include "pipeline/completeness.h"
+#include "pipeline/extraction.h"
 #include "pipeline/linker.h"
 
 namespace postmottak {
@@ -15,11 +16,6 @@ namespace postmottak {
 namespace {
 
 constexpr int64_t kMaxQuarantinedFileBytes = int64_t{256} << 20;
-
-void AddAll(std::vector<std::string>* to, const std::vector<std::string>& from) {
-  for (const auto& s : from)
-    if (std::find(to->begin(), to->end(), s) == to->end()) to->push_back(s);
-}
 
 std::string PageList(const std::vector<int>& pages) {
   std::string out;
@@ -124,9 +120,9 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       page_hashes += sp.sha256;
       if (!p.pdf.empty()) page_pdfs.push_back(p.pdf);
       d.text += (d.text.empty() ? "" : "\f") + p.text;
-      AddAll(&d.person_ids, p.extraction.person_ids);
-      AddAll(&d.case_numbers, p.extraction.case_numbers);
-      AddAll(&d.dates, p.extraction.dates);
+      AppendUnique(&d.person_ids, p.extraction.person_ids);
+      AppendUnique(&d.case_numbers, p.extraction.case_numbers);
+      AppendUnique(&d.dates, p.extraction.dates);
     }
     d.content_hash = Sha256Hex(page_hashes);
     d.id = "doc-" + d.content_hash.substr(0, 24);

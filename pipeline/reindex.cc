@@ -24,11 +24,6 @@ struct Redone {
   std::vector<std::string> page_pdfs;
 };
 
-void AddAll(std::vector<std::string>* to, const std::vector<std::string>& from) {
-  for (const auto& s : from)
-    if (std::find(to->begin(), to->end(), s) == to->end()) to->push_back(s);
-}
-
 Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, OcrEngine* ocr) {
   Redone r;
   for (size_t i = 0; i < d.pages.size(); ++i) {
@@ -49,9 +44,9 @@ Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, O
     }
     Extraction e = ExtractFromText(page->text, rules);
     if (r.type.empty() && !e.document_type.empty()) r.type = e.document_type;
-    AddAll(&r.person_ids, e.person_ids);
-    AddAll(&r.case_numbers, e.case_numbers);
-    AddAll(&r.dates, e.dates);
+    AppendUnique(&r.person_ids, e.person_ids);
+    AppendUnique(&r.case_numbers, e.case_numbers);
+    AppendUnique(&r.dates, e.dates);
     r.text += (i == 0 ? "" : "\f") + page->text;
     r.page_pdfs.push_back(std::move(page->pdf));
   }

@@ -51,31 +51,26 @@ TEST(PageSourceTest, MultiPageTiffG4) {
   ExpectPagesLikeOriginals(dir / "a.tif", true);
 }
 
-TEST(PageSourceTest, ScannedPdfG4ImagesAreExtracted) {
-  test::TempDir dir;
-  Pixa* pixa = ThreePages(true);
-  ASSERT_EQ(pixaConvertToPdf(pixa, 200, 1.0, L_G4_ENCODE, 0, nullptr, (dir / "a.pdf").c_str()), 0);
-  pixaDestroy(&pixa);
-  ExpectPagesLikeOriginals(dir / "a.pdf", true);
-}
+struct PdfEncoding {
+  int type;  // L_G4_ENCODE, L_JPEG_ENCODE, L_FLATE_ENCODE
+  bool bitonal;
+};
 
-TEST(PageSourceTest, ScannedPdfJpegImagesAreExtracted) {
+class ScannedPdfTest : public ::testing::TestWithParam<PdfEncoding> {};
+
+TEST_P(ScannedPdfTest, PageImagesAreExtractedNotRendered) {
   test::TempDir dir;
-  Pixa* pixa = ThreePages(false);
-  ASSERT_EQ(pixaConvertToPdf(pixa, 200, 1.0, L_JPEG_ENCODE, 85, nullptr, (dir / "a.pdf").c_str()),
+  Pixa* pixa = ThreePages(GetParam().bitonal);
+  ASSERT_EQ(pixaConvertToPdf(pixa, 200, 1.0, GetParam().type, 85, nullptr, (dir / "a.pdf").c_str()),
             0);
   pixaDestroy(&pixa);
-  ExpectPagesLikeOriginals(dir / "a.pdf", false);
+  ExpectPagesLikeOriginals(dir / "a.pdf", GetParam().bitonal);
 }
 
-TEST(PageSourceTest, ScannedPdfFlateImagesAreExtracted) {
-  test::TempDir dir;
-  Pixa* pixa = ThreePages(false);
-  ASSERT_EQ(pixaConvertToPdf(pixa, 200, 1.0, L_FLATE_ENCODE, 0, nullptr, (dir / "a.pdf").c_str()),
-            0);
-  pixaDestroy(&pixa);
-  ExpectPagesLikeOriginals(dir / "a.pdf", false);
-}
+INSTANTIATE_TEST_SUITE_P(Encodings, ScannedPdfTest,
+                         ::testing::Values(PdfEncoding{L_G4_ENCODE, true},
+                                           PdfEncoding{L_JPEG_ENCODE, false},
+                                           PdfEncoding{L_FLATE_ENCODE, false}));
 
 TEST(PageSourceTest, PngAndJpegAreOnePage) {
   test::TempDir dir;
