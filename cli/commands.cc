@@ -17,6 +17,7 @@
 #include "pipeline/case_service.h"
 #include "pipeline/completeness.h"
 #include "pipeline/cover_sheet.h"
+#include "pipeline/extraction.h"
 #include "pipeline/intake.h"
 #include "pipeline/reindex.h"
 #include "storage/store.h"
@@ -87,6 +88,7 @@ json DocumentJson(const Document& d) {
   json masked = json::array();
   for (const auto& p : d.person_ids) masked.push_back(MaskPersonId(p));
   j["person_ids"] = masked;
+  j["text"] = MaskPersonIdsIn(d.text);
   j["linked_by"] = d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by);
   return j;
 }
@@ -197,10 +199,16 @@ int CaseShow(Context& ctx, const std::string& id) {
             << "Person: " << c->person_name << " (" << MaskPersonId(c->person_id) << ")\n";
   if (!c->due.empty()) std::cout << "Due: " << c->due << "\n";
   std::cout << "\nChecklist:\n";
-  for (const auto& item : list.items)
+  for (const auto& item : list.items) {
+    std::string awaited;
+    for (const auto& t : tasks)
+      if (t.kind == TaskKind::kMissingDocumentation && t.document_type == item.type &&
+          t.status == TaskStatus::kOpen)
+        awaited = ", awaited from " + t.awaited_from;
     std::cout << "  [" << (item.documents.empty() ? " " : "x") << "] "
-              << ctx.rules.TitleOf(item.type) << (item.documents.empty() ? "  (missing)" : "")
-              << "\n";
+              << ctx.rules.TitleOf(item.type)
+              << (item.documents.empty() ? "  (missing" + awaited + ")" : "") << "\n";
+  }
   std::cout << "\nDocuments (" << docs.size() << "):\n";
   for (const auto& d : docs) {
     std::string pages;

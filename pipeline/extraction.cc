@@ -80,6 +80,36 @@ int CountKeyword(const std::vector<std::u32string>& lines, const std::u32string&
 
 }  // namespace
 
+std::string MaskPersonIdsIn(const std::string& text) {
+  std::string out = text;
+  auto digit = [&out](size_t i) {
+    return i < out.size() && std::isdigit(static_cast<unsigned char>(out[i]));
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!digit(i) || (i > 0 && digit(i - 1))) continue;
+    size_t j = i;
+    while (digit(j)) ++j;
+    size_t tail = j;  // where the last five digits start
+    if (j - i == 6 && j < out.size() && out[j] == ' ' && digit(j + 1)) {
+      size_t k = j + 1;
+      while (digit(k)) ++k;
+      if (k - j - 1 != 5) continue;
+      tail = j + 1;
+      j = k;
+    } else if (j - i == 11) {
+      tail = i + 6;
+    } else {
+      i = j;
+      continue;
+    }
+    std::string id = out.substr(i, 6) + out.substr(tail, 5);
+    if (IsValidPersonId(id))
+      for (size_t k = tail; k < tail + 5; ++k) out[k] = '*';
+    i = j;
+  }
+  return out;
+}
+
 void AppendUnique(std::vector<std::string>* to, const std::vector<std::string>& from) {
   for (const auto& s : from) AddUnique(to, s);
 }

@@ -29,6 +29,10 @@ Extraction ExtractFromText(const std::string& text, const Rules& rules);
 // document's identifiers are gathered from its pages.
 void AppendUnique(std::vector<std::string>* to, const std::vector<std::string>& from);
 
+// The text with every valid person id in it masked (the birth date stays, the rest is
+// starred), written together or as "DDMMYY NNNNN": for showing OCR text to people.
+std::string MaskPersonIdsIn(const std::string& text);
+
 // Lower-cases ASCII and Norwegian letters (Æ Ø Å) in UTF-8 text.
 std::string LowerNorwegian(const std::string& utf8);
 

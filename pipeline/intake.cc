@@ -228,7 +228,18 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
           window.Put(std::move(p));
           continue;
         }
-        window.Put(ProcessPage(std::move(*job), engine, rules, options.analysis));
+        // A library that throws on one hostile page must not take the batch with it.
+        ProcessedPage page;
+        page.seq = job->seq;
+        page.file = job->file;
+        page.page = job->page;
+        try {
+          page = ProcessPage(std::move(*job), engine, rules, options.analysis);
+        } catch (const std::exception& e) {
+          page.error = "file " + page.file + " page " + std::to_string(page.page) +
+                       ": page could not be processed: " + e.what();
+        }
+        window.Put(std::move(page));
       }
     });
   }

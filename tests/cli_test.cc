@@ -20,8 +20,10 @@ class CliTest : public ::testing::Test {
   json CliJson(const std::string& args) {
     std::string out;
     EXPECT_EQ(Cli("--json " + args, &out), 0) << args;
+    seen_ += out;
     return json::parse(out);
   }
+  std::string seen_;  // everything the commands printed
   test::TempDir dir_;
 };
 
@@ -62,7 +64,7 @@ TEST_F(CliTest, CaseAddShowCoverSheetAndTasks) {
 
   std::string text;
   ASSERT_EQ(Cli("case show 2026-000042", &text), 0);
-  EXPECT_NE(text.find("Sykmelding  (missing)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Sykmelding  (missing, awaited from doctor)"), std::string::npos) << text;
   EXPECT_EQ(text.find(person), std::string::npos) << "no unmasked person id in output";
 }
 
@@ -106,6 +108,19 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
     bool found = false;
     for (const auto& d : shown["documents"]) found |= d["id"] == doc && d["linked_by"] == "manual";
     EXPECT_TRUE(found);
+  }
+  std::string text;
+  for (const char* command : {"documents", "tasks --all", "stats", "documents --unlinked"}) {
+    ASSERT_EQ(Cli(command, &text), 0);
+    seen_ += text;
+  }
+  // Privacy: no person id of the sample data appears unmasked in any output.
+  json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
+  ASSERT_FALSE(truth["cases"].empty());
+  for (const auto& c : truth["cases"]) {
+    const std::string id = c["person_id"];
+    EXPECT_EQ(seen_.find(id), std::string::npos) << "unmasked person id in output";
+    EXPECT_EQ(seen_.find(id.substr(0, 6) + " " + id.substr(6)), std::string::npos);
   }
 }
 

@@ -62,6 +62,18 @@ TEST(ExtractionTest, UnrelatedTextHasNoType) {
   EXPECT_FALSE(e.titled);
 }
 
+TEST(ExtractionTest, MasksPersonIdsInTextForPeople) {
+  const std::string a = test::PersonId(1);
+  const std::string text =
+      "Fnr: " + a + ", også " + a.substr(0, 6) + " " + a.substr(6) + "; konto 12345678901.";
+  const std::string masked = MaskPersonIdsIn(text);
+  EXPECT_EQ(masked.find(a), std::string::npos);
+  EXPECT_EQ(masked.find(a.substr(6)), std::string::npos);
+  EXPECT_NE(masked.find(a.substr(0, 6) + "*****"), std::string::npos);
+  EXPECT_NE(masked.find(a.substr(0, 6) + " *****"), std::string::npos);
+  EXPECT_NE(masked.find("12345678901"), std::string::npos) << "not a valid person id: left alone";
+}
+
 TEST(ExtractionTest, LowerCasesNorwegianLetters) {
   EXPECT_EQ(LowerNorwegian("ÆØÅ Søknad"), "æøå søknad");
 }
