@@ -114,7 +114,8 @@ Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dp
   double ay = 250;
   c.Text(20, ay, 11, "Returadresse:", true);
   for (const auto& l : rules.return_address()) c.Text(20, ay += 6, 11, l);
-  c.Text(20, 285, 8, "Utstedt " + sheet.issued_at + " av " + sheet.issued_by);
+  // Only the date: who issued it is in the store, not the citizen's business.
+  c.Text(20, 285, 8, "Utstedt " + sheet.issued_at.substr(0, 10));
   return c.Snapshot();
 }
 

@@ -50,6 +50,22 @@ TEST(PageAnalysisTest, SkewIsMeasuredAndCorrected) {
   EXPECT_NEAR(std::abs(a.skew), 3.0, 0.5);
 }
 
+TEST(PageAnalysisTest, DustIsRemovedButPrintIsKept) {
+  Image page = test::TextPage("Inntektsmelding", "Navn: Ola", 300);
+  Image clean = ToBitonal(page);
+  l_int32 ink_clean = 0;
+  pixCountPixels(clean.get(), &ink_clean, nullptr);
+  for (int i = 0; i < 20000; ++i)
+    pixSetPixel(page.get(), (i * 7919) % page.width(), (i * 104729) % page.height(), 0);
+  pixSetResolution(page.get(), 300, 300);
+  PageAnalysis a = AnalyzePage(page);
+  ASSERT_EQ(a.kind, PageKind::kContent);
+  l_int32 ink_after = 0;
+  pixCountPixels(a.upright.get(), &ink_after, nullptr);
+  EXPECT_NEAR(ink_after, ink_clean, ink_clean * 0.02)
+      << "specks gone, letters (dots of i included) kept";
+}
+
 TEST(PageAnalysisTest, ResolutionIsEstimatedWhenTheFileHasNone) {
   Image page = test::TextPage("Sykmelding", "", 200);
   pixSetResolution(page.get(), 0, 0);
