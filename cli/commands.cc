@@ -119,9 +119,12 @@ class Progress {
                  std::string(width - filled, '.').c_str(), done, total, unit);
     std::fflush(stderr);
   }
-  ~Progress() {
-    if (enabled_) std::fprintf(stderr, "\r%60s\r", "");
+  // Clears the bar before the report is printed.
+  void Finish() {
+    if (enabled_) std::fprintf(stderr, "\r%70s\r", "");
+    enabled_ = false;
   }
+  ~Progress() { Finish(); }
 
  private:
   bool enabled_;
@@ -267,6 +270,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
     progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
   };
   auto report = RunIntake(ctx.store.get(), ctx.rules, paths, options);
+  progress.Finish();
   if (!report.ok()) return Fail(report.status());
   const IntakeReport& r = *report;
   if (ctx.g.json) {
@@ -482,6 +486,7 @@ int ReindexCommand(Context& ctx, int workers) {
     progress.Show(done, total, "documents");
   };
   auto r = Reindex(ctx.store.get(), ctx.rules, options);
+  progress.Finish();
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
     std::cout << json{{"documents", r->documents},

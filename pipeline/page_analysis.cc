@@ -97,22 +97,20 @@ double InteriorInk(const Image& clean) {
 }
 
 // Degrees clockwise that make the text upright, from Leptonica's ascender/descender
-// statistics; 0 when it cannot tell.
+// statistics (upconf: + upright, - upside down; leftconf: + turned left, - turned
+// right). The decision is ours: makeOrientDecision() gives up whenever one of the two
+// is exactly 0, which a clean page sideways produces (up 0, left 21.6).
 int DetectRotation(const Image& bitonal) {
   l_float32 upconf = 0, leftconf = 0;
   if (pixOrientDetect(bitonal.get(), &upconf, &leftconf, 0, 0) != 0) return 0;
-  l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
-  makeOrientDecision(upconf, leftconf, 0, 0, &orient, 0);
-  switch (orient) {
-    case L_TEXT_ORIENT_LEFT:
-      return 90;
-    case L_TEXT_ORIENT_DOWN:
-      return 180;
-    case L_TEXT_ORIENT_RIGHT:
-      return 270;
-    default:
-      return 0;
-  }
+  constexpr double kMinConf = 8.0, kMinRatio = 2.5;  // Leptonica's defaults
+  const double up = std::fabs(upconf), left = std::fabs(leftconf);
+  if (up > kMinConf && up > kMinRatio * left) return upconf > 0 ? 0 : 180;
+  if (left > kMinConf && left > kMinRatio * up) return leftconf > 0 ? 90 : 270;
+  // Not sure. A portrait document scanned landscape is lying on a side: take the
+  // likelier side rather than OCR it sideways.
+  if (bitonal.width() > bitonal.height() && left > 0) return leftconf > 0 ? 90 : 270;
+  return 0;
 }
 
 }  // namespace
