@@ -48,6 +48,7 @@ int Image::height() const { return pix_ ? pixGetHeight(pix_) : 0; }
 int Image::depth() const { return pix_ ? pixGetDepth(pix_) : 0; }
 int Image::dpi() const { return pix_ ? pixGetXRes(pix_) : 0; }
 Image Image::Clone() const { return Image(pix_ ? pixCopy(nullptr, pix_) : nullptr); }
+Image Image::Share() const { return Image(pix_ ? pixClone(pix_) : nullptr); }
 
 Status CheckDimensions(int64_t width, int64_t height, const ImageLimits& limits) {
   if (width <= 0 || height <= 0)
@@ -75,7 +76,7 @@ Result<Image> DecodeImage(const std::string& bytes, const ImageLimits& limits) {
 Image ToGray(const Image& image) {
   if (image.empty()) return Image();
   Pix* p = image.get();
-  if (pixGetDepth(p) == 8 && !pixGetColormap(p)) return image.Clone();
+  if (pixGetDepth(p) == 8 && !pixGetColormap(p)) return image.Share();
   if (pixGetDepth(p) == 1) return Image(pixConvert1To8(nullptr, p, 255, 0));
   Pix* noc = pixRemoveColormap(p, REMOVE_CMAP_BASED_ON_SRC);
   Pix* gray = pixConvertTo8(noc ? noc : p, 0);

@@ -33,7 +33,11 @@ class Image {
   int height() const;
   int depth() const;
   int dpi() const;  // x resolution; 0 when the file did not say
+  // A deep copy, safe to modify.
   Image Clone() const;
+  // Another reference to the same pixels (Leptonica's reference count): cheap, and
+  // read-only by convention.
+  Image Share() const;
 
  private:
   Pix* pix_ = nullptr;
@@ -49,7 +53,8 @@ Status CheckDimensions(int64_t width, int64_t height, const ImageLimits& limits)
 // Decodes TIFF (first page), PNG, JPEG, PNM or BMP from memory.
 Result<Image> DecodeImage(const std::string& bytes, const ImageLimits& limits = {});
 
-// 8 bpp gray (255 = white), whatever the input depth.
+// 8 bpp gray (255 = white), whatever the input depth. An input that is gray already
+// comes back shared, not copied: do not modify the result.
 Image ToGray(const Image& image);
 // 1 bpp (1 = black), by locally adaptive thresholding, robust to faint print and
 // uneven background.

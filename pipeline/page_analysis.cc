@@ -123,18 +123,19 @@ PageAnalysis AnalyzePage(const Image& page, const PageAnalysisOptions& options) 
   // pass only when they found nothing. Both symbols are read when both are there, so a
   // disagreement between them is caught.
   const bool half_scale = out.dpi >= 250;
-  const auto matrix = FindMatrixBarcodes(page, MatrixWindows(page, out.dpi));
-  auto codes = FindLinearBarcode(page, half_scale);
+  const Image gray = ToGray(page);  // once: every test below reads it
+  const auto matrix = FindMatrixBarcodes(gray, MatrixWindows(gray, out.dpi));
+  auto codes = FindLinearBarcode(gray, half_scale);
   codes.insert(codes.end(), matrix.begin(), matrix.end());
   Classify(codes, &out);
   if (half_scale && out.kind == PageKind::kContent && out.barcode_error.empty()) {
-    codes = FindLinearBarcode(page, false);
+    codes = FindLinearBarcode(gray, false);
     codes.insert(codes.end(), matrix.begin(), matrix.end());
     Classify(codes, &out);
   }
   if (out.kind != PageKind::kContent || !out.barcode_error.empty()) return out;
 
-  Image bitonal = Despeckle(ToBitonal(page), out.dpi);
+  Image bitonal = Despeckle(ToBitonal(page.depth() == 1 ? page : gray), out.dpi);
   pixSetResolution(bitonal.get(), out.dpi, out.dpi);
   out.ink = InteriorInk(bitonal);
   if (out.ink < options.blank_ink_threshold) {
