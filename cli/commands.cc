@@ -214,8 +214,7 @@ int CaseShow(Context& ctx, const std::string& id) {
   }
   std::cout << "\nDocuments (" << docs.size() << "):\n";
   for (const auto& d : docs) {
-    std::string pages;
-    for (int p : d.source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+    const std::string pages = JoinPages(d.source_pages);
     std::cout << "  " << d.id << "  " << Padded(d.type, 22) << Padded(ToString(d.linked_by), 12)
               << d.source_file << " p." << pages << "\n";
   }
@@ -336,8 +335,7 @@ int DocumentsCommand(Context& ctx, bool unlinked) {
   }
   std::cout << (unlinked ? "Manual-journaling queue: " : "Documents: ") << docs.size() << "\n";
   for (const auto& d : docs) {
-    std::string pages;
-    for (int p : d.source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+    const std::string pages = JoinPages(d.source_pages);
     std::cout << "  " << d.id << "  " << Padded(d.type, 22)
               << Padded(d.case_id.empty() ? "-" : d.case_id, 14) << d.source_file << " p." << pages
               << "\n";
@@ -353,8 +351,7 @@ int DocumentShow(Context& ctx, const std::string& id) {
     std::cout << DocumentJson(*d).dump(2) << "\n";
     return 0;
   }
-  std::string pages;
-  for (int p : d->source_pages) pages += (pages.empty() ? "" : ",") + std::to_string(p);
+  const std::string pages = JoinPages(d->source_pages);
   std::cout << "Document " << d->id << "\n"
             << "  Type:        " << d->type << " (" << ctx.rules.TitleOf(d->type) << ")\n"
             << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n"

@@ -45,8 +45,6 @@ bool SetTask(Change& change, Task task, TaskStatus status) {
   }
   task.status = status;
   task.closed_at = status == TaskStatus::kClosed ? NowUtc() : "";
-  if (status == TaskStatus::kOpen)
-    task.created_at = task.created_at.empty() ? NowUtc() : task.created_at;
   change.Put(task);
   change.Log(status == TaskStatus::kOpen ? "open_task" : "close_task", "task/" + task.id,
              ToString(task.kind));

@@ -17,12 +17,6 @@ namespace {
 
 constexpr int64_t kMaxQuarantinedFileBytes = int64_t{256} << 20;
 
-std::string PageList(const std::vector<int>& pages) {
-  std::string out;
-  for (int p : pages) out += (out.empty() ? "" : ",") + std::to_string(p);
-  return out;
-}
-
 // The file's bytes, for quarantine when no page image could be made, so nothing is
 // lost (up to a size limit).
 std::string FileBytes(const std::string& file) {
@@ -92,8 +86,12 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
                          : !piece.pages.empty() ? piece.pages.front().page
                                                 : 0;
   const std::string mail_piece = batch_ + ":" + piece.file + ":" + std::to_string(first_page);
+  if (piece.sheet)
+    change.Log(piece.separator ? "separator_sheet" : "cover_sheet", "mail_piece/" + mail_piece,
+               "file " + piece.file + " page " + std::to_string(piece.sheet->page) +
+                   (piece.cover_id.empty() ? "" : " cover " + piece.cover_id));
   if (!piece.blank_pages.empty())
-    change.Log("blank_pages", "mail_piece/" + mail_piece, PageList(piece.blank_pages));
+    change.Log("blank_pages", "mail_piece/" + mail_piece, JoinPages(piece.blank_pages));
 
   std::set<std::string> touched;
   for (const auto& draft : piece.documents) {
@@ -130,7 +128,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     if (!seen.empty() || change.Get<Document>(d.id).ok()) {
       ++out.duplicates;
       change.Log("duplicate", "document/" + d.id,
-                 "file " + piece.file + " pages " + PageList(d.source_pages));
+                 "file " + piece.file + " pages " + JoinPages(d.source_pages));
       continue;
     }
     for (size_t i = 0; i < d.pages.size(); ++i) {

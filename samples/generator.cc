@@ -113,8 +113,7 @@ class Generator {
   Status AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
                      const std::string& case_no, const std::string& area, int dpi, bool duplex);
   Image Degrade(const Image& clean, int dpi, int* rotation);
-  Status WriteFile(std::vector<PagePlan>& pages, const std::vector<int>& rotations, bool as_pdf,
-                   bool gray, const std::string& path);
+  Status WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray, const std::string& path);
 
   Store* store_;
   const Rules& rules_;
@@ -341,9 +340,8 @@ Image Generator::Degrade(const Image& clean, int dpi, int* rotation) {
   return page;
 }
 
-Status Generator::WriteFile(std::vector<PagePlan>& pages, const std::vector<int>& rotations,
-                            bool as_pdf, bool gray, const std::string& path) {
-  (void)rotations;
+Status Generator::WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray,
+                            const std::string& path) {
   Pixa* pixa = pixaCreate(static_cast<int>(pages.size()));
   for (auto& p : pages) {
     Image out = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), 150));
@@ -379,7 +377,6 @@ Result<SampleBatch> Generator::Run() {
   std::map<std::string, std::set<std::string>> received;  // case -> types that will link
 
   std::vector<PagePlan> file_pages;
-  std::vector<int> file_rot;
   json file_truth_pages = json::array();
   int file_no = 0;
   auto flush = [&]() -> Status {
@@ -390,7 +387,7 @@ Result<SampleBatch> Generator::Run() {
     char name[64];
     std::snprintf(name, sizeof name, "scan-%03d.%s", file_no, as_pdf ? "pdf" : "tif");
     const std::string path = (scans / name).string();
-    PM_RETURN_IF_ERROR(WriteFile(file_pages, file_rot, as_pdf, gray, path));
+    PM_RETURN_IF_ERROR(WriteFile(file_pages, as_pdf, gray, path));
     for (auto& tp : file_truth_pages) {
       tp["file"] = path;
       truth_pages.push_back(tp);
@@ -399,7 +396,6 @@ Result<SampleBatch> Generator::Run() {
       if (td["file"] == "") td["file"] = path;
     batch.files.push_back(path);
     file_pages.clear();
-    file_rot.clear();
     file_truth_pages = json::array();
     return Status::OK();
   };
@@ -435,7 +431,6 @@ Result<SampleBatch> Generator::Run() {
                                   {"rotation", rotation},
                                   {"dpi", pp.dpi}});
       file_pages.push_back({std::move(scanned), pp.kind, pp.dpi});
-      file_rot.push_back(rotation);
       ++batch.pages;
     }
     for (const auto& d : piece->docs) {

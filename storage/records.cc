@@ -220,6 +220,12 @@ void from_json(const json& j, Event& v) {
   Get(j, "detail", v.detail);
 }
 
+std::string JoinPages(const std::vector<int>& pages) {
+  std::string out;
+  for (int p : pages) out += (out.empty() ? "" : ",") + std::to_string(p);
+  return out;
+}
+
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};

@@ -149,6 +149,9 @@ void from_json(const nlohmann::json& j, QuarantineEntry& v);
 void to_json(nlohmann::json& j, const Event& v);
 void from_json(const nlohmann::json& j, Event& v);
 
+// "3,4,7": page numbers for people and for event details.
+std::string JoinPages(const std::vector<int>& pages);
+
 // Current time as ISO 8601 UTC with seconds ("2026-11-22T10:00:00Z").
 std::string NowUtc();
 // Masks a person id for logs and reports: the birth date stays, the rest is starred.

@@ -13,12 +13,8 @@ class CompletenessTest : public ::testing::Test {
   void SetUp() override {
     store_ = test::OpenStore(dir_.path());
     service_ = std::make_unique<CaseService>(store_.get(), &test::SampleRules(), "tester");
-    NewCase nc;
-    nc.id = "2026-000001";
-    nc.person_id = test::PersonId(1);
-    nc.area = "SYK";
-    nc.unit = "4402";
-    ASSERT_TRUE(service_->AddCase(nc).ok());
+    ASSERT_TRUE(
+        service_->AddCase(test::MakeNewCase("2026-000001", test::PersonId(1), "SYK", "4402")).ok());
   }
   // An unlinked document of a type, as intake would leave it.
   std::string Arrive(const std::string& id, const std::string& type) {
@@ -84,12 +80,8 @@ TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
 }
 
 TEST_F(CompletenessTest, MovingADocumentAwayReopensWhatItHadClosed) {
-  NewCase other;
-  other.id = "2026-000002";
-  other.person_id = test::PersonId(1);
-  other.area = "AAP";
-  other.unit = "4402";
-  ASSERT_TRUE(service_->AddCase(other).ok());
+  ASSERT_TRUE(
+      service_->AddCase(test::MakeNewCase("2026-000002", test::PersonId(1), "AAP", "4402")).ok());
   const std::string doc = Arrive("doc-c", "sick_note");
   ASSERT_TRUE(service_->LinkDocument(doc, "2026-000001").ok());
   ASSERT_TRUE(service_->LinkDocument(doc, "2026-000002").ok());

@@ -18,12 +18,8 @@ class CoverSheetTest : public ::testing::Test {
   void SetUp() override {
     store_ = test::OpenStore(dir_.path());
     CaseService service(store_.get(), &test::SampleRules(), "caseworker:1");
-    NewCase nc;
-    nc.id = "2026-000100";
-    nc.person_id = test::PersonId(100);
+    NewCase nc = test::MakeNewCase("2026-000100", test::PersonId(100), "AAP", "0301");
     nc.person_name = "Kari Nordvik";
-    nc.area = "AAP";
-    nc.unit = "0301";
     ASSERT_TRUE(service.AddCase(nc).ok());
     CoverSheetRequest req;
     req.case_id = nc.id;

@@ -19,12 +19,7 @@ class LinkerTest : public ::testing::Test {
   }
   void Add(CaseService& service, const std::string& id, const std::string& person,
            const std::string& area) {
-    NewCase nc;
-    nc.id = id;
-    nc.person_id = person;
-    nc.area = area;
-    nc.unit = "0301";
-    ASSERT_TRUE(service.AddCase(nc).ok());
+    ASSERT_TRUE(service.AddCase(test::MakeNewCase(id, person, area, "0301")).ok());
   }
   LinkDecision ByText(std::vector<std::string> persons, std::vector<std::string> cases,
                       const std::string& type) {

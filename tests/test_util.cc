@@ -68,6 +68,16 @@ Image TextPage(const std::string& title, const std::string& extra_line, int dpi)
   return canvas->Snapshot();
 }
 
+NewCase MakeNewCase(const std::string& id, const std::string& person, const std::string& area,
+                    const std::string& unit) {
+  NewCase nc;
+  nc.id = id;
+  nc.person_id = person;
+  nc.area = area;
+  nc.unit = unit;
+  return nc;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

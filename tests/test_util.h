@@ -6,6 +6,7 @@
 #include <string>
 
 #include "codecs/image.h"
+#include "pipeline/case_service.h"
 #include "pipeline/rules.h"
 #include "storage/store.h"
 
@@ -29,6 +30,9 @@ std::unique_ptr<Store> OpenStore(const std::string& dir);
 std::string PersonId(int n);
 // An upright A4 page of Norwegian text at `dpi`, titled with `title` (may be empty).
 Image TextPage(const std::string& title, const std::string& extra_line, int dpi);
+// A case request with the fields every test sets.
+NewCase MakeNewCase(const std::string& id, const std::string& person, const std::string& area,
+                    const std::string& unit);
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 // Runs a shell command, returning its exit code and standard output.
