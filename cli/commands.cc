@@ -259,9 +259,10 @@ int CoverSheetCommand(Context& ctx, const std::string& case_id, const std::strin
 }
 
 int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
-                  const std::string& batch, bool fail_on_quarantine) {
+                  const std::string& batch, bool fail_on_quarantine, bool defer_ocr) {
   IntakeOptions options;
   options.workers = workers;
+  options.defer_covered_ocr = defer_ocr;
   options.batch = batch;
   options.actor = ctx.g.actor;
   Progress progress(!ctx.g.json);
@@ -474,9 +475,10 @@ int StatsCommand(Context& ctx) {
   return 0;
 }
 
-int ReindexCommand(Context& ctx, int workers) {
+int ReindexCommand(Context& ctx, int workers, bool only_pending) {
   ReindexOptions options;
   options.workers = workers;
+  options.only_pending = only_pending;
   options.actor = ctx.g.actor;
   Progress progress(!ctx.g.json);
   options.on_progress = [&progress](int done, int total) {
@@ -569,8 +571,12 @@ int RunCommandLine(int argc, char** argv) {
   intake->add_option("--batch", batch, "batch name");
   intake->add_flag("--fail-on-quarantine", fail_on_quarantine,
                    "exit 4 when any input went to quarantine");
-  intake->callback(
-      run([&] { return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine); }));
+  bool defer_ocr = false;
+  intake->add_flag("--defer-ocr", defer_ocr,
+                   "journal pages behind a cover sheet without OCR; `reindex --pending` reads "
+                   "them later");
+  intake->callback(run(
+      [&] { return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine, defer_ocr); }));
 
   bool unlinked = false;
   auto* documents = app.add_subcommand("documents", "list documents");
@@ -605,7 +611,10 @@ int RunCommandLine(int argc, char** argv) {
   auto* reindex =
       app.add_subcommand("reindex", "re-run OCR and extraction, rebuild indexes (resumable)");
   reindex->add_option("--workers", reindex_workers, "worker threads (default: one per core)");
-  reindex->callback(run([&] { return ReindexCommand(ctx, reindex_workers); }));
+  bool reindex_pending = false;
+  reindex->add_flag("--pending", reindex_pending,
+                    "only documents whose OCR intake deferred (intake --defer-ocr)");
+  reindex->callback(run([&] { return ReindexCommand(ctx, reindex_workers, reindex_pending); }));
 
   try {
     app.parse(argc, argv);

@@ -35,6 +35,7 @@ struct ProcessedPage {
   std::string image_format;  // "tiff-g4"
   std::string pdf;           // one-page searchable PDF
   std::string text;
+  bool ocr_deferred = false;  // behind a cover sheet, OCR left for `reindex`
   Extraction extraction;
 };
 

@@ -37,8 +37,7 @@ Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& 
   return files;
 }
 
-ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
-                          const PageAnalysisOptions& analysis) {
+ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright) {
   ProcessedPage out;
   out.seq = job.seq;
   out.file = job.file;
@@ -78,15 +77,28 @@ ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
   }
   out.image = std::move(g4).value();
   out.image_format = "tiff-g4";
-  auto text = ocr->Recognize(a.upright);
+  *upright = std::move(a.upright);
+  return out;
+}
+
+void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page) {
+  auto text = ocr->Recognize(upright);
   if (!text.ok()) {
-    out.error = where + ": " + text.status().message();
-    keep_original();
-    return out;
+    page->error =
+        "file " + page->file + " page " + std::to_string(page->page) + ": " + text.status().message();
+    page->original = page->image;  // the upright page as stored: nothing is lost
+    return;
   }
-  out.text = std::move(text->text);
-  out.pdf = std::move(text->pdf);
-  out.extraction = ExtractFromText(out.text, rules);
+  page->text = std::move(text->text);
+  page->pdf = std::move(text->pdf);
+  page->extraction = ExtractFromText(page->text, rules);
+}
+
+ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
+                          const PageAnalysisOptions& analysis) {
+  Image upright;
+  ProcessedPage out = AnalyzeJob(std::move(job), analysis, &upright);
+  if (!upright.empty()) RecognizePage(upright, ocr, rules, &out);
   return out;
 }
 
@@ -131,6 +143,68 @@ class ReorderWindow {
   uint64_t next_ = 0;
   std::optional<uint64_t> total_;
 };
+
+// Tells workers whether a page sits behind a cover sheet, which depends on the pages
+// before it in its file: the nearest cover sheet, separator sheet or untrusted page, or
+// the start of the file. Each worker publishes a page's boundary as soon as the page is
+// analysed, then asks. A page waits only for pages taken from the queue before it, and
+// those publish before they wait themselves, so every wait ends.
+class CoverTracker {
+ public:
+  enum class Boundary { kNone, kCover, kOther };
+
+  void Publish(uint64_t seq, const std::string& file, Boundary boundary) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pages_[seq] = {file, boundary, false, false};
+    // Resolve in batch order as far as the published pages reach.
+    for (auto it = pages_.find(resolved_); it != pages_.end() && it->first == resolved_;
+         it = pages_.find(resolved_)) {
+      Entry& e = it->second;
+      auto prev = pages_.find(resolved_ - 1);
+      const bool inherits = prev != pages_.end() && prev->second.file == e.file;
+      e.covered = inherits && prev->second.opens_cover;
+      e.opens_cover = e.boundary == Boundary::kCover ||
+                      (e.boundary == Boundary::kNone && e.covered);
+      ++resolved_;
+    }
+    changed_.notify_all();
+  }
+
+  // True when the page `seq` (already published) is behind a cover sheet.
+  bool Covered(uint64_t seq) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return resolved_ > seq; });
+    return pages_[seq].covered;
+  }
+
+  // Pages before `seq` will not be asked about again (the committer has them).
+  void Forget(uint64_t seq) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Keep one page before `seq`: the next page resolves against it.
+    while (!pages_.empty() && pages_.begin()->first + 1 < seq && pages_.begin()->first + 1 < resolved_)
+      pages_.erase(pages_.begin());
+  }
+
+ private:
+  struct Entry {
+    std::string file;
+    Boundary boundary = Boundary::kNone;
+    bool covered = false;      // this page is behind a cover sheet
+    bool opens_cover = false;  // the next page of the same file is
+  };
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::map<uint64_t, Entry> pages_;
+  uint64_t resolved_ = 0;  // pages before this are resolved
+};
+
+CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
+  if (!p.error.empty() && (p.error_starts_piece || p.page == 0)) return CoverTracker::Boundary::kOther;
+  if (!p.error.empty()) return CoverTracker::Boundary::kNone;
+  if (p.kind == PageKind::kCoverSheet) return CoverTracker::Boundary::kCover;
+  if (p.kind == PageKind::kSeparator) return CoverTracker::Boundary::kOther;
+  return CoverTracker::Boundary::kNone;
+}
 
 std::string DefaultBatchName() {
   std::string t = NowUtc();
@@ -216,6 +290,8 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
     jobs.Close();
   });
 
+  CoverTracker tracker;
+  const bool defer = options.defer_covered_ocr;
   std::vector<std::thread> pool;
   for (int i = 0; i < workers; ++i) {
     pool.emplace_back([&, engine = engines[i].get()] {
@@ -225,6 +301,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
           p.seq = job->seq;
           p.file = job->file;
           p.error = job->image.status().message();
+          if (defer) tracker.Publish(p.seq, p.file, CoverTracker::Boundary::kOther);
           window.Put(std::move(p));
           continue;
         }
@@ -233,11 +310,26 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         page.seq = job->seq;
         page.file = job->file;
         page.page = job->page;
+        Image upright;
         try {
-          page = ProcessPage(std::move(*job), engine, rules, options.analysis);
+          page = AnalyzeJob(std::move(*job), options.analysis, &upright);
         } catch (const std::exception& e) {
           page.error = "file " + page.file + " page " + std::to_string(page.page) +
                        ": page could not be processed: " + e.what();
+        }
+        if (defer) tracker.Publish(page.seq, page.file, BoundaryOf(page));
+        if (!upright.empty()) {
+          if (defer && tracker.Covered(page.seq)) {
+            page.ocr_deferred = true;
+          } else {
+            try {
+              RecognizePage(upright, engine, rules, &page);
+            } catch (const std::exception& e) {
+              page.error = "file " + page.file + " page " + std::to_string(page.page) +
+                           ": OCR failed: " + e.what();
+              page.original = page.image;
+            }
+          }
         }
         window.Put(std::move(page));
       }
@@ -259,6 +351,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
     Accumulate(*outcome, &report);
   };
   while (auto page = window.Next()) {
+    if (defer) tracker.Forget(page->seq);
     if (page->page == 0) {
       auto q = journal.QuarantineFile(page->file, page->error);
       if (!q.ok()) failure = q.status();
@@ -272,6 +365,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
       if (page->kind == PageKind::kCoverSheet) ++report.cover_sheets;
       if (page->kind == PageKind::kSeparator) ++report.separator_sheets;
     }
+    if (options.on_page) options.on_page(*page);
     commit(assembler.Add(std::move(*page)));
     if (options.on_progress)
       options.on_progress({pages_done, pages_known.load(), files_done.load(), report.files});

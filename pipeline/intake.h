@@ -36,9 +36,17 @@ struct IntakeOptions {
   std::string batch;  // batch name; default: derived from the time
   std::string actor = "intake-service";
   OcrOptions ocr;
+  // Pages behind a cover sheet skip OCR: the cover sheet already names the case, so
+  // they are journaled at once, without text, and `reindex --pending` adds the text
+  // later (off the intake path). Pages without a cover sheet are always read, since
+  // their text is what links them.
+  bool defer_covered_ocr = false;
   PageAnalysisOptions analysis;
   SourceLimits limits;
   std::function<void(const IntakeProgress&)> on_progress;  // called from the committer
+  // Sees every page after the CPU-heavy stages, in batch order, on the committer thread
+  // (evaluation and diagnostics; it must not keep references).
+  std::function<void(const ProcessedPage&)> on_page;
 };
 
 struct QuarantinedInput {
@@ -80,6 +88,11 @@ struct PageJob {
 };
 ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
                           const PageAnalysisOptions& analysis);
+// ProcessPage in two halves. AnalyzeJob decodes and analyses the page and sets
+// `upright` to the image OCR would read (left empty when the page needs no OCR);
+// RecognizePage adds text, searchable PDF and extraction.
+ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright);
+void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page);
 
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths, const IntakeOptions& options);

@@ -116,6 +116,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       d.pages.push_back(sp);
       d.source_pages.push_back(p.page);
       page_hashes += sp.sha256;
+      d.ocr_pending = d.ocr_pending || p.ocr_deferred;
       if (!p.pdf.empty()) page_pdfs.push_back(p.pdf);
       d.text += (d.text.empty() ? "" : "\f") + p.text;
       AppendUnique(&d.person_ids, p.extraction.person_ids);
@@ -143,6 +144,9 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       change.PutBlob(d.pdf_blob, std::move(pdf).value());
     }
 
+    // Without text, the cover sheet is the only word on what the document is.
+    if (d.ocr_pending && d.type == "unknown" && sheet && sheet->expected.size() == 1)
+      d.type = sheet->expected.front();
     LinkDecision decision = sheet
                                 ? LinkByCoverSheet(change, *sheet)
                                 : LinkByText(change, *rules_, d.person_ids, d.case_numbers, d.type);
@@ -158,6 +162,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       }
     }
     d.link_evidence = decision.evidence;
+    if (d.ocr_pending) d.link_evidence += " (OCR deferred: the text is not checked yet)";
     ++out.documents;
     if (!decision.case_id.empty()) {
       d.case_id = decision.case_id;

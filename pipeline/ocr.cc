@@ -1,5 +1,7 @@
 #include "pipeline/ocr.h"
 
+#include <unistd.h>
+
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/renderer.h>
@@ -10,6 +12,12 @@
 #include <sstream>
 
 namespace postmottak {
+
+void RestartWithSingleThreadedOcr(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  execv("/proc/self/exe", argv);
+}
 
 bool OcrThreadingIsSingle() {
   const char* v = std::getenv("OMP_THREAD_LIMIT");

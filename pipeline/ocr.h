@@ -51,6 +51,12 @@ class OcrEngine {
 // True when OpenMP threading is limited to one thread in this process's environment.
 bool OcrThreadingIsSingle();
 
+// For a program's main(): unless OMP_THREAD_LIMIT is set, sets it to 1 and starts the
+// program again (Tesseract's OpenMP runtime reads it when the library is loaded, before
+// main(), so setting it later is too late). Returns only when no restart was needed or
+// it failed; the program then carries on, slower but correct.
+void RestartWithSingleThreadedOcr(char** argv);
+
 }  // namespace postmottak
 
 #endif  // POSTMOTTAK_PIPELINE_OCR_H_

@@ -27,14 +27,6 @@ std::string ToString(PageKind k) {
 
 namespace {
 
-// Resolution from the file, or estimated from the page width assuming A4 portrait or
-// landscape (scanners do not always record it, and PDF images carry none).
-int ResolutionOf(const Image& page) {
-  int dpi = page.dpi();
-  if (dpi >= 70 && dpi <= 1200) return dpi;
-  int shorter = std::min(page.width(), page.height());
-  return std::max(70, static_cast<int>(std::lround(shorter / 8.27)));
-}
 
 // Classifies the barcodes found. Any cover-like payload must pass its check digit, and
 // all cover ids on the page must agree; otherwise the page cannot be trusted.
@@ -83,16 +75,23 @@ Image Despeckle(const Image& bitonal, int dpi) {
   return clean ? Image(clean) : bitonal.Clone();
 }
 
-// Share of dark pixels in the page's interior: scanner edges and punch holes live in
-// the outer 6%.
-double InteriorInk(const Image& clean) {
+// Share of dark pixels in the page's interior, counting only marks of at least ~0.5 mm
+// (a full stop at 10 pt): scanner edges and punch holes live in the outer 6%, and a
+// poor scanner's dust, which despeckling leaves when it is 2 to 3 pixels, must not
+// make a blank back side look written on.
+double InteriorInk(const Image& clean, int dpi) {
   const int w = clean.width(), h = clean.height();
   Box* box = boxCreate(w * 6 / 100, h * 6 / 100, w * 88 / 100, h * 88 / 100);
-  l_int32 count = 0;
   Pix* interior = pixClipRectangle(clean.get(), box, nullptr);
-  if (interior) pixCountPixels(interior, &count, nullptr);
-  pixDestroy(&interior);
   boxDestroy(&box);
+  if (!interior) return 0;
+  const int min_size = std::max(2, dpi / 50);
+  Pix* marks = pixSelectBySize(interior, min_size, min_size, 8, L_SELECT_IF_EITHER,
+                               L_SELECT_IF_GTE, nullptr);
+  l_int32 count = 0;
+  if (marks) pixCountPixels(marks, &count, nullptr);
+  pixDestroy(&marks);
+  pixDestroy(&interior);
   return static_cast<double>(count) / (std::max(1, w * 88 / 100) * std::max(1, h * 88 / 100));
 }
 
@@ -113,42 +112,65 @@ int DetectRotation(const Image& bitonal) {
   return 0;
 }
 
+// Pages are deskewed up to this angle either way.
+constexpr float kMaxSkewDegrees = 12.0f;
+
 }  // namespace
+
+int PageResolution(const Image& page) {
+  int dpi = page.dpi();
+  if (dpi >= 70 && dpi <= 1200) return dpi;
+  int shorter = std::min(page.width(), page.height());
+  return std::max(70, static_cast<int>(std::lround(shorter / 8.27)));
+}
+
+void ReadPageBarcodes(const Image& gray, int dpi, PageAnalysis* out) {
+  // The DataMatrix windows and a half-size Code 128 pass first; the full-size pass only
+  // when they found nothing. Both symbols are read when both are there, so a
+  // disagreement between them is caught.
+  const bool half_scale = dpi >= 250;
+  const auto matrix = FindMatrixBarcodes(gray, MatrixWindows(gray, dpi));
+  // zxing's Code 128 reader loses bars two pixels wide (0.4 mm modules at 100 dpi, as a
+  // fax sends them): such pages are read at twice the size.
+  const Image upscaled = dpi < 150 ? Image(pixScaleGrayLI(gray.get(), 2.0f, 2.0f)) : Image();
+  const Image& linear = dpi < 150 && upscaled.get() ? upscaled : gray;
+  auto codes = FindLinearBarcode(linear, half_scale);
+  codes.insert(codes.end(), matrix.begin(), matrix.end());
+  Classify(codes, out);
+  if (half_scale && out->kind == PageKind::kContent && out->barcode_error.empty()) {
+    codes = FindLinearBarcode(gray, false);
+    codes.insert(codes.end(), matrix.begin(), matrix.end());
+    Classify(codes, out);
+  }
+}
 
 PageAnalysis AnalyzePage(const Image& page, const PageAnalysisOptions& options) {
   PageAnalysis out;
-  out.dpi = ResolutionOf(page);
+  out.dpi = PageResolution(page);
 
-  // Barcodes: the DataMatrix windows and a half-size Code 128 pass first; the full-size
-  // pass only when they found nothing. Both symbols are read when both are there, so a
-  // disagreement between them is caught.
-  const bool half_scale = out.dpi >= 250;
+  // Blank first: a blank back side is a third of a duplex batch, carries no barcode, and
+  // the ink count on the bitonal page costs a fraction of a barcode search.
   const Image gray = ToGray(page);  // once: every test below reads it
-  const auto matrix = FindMatrixBarcodes(gray, MatrixWindows(gray, out.dpi));
-  auto codes = FindLinearBarcode(gray, half_scale);
-  codes.insert(codes.end(), matrix.begin(), matrix.end());
-  Classify(codes, &out);
-  if (half_scale && out.kind == PageKind::kContent && out.barcode_error.empty()) {
-    codes = FindLinearBarcode(gray, false);
-    codes.insert(codes.end(), matrix.begin(), matrix.end());
-    Classify(codes, &out);
-  }
-  if (out.kind != PageKind::kContent || !out.barcode_error.empty()) return out;
-
   Image bitonal = Despeckle(ToBitonal(page.depth() == 1 ? page : gray), out.dpi);
   pixSetResolution(bitonal.get(), out.dpi, out.dpi);
-  out.ink = InteriorInk(bitonal);
+  out.ink = InteriorInk(bitonal, out.dpi);
   if (out.ink < options.blank_ink_threshold) {
     out.kind = PageKind::kBlank;
     return out;
   }
+  ReadPageBarcodes(gray, out.dpi, &out);
+  if (out.kind != PageKind::kContent || !out.barcode_error.empty()) return out;
   if (options.detect_orientation) {
     out.rotation = DetectRotation(bitonal);
     if (out.rotation != 0) bitonal = RotateOrtho(bitonal, out.rotation);
   }
   if (options.deskew) {
     l_float32 angle = 0, conf = 0;
-    if (pixFindSkew(bitonal.get(), &angle, &conf) == 0 && conf > 2.0 && std::fabs(angle) > 0.1) {
+    // Leptonica's default sweep stops at 7 degrees; a page fed carelessly into a
+    // sheet feeder goes further, and Tesseract reads nothing at 8.
+    if (pixFindSkewSweepAndSearch(bitonal.get(), &angle, &conf, 4, 2, kMaxSkewDegrees, 1.0,
+                                  0.01) == 0 &&
+        conf > 2.0 && std::fabs(angle) > 0.1) {
       out.skew = angle;
       bitonal = RotateSmall(bitonal, angle);
     }

@@ -1,7 +1,7 @@
 // Page analysis: what a scanned page is, and an upright, deskewed copy of it.
 //
-// Per page, cheapest test first: barcodes (a cover sheet or separator sheet needs
-// nothing more), then blank detection (a blank back side needs nothing more), then
+// Per page, cheapest test first: blank detection (a blank back side needs nothing
+// more), then barcodes (a cover sheet or separator sheet needs nothing more), then
 // orientation (0/90/180/270) and deskew for the pages that go on to OCR.
 #ifndef POSTMOTTAK_PIPELINE_PAGE_ANALYSIS_H_
 #define POSTMOTTAK_PIPELINE_PAGE_ANALYSIS_H_
@@ -37,6 +37,14 @@ struct PageAnalysisOptions {
 };
 
 PageAnalysis AnalyzePage(const Image& page, const PageAnalysisOptions& options = {});
+
+// The page's resolution from its file, or estimated from the page width assuming A4
+// portrait or landscape (scanners do not always record it, and PDF images carry none).
+int PageResolution(const Image& page);
+
+// The barcode stage of AnalyzePage alone: sets kind (cover sheet, separator, or content
+// when neither), cover_id and barcode_error from an 8 bpp page at `dpi`.
+void ReadPageBarcodes(const Image& gray, int dpi, PageAnalysis* out);
 
 }  // namespace postmottak
 

@@ -60,6 +60,9 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
   ReindexReport report;
   std::vector<Document> docs = store->List<Document>();
   report.documents = static_cast<int>(docs.size());
+  if (options.only_pending)
+    docs.erase(std::remove_if(docs.begin(), docs.end(), [](const Document& d) { return !d.ocr_pending; }),
+               docs.end());
   if (auto cursor = store->GetMeta(kReindexCursorKey)) {
     report.resumed = true;
     docs.erase(std::remove_if(docs.begin(), docs.end(),
@@ -94,9 +97,10 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
       Redone& r = results[i - begin];
       if (!r.status.ok()) return r.status;
       Document d = docs[i];
-      if (r.text == d.text && r.type == d.type && r.person_ids == d.person_ids &&
+      if (!d.ocr_pending && r.text == d.text && r.type == d.type && r.person_ids == d.person_ids &&
           r.case_numbers == d.case_numbers && r.dates == d.dates)
         continue;
+      d.ocr_pending = false;
       d.text = std::move(r.text);
       d.type = std::move(r.type);
       d.person_ids = std::move(r.person_ids);

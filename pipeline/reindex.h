@@ -25,6 +25,7 @@ struct ReindexOptions {
   std::string actor = "reindex";
   OcrOptions ocr;
   int chunk = 16;  // documents per checkpoint
+  bool only_pending = false;  // only documents whose OCR intake deferred
   std::function<void(int done, int total)> on_progress;
 };
 

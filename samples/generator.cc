@@ -11,6 +11,7 @@
 #include <set>
 
 #include "codecs/check_digits.h"
+#include "codecs/page_source.h"
 #include "codecs/text_raster.h"
 #include "pipeline/case_service.h"
 #include "pipeline/completeness.h"
@@ -81,6 +82,9 @@ struct PagePlan {
   Image image;       // 8 bpp, upright, clean
   std::string kind;  // cover_sheet, separator, blank, content
   int dpi = 300;
+  std::string text;      // content pages: the lines printed on it
+  std::string case_id;   // the true case of the document (or cover sheet) it belongs to
+  std::string cover_id;  // cover sheets: the id its barcodes carry
 };
 
 struct DocPlan {
@@ -107,13 +111,15 @@ class Generator {
   Status MakeCases();
   Result<Image> DocumentPage(const std::string& type, const PersonRec* person,
                              const std::string& case_no, int page_no, int pages, int dpi,
-                             const std::string& area);
+                             const std::string& area, std::string* text);
   Result<PiecePlan> CoverPiece(const Case& c, const CoverSheet& sheet, int dpi);
   Result<PiecePlan> TextPiece(int dpi);
   Status AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
                      const std::string& case_no, const std::string& area, int dpi, bool duplex);
+  int PickDpi();
   Image Degrade(const Image& clean, int dpi, int* rotation);
   Status WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray, const std::string& path);
+  Status WritePageImages(const std::string& path, const std::string& stem, json* truth_pages);
 
   Store* store_;
   const Rules& rules_;
@@ -128,7 +134,8 @@ Status Generator::MakeCases() {
   CaseService service(store_, &rules_, o_.actor);
   // About one case per eight pages; every fifth person has a second case in another
   // area, which makes text-only documents of theirs ambiguous.
-  const int n_cases = std::max(6, o_.pages / 8);
+  const int n_cases =
+      std::max(6, o_.mix == SampleMix::kCoverSheets ? o_.pages / 3 + 1 : o_.pages / 8);
   const std::vector<std::string> areas = {"AAP", "SYK", "DAG", "FOR", "AAP", "SYK", "BAR", "PEN"};
   int serial = 1;
   while (static_cast<int>(cases_.size()) < n_cases) {
@@ -161,7 +168,8 @@ Status Generator::MakeCases() {
 
 Result<Image> Generator::DocumentPage(const std::string& type, const PersonRec* person,
                                       const std::string& case_no, int page_no, int pages, int dpi,
-                                      const std::string& area) {
+                                      const std::string& area, std::string* text) {
+  auto line = [text](const std::string& s) { *text += (text->empty() ? "" : "\n") + s; };
   auto canvas = Canvas::Create(dpi);
   if (!canvas.ok()) return canvas.status();
   Canvas& c = *canvas;
@@ -175,28 +183,38 @@ Result<Image> Generator::DocumentPage(const std::string& type, const PersonRec* 
     }
     if (type == "unknown") title = "Brev til NAV";
     c.Text(20, y, 20, title, true);
+    line(title);
     y += 14;
     if (person) {
       c.Text(20, y, 12, "Navn: " + person->name);
+      line("Navn: " + person->name);
       y += 8;
-      c.Text(20, y, 12, "Fødselsnummer: " + person->id.substr(0, 6) + " " + person->id.substr(6));
+      const std::string pid = person->id.substr(0, 6) + " " + person->id.substr(6);
+      c.Text(20, y, 12, "Fødselsnummer: " + pid);
+      line("Fødselsnummer: " + pid);
       y += 8;
     }
     if (!case_no.empty()) {
       c.Text(20, y, 12, "Saksnummer: " + case_no);
+      line("Saksnummer: " + case_no);
       y += 8;
     }
-    c.Text(20, y, 12,
-           "Dato: " + TwoDigits(Uniform(&rng_, 1, 28)) + "." + TwoDigits(Uniform(&rng_, 1, 12)) +
-               ".2026");
+    const std::string date =
+        "Dato: " + TwoDigits(Uniform(&rng_, 1, 28)) + "." + TwoDigits(Uniform(&rng_, 1, 12)) + ".2026";
+    c.Text(20, y, 12, date);
+    line(date);
     y += 14;
   } else {
-    c.Text(20, y, 11, "Side " + std::to_string(page_no) + " av " + std::to_string(pages));
+    const std::string side = "Side " + std::to_string(page_no) + " av " + std::to_string(pages);
+    c.Text(20, y, 11, side);
+    line(side);
     y += 12;
   }
   const int lines = Uniform(&rng_, 12, 22);
   for (int i = 0; i < lines && y < 270; ++i) {
-    c.Text(20, y, 12, Pick(&rng_, kSentences));
+    const std::string& sentence = Pick(&rng_, kSentences);
+    c.Text(20, y, 12, sentence);
+    line(sentence);
     y += 9;
   }
   return c.Snapshot();
@@ -214,14 +232,15 @@ Image BlankPage(int dpi) {
 Status Generator::AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
                               const std::string& case_no, const std::string& area, int dpi,
                               bool duplex) {
-  const int pages = Uniform(&rng_, 1, 3);
+  const int pages = o_.mix == SampleMix::kCoverSheets ? Uniform(&rng_, 1, 2) : Uniform(&rng_, 1, 3);
   for (int p = 1; p <= pages; ++p) {
+    std::string text;
     auto img = DocumentPage(doc.type, p == 1 ? person : nullptr, p == 1 ? case_no : "", p, pages,
-                            dpi, area);
+                            dpi, area, &text);
     if (!img.ok()) return img.status();
     doc.page_index.push_back(static_cast<int>(piece->pages.size()));
-    piece->pages.push_back({std::move(img).value(), "content", dpi});
-    if (duplex) piece->pages.push_back({BlankPage(dpi), "blank", dpi});
+    piece->pages.push_back({std::move(img).value(), "content", dpi, text, doc.true_case, ""});
+    if (duplex) piece->pages.push_back({BlankPage(dpi), "blank", dpi, "", doc.true_case, ""});
   }
   piece->docs.push_back(std::move(doc));
   return Status::OK();
@@ -232,8 +251,8 @@ Result<PiecePlan> Generator::CoverPiece(const Case& c, const CoverSheet& sheet, 
   const bool duplex = Real(&rng_) < 0.4;
   auto cover = DrawCoverSheet(sheet, rules_, dpi);
   if (!cover.ok()) return cover.status();
-  piece.pages.push_back({std::move(cover).value(), "cover_sheet", dpi});
-  if (duplex) piece.pages.push_back({BlankPage(dpi), "blank", dpi});
+  piece.pages.push_back({std::move(cover).value(), "cover_sheet", dpi, "", c.id, sheet.id});
+  if (duplex) piece.pages.push_back({BlankPage(dpi), "blank", dpi, "", c.id, ""});
   const PersonRec* person = nullptr;
   for (const auto& p : persons_)
     if (p.id == c.person_id) person = &p;
@@ -254,7 +273,7 @@ Result<PiecePlan> Generator::TextPiece(int dpi) {
   PiecePlan piece;
   auto sep = DrawSeparatorSheet(dpi);
   if (!sep.ok()) return sep.status();
-  piece.pages.push_back({std::move(sep).value(), "separator", dpi});
+  piece.pages.push_back({std::move(sep).value(), "separator", dpi, "", "", ""});
   // Only areas that accept further document types: such a document never changes a
   // case's completeness, so the expected tasks do not hang on OCR of its text.
   std::vector<Case> open_to_more;
@@ -296,45 +315,89 @@ Result<PiecePlan> Generator::TextPiece(int dpi) {
   return piece;
 }
 
+int Generator::PickDpi() {
+  switch (o_.degradation) {
+    case Degradation::kClean:
+      return 300;
+    case Degradation::kOffice:
+      return Real(&rng_) < 0.3 ? 200 : 300;
+    case Degradation::kPoor:
+      return 200;
+    case Degradation::kFax:
+      return Real(&rng_) < 0.5 ? 100 : 200;
+  }
+  return 300;
+}
+
 Image Generator::Degrade(const Image& clean, int dpi, int* rotation) {
   Image page = clean.Clone();
   *rotation = 0;
-  if (!o_.faults) return page;
-  // Skew: most pages within 2 degrees, some up to 5.
-  double skew = (Real(&rng_) < 0.8 ? 2.0 : 5.0) * (2 * Real(&rng_) - 1);
-  page = RotateSmall(page, skew);
-  // Faint print on one page in eight.
-  if (Real(&rng_) < 0.125) {
-    Pix* p = page.get();
-    const int w = pixGetWidth(p), h = pixGetHeight(p), wpl = pixGetWpl(p);
-    l_uint32* data = pixGetData(p);
+  const Degradation level = o_.degradation;
+  if (level == Degradation::kClean) return page;
+  Pix* p = page.get();
+  // Skew.
+  double max_skew = 0;
+  switch (level) {
+    case Degradation::kOffice:
+      max_skew = Real(&rng_) < 0.8 ? 2.0 : 5.0;
+      break;
+    case Degradation::kPoor:
+      max_skew = 8.0;
+      break;
+    default:
+      max_skew = 3.0;
+  }
+  page = RotateSmall(page, max_skew * (2 * Real(&rng_) - 1));
+  p = page.get();
+  const int w = pixGetWidth(p), h = pixGetHeight(p), wpl = pixGetWpl(p);
+  l_uint32* data = pixGetData(p);
+  // Faint print: worn toner, pencil, a light original.
+  const double faint_share = level == Degradation::kPoor ? 0.33 : 0.125;
+  if (Real(&rng_) < faint_share) {
+    // Percent of the ink left. A fax machine darkens a light original before it
+    // thresholds, so less of its faintness survives.
+    const int keep = level == Degradation::kPoor ? 45 : level == Degradation::kFax ? 75 : 55;
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) {
         int v = GET_DATA_BYTE(data + y * wpl, x);
-        SET_DATA_BYTE(data + y * wpl, x, 255 - (255 - v) * 55 / 100);
+        SET_DATA_BYTE(data + y * wpl, x, 255 - (255 - v) * keep / 100);
       }
   }
-  // Speckle: scanner dust.
-  {
-    Pix* p = page.get();
-    const int w = pixGetWidth(p), h = pixGetHeight(p), wpl = pixGetWpl(p);
-    l_uint32* data = pixGetData(p);
-    const int specks = static_cast<int>(w * h * (Real(&rng_) < 0.2 ? 0.0004 : 0.00005));
-    for (int i = 0; i < specks; ++i) {
-      const int x = Uniform(&rng_, 0, w - 3), y = Uniform(&rng_, 0, h - 3);
-      const int size = dpi >= 300 ? Uniform(&rng_, 1, 2) : 1;
-      for (int dy = 0; dy < size; ++dy)
-        for (int dx = 0; dx < size; ++dx) SET_DATA_BYTE(data + (y + dy) * wpl, x + dx, 30);
-    }
+  // Speckle: scanner dust, heavy on a poor scanner.
+  double density = Real(&rng_) < 0.2 ? 0.0004 : 0.00005;
+  int max_size = dpi >= 300 ? 2 : 1;
+  if (level == Degradation::kPoor) {
+    density = 0.0008;
+    max_size = 2;
   }
-  // Pages fed sideways or upside down.
+  const int specks = static_cast<int>(w * h * density);
+  for (int i = 0; i < specks; ++i) {
+    const int x = Uniform(&rng_, 0, w - 3), y = Uniform(&rng_, 0, h - 3);
+    const int size = Uniform(&rng_, 1, max_size);
+    for (int dy = 0; dy < size; ++dy)
+      for (int dx = 0; dx < size; ++dx) SET_DATA_BYTE(data + (y + dy) * wpl, x + dx, 30);
+  }
+  // Fax: scan lines lost in transmission (white streaks) and line noise (black dots).
+  if (level == Degradation::kFax) {
+    for (int y = 0; y < h; ++y) {
+      if (Real(&rng_) < 0.01) {
+        for (int x = 0; x < w; ++x) SET_DATA_BYTE(data + y * wpl, x, 255);
+      }
+    }
+    const int dots = w * h / 4000;
+    for (int i = 0; i < dots; ++i)
+      SET_DATA_BYTE(data + Uniform(&rng_, 0, h - 1) * wpl, Uniform(&rng_, 0, w - 1), 0);
+  }
+  // Pages fed sideways or upside down (a fax machine turns nothing).
   const double r = Real(&rng_);
-  if (r < 0.05)
-    *rotation = 90;
-  else if (r < 0.10)
-    *rotation = 180;
-  else if (r < 0.12)
-    *rotation = 270;
+  if (level != Degradation::kFax) {
+    if (r < 0.05)
+      *rotation = 90;
+    else if (r < 0.10)
+      *rotation = 180;
+    else if (r < 0.12)
+      *rotation = 270;
+  }
   if (*rotation) page = RotateOrtho(page, *rotation);
   pixSetResolution(page.get(), dpi, dpi);
   return page;
@@ -342,21 +405,51 @@ Image Generator::Degrade(const Image& clean, int dpi, int* rotation) {
 
 Status Generator::WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray,
                             const std::string& path) {
+  // A fax thresholds hard (thin strokes break up); a poor scanner compresses hard.
+  const int threshold = o_.degradation == Degradation::kFax ? 110 : 150;
+  const int jpeg_quality = o_.degradation == Degradation::kPoor ? 30 : 80;
   Pixa* pixa = pixaCreate(static_cast<int>(pages.size()));
   for (auto& p : pages) {
-    Image out = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), 150));
-    pixSetResolution(out.get(), p.dpi, p.dpi);
-    pixaAddPix(pixa, out.release(), L_INSERT);
+    // The page as the file holds it, so that page images match the scan exactly.
+    p.image = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), threshold));
+    pixSetResolution(p.image.get(), p.dpi, p.dpi);
+    pixaAddPix(pixa, p.image.Share().release(), L_INSERT);
   }
   l_ok rc = 0;
   if (as_pdf) {
-    rc = pixaConvertToPdf(pixa, 0, 1.0, gray ? L_JPEG_ENCODE : L_G4_ENCODE, 80, nullptr,
+    rc = pixaConvertToPdf(pixa, 0, 1.0, gray ? L_JPEG_ENCODE : L_G4_ENCODE, jpeg_quality, nullptr,
                           path.c_str());
   } else {
     rc = pixaWriteMultipageTiff(path.c_str(), pixa);
   }
   pixaDestroy(&pixa);
   if (rc != 0) return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
+// Decodes the file just written, as intake will, so the page images are exactly the
+// pixels intake sees (JPEG artefacts included).
+Status Generator::WritePageImages(const std::string& path, const std::string& stem,
+                                  json* truth_pages) {
+  const fs::path dir = fs::path(o_.out_dir) / "pages";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
+  auto source = PageSource::Open(path, SourceLimits{});
+  if (!source.ok()) return source.status();
+  for (int i = 0; i < (*source)->page_count(); ++i) {
+    auto image = (*source)->ReadPage(i);
+    if (!image.ok()) return image.status();
+    char name[32];
+    std::snprintf(name, sizeof name, "-p%03d.png", i + 1);
+    const std::string out = (dir / (stem + name)).string();
+    auto png = EncodePng(*image);
+    if (!png.ok()) return png.status();
+    std::ofstream f(out, std::ios::binary);
+    f << *png;
+    if (!f) return Status::IOError("cannot write " + out);
+    (*truth_pages)[i]["image"] = out;
+  }
   return Status::OK();
 }
 
@@ -383,15 +476,17 @@ Result<SampleBatch> Generator::Run() {
     if (file_pages.empty()) return Status::OK();
     ++file_no;
     const bool as_pdf = file_no % 2 == 0;
-    const bool gray = as_pdf && file_no % 4 == 0;
+    // Grayscale JPEG pages: one file in four; every PDF on a poor scanner; never by fax.
+    const bool gray = as_pdf && o_.degradation != Degradation::kFax &&
+                      (file_no % 4 == 0 || o_.degradation == Degradation::kPoor);
     char name[64];
     std::snprintf(name, sizeof name, "scan-%03d.%s", file_no, as_pdf ? "pdf" : "tif");
     const std::string path = (scans / name).string();
     PM_RETURN_IF_ERROR(WriteFile(file_pages, as_pdf, gray, path));
-    for (auto& tp : file_truth_pages) {
-      tp["file"] = path;
-      truth_pages.push_back(tp);
-    }
+    for (auto& tp : file_truth_pages) tp["file"] = path;
+    if (o_.page_images)
+      PM_RETURN_IF_ERROR(WritePageImages(path, fs::path(name).stem().string(), &file_truth_pages));
+    for (auto& tp : file_truth_pages) truth_pages.push_back(tp);
     for (auto& td : truth_docs)
       if (td["file"] == "") td["file"] = path;
     batch.files.push_back(path);
@@ -403,10 +498,12 @@ Result<SampleBatch> Generator::Run() {
   size_t next_case = 0;
   int piece_no = 0;
   while (batch.pages < o_.pages) {
-    const int dpi = Real(&rng_) < 0.3 ? 200 : 300;
+    const int dpi = PickDpi();
     Result<PiecePlan> piece = Status::NotFound("");
     ++piece_no;
-    if (piece_no % 3 != 0 && next_case < cases_.size()) {
+    const bool cover_piece = o_.mix == SampleMix::kCoverSheets || piece_no % 3 != 0;
+    if (o_.mix == SampleMix::kCoverSheets && next_case >= cases_.size()) break;
+    if (cover_piece && next_case < cases_.size()) {
       const Case& c = cases_[next_case++];
       CoverSheet sheet = sheet_of_case[c.id];
       // Two cases in three send everything; the rest send part of it, or nothing.
@@ -429,8 +526,11 @@ Result<SampleBatch> Generator::Run() {
       file_truth_pages.push_back({{"page", static_cast<int>(file_pages.size()) + 1},
                                   {"kind", pp.kind},
                                   {"rotation", rotation},
-                                  {"dpi", pp.dpi}});
-      file_pages.push_back({std::move(scanned), pp.kind, pp.dpi});
+                                  {"dpi", pp.dpi},
+                                  {"case", pp.case_id},
+                                  {"cover_id", pp.cover_id},
+                                  {"text", pp.text}});
+      file_pages.push_back({std::move(scanned), pp.kind, pp.dpi, "", "", ""});
       ++batch.pages;
     }
     for (const auto& d : piece->docs) {
@@ -460,6 +560,8 @@ Result<SampleBatch> Generator::Run() {
     if (complete) ready.push_back(c.id);
   }
   batch.truth = {{"seed", o_.seed},
+                 {"degradation", ToString(o_.degradation)},
+                 {"mix", o_.mix == SampleMix::kCoverSheets ? "cover_sheets" : "typical"},
                  {"pages", truth_pages},
                  {"documents", truth_docs},
                  {"cases", truth_cases},
@@ -471,6 +573,31 @@ Result<SampleBatch> Generator::Run() {
 }
 
 }  // namespace
+
+std::string ToString(Degradation d) {
+  switch (d) {
+    case Degradation::kClean:
+      return "clean";
+    case Degradation::kOffice:
+      return "office";
+    case Degradation::kPoor:
+      return "poor";
+    case Degradation::kFax:
+      return "fax";
+  }
+  return "office";
+}
+
+bool ParseDegradation(const std::string& name, Degradation* out) {
+  for (Degradation d :
+       {Degradation::kClean, Degradation::kOffice, Degradation::kPoor, Degradation::kFax}) {
+    if (ToString(d) == name) {
+      *out = d;
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string SyntheticPersonId(uint64_t* state) {
   for (;;) {

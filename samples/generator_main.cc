@@ -15,10 +15,19 @@ int main(int argc, char** argv) {
   app.add_option("--pages", options.pages, "at least this many pages");
   app.add_option("--seed", options.seed, "random seed: the same seed gives the same batch");
   app.add_option("--pages-per-file", options.pages_per_file, "pages per scanned file");
+  std::string level = "office", mix = "typical";
+  app.add_option("--level", level, "degradation: clean, office, poor or fax")
+      ->check(CLI::IsMember({"clean", "office", "poor", "fax"}));
+  app.add_option("--mix", mix, "typical, or cover_sheets (cover sheets and short documents)")
+      ->check(CLI::IsMember({"typical", "cover_sheets"}));
+  app.add_flag("--page-images", options.page_images,
+               "also write every scanned page as pages/<file>-pNNN.png");
   bool clean = false;
-  app.add_flag("--clean", clean, "no scanner faults");
+  app.add_flag("--clean", clean, "same as --level clean");
   CLI11_PARSE(app, argc, argv);
-  options.faults = !clean;
+  postmottak::ParseDegradation(clean ? "clean" : level, &options.degradation);
+  options.mix = mix == "cover_sheets" ? postmottak::SampleMix::kCoverSheets
+                                      : postmottak::SampleMix::kTypical;
 
   auto rules = postmottak::Rules::Load(rules_path);
   if (!rules.ok()) {

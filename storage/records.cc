@@ -133,6 +133,7 @@ void to_json(json& j, const Document& v) {
            {"pdf_sha256", v.pdf_sha256},
            {"content_hash", v.content_hash},
            {"text", v.text},
+           {"ocr_pending", v.ocr_pending},
            {"person_ids", v.person_ids},
            {"case_numbers", v.case_numbers},
            {"dates", v.dates}};
@@ -159,6 +160,7 @@ void from_json(const json& j, Document& v) {
   Get(j, "pdf_sha256", v.pdf_sha256);
   Get(j, "content_hash", v.content_hash);
   Get(j, "text", v.text);
+  Get(j, "ocr_pending", v.ocr_pending);
   Get(j, "person_ids", v.person_ids);
   Get(j, "case_numbers", v.case_numbers);
   Get(j, "dates", v.dates);

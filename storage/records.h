@@ -84,6 +84,9 @@ struct Document {
   std::string pdf_sha256;
   std::string content_hash;  // sha256 over the page checksums: duplicate detection
   std::string text;
+  // Intake stored the pages without OCR (behind a cover sheet, with OCR deferred):
+  // text, extraction and the searchable PDF come with the next `reindex`.
+  bool ocr_pending = false;
   // Extraction.
   std::vector<std::string> person_ids;
   std::vector<std::string> case_numbers;
