@@ -84,8 +84,8 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page) {
   auto text = ocr->Recognize(upright);
   if (!text.ok()) {
-    page->error =
-        "file " + page->file + " page " + std::to_string(page->page) + ": " + text.status().message();
+    page->error = "file " + page->file + " page " + std::to_string(page->page) + ": " +
+                  text.status().message();
     page->original = page->image;  // the upright page as stored: nothing is lost
     return;
   }
@@ -163,8 +163,8 @@ class CoverTracker {
       auto prev = pages_.find(resolved_ - 1);
       const bool inherits = prev != pages_.end() && prev->second.file == e.file;
       e.covered = inherits && prev->second.opens_cover;
-      e.opens_cover = e.boundary == Boundary::kCover ||
-                      (e.boundary == Boundary::kNone && e.covered);
+      e.opens_cover =
+          e.boundary == Boundary::kCover || (e.boundary == Boundary::kNone && e.covered);
       ++resolved_;
     }
     changed_.notify_all();
@@ -181,7 +181,8 @@ class CoverTracker {
   void Forget(uint64_t seq) {
     std::lock_guard<std::mutex> lock(mu_);
     // Keep one page before `seq`: the next page resolves against it.
-    while (!pages_.empty() && pages_.begin()->first + 1 < seq && pages_.begin()->first + 1 < resolved_)
+    while (!pages_.empty() && pages_.begin()->first + 1 < seq &&
+           pages_.begin()->first + 1 < resolved_)
       pages_.erase(pages_.begin());
   }
 
@@ -199,7 +200,8 @@ class CoverTracker {
 };
 
 CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
-  if (!p.error.empty() && (p.error_starts_piece || p.page == 0)) return CoverTracker::Boundary::kOther;
+  if (!p.error.empty() && (p.error_starts_piece || p.page == 0))
+    return CoverTracker::Boundary::kOther;
   if (!p.error.empty()) return CoverTracker::Boundary::kNone;
   if (p.kind == PageKind::kCoverSheet) return CoverTracker::Boundary::kCover;
   if (p.kind == PageKind::kSeparator) return CoverTracker::Boundary::kOther;

@@ -1,10 +1,9 @@
 #include "pipeline/ocr.h"
 
-#include <unistd.h>
-
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/renderer.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>

@@ -61,8 +61,9 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
   std::vector<Document> docs = store->List<Document>();
   report.documents = static_cast<int>(docs.size());
   if (options.only_pending)
-    docs.erase(std::remove_if(docs.begin(), docs.end(), [](const Document& d) { return !d.ocr_pending; }),
-               docs.end());
+    docs.erase(
+        std::remove_if(docs.begin(), docs.end(), [](const Document& d) { return !d.ocr_pending; }),
+        docs.end());
   if (auto cursor = store->GetMeta(kReindexCursorKey)) {
     report.resumed = true;
     docs.erase(std::remove_if(docs.begin(), docs.end(),

@@ -24,7 +24,7 @@ struct ReindexOptions {
   int workers = 0;  // 0: one per core
   std::string actor = "reindex";
   OcrOptions ocr;
-  int chunk = 16;  // documents per checkpoint
+  int chunk = 16;             // documents per checkpoint
   bool only_pending = false;  // only documents whose OCR intake deferred
   std::function<void(int done, int total)> on_progress;
 };

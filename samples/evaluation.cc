@@ -94,14 +94,18 @@ EvalReport Evaluate(const json& truth, const std::vector<PageOutcome>& pages,
     auto it = seen.find(Key(t["file"], t["page"]));
     const PageOutcome* o = it == seen.end() ? nullptr : it->second;
     const std::string got = o ? o->kind : "missing";
-    if (kind == "cover_sheet") r.cover_recall.Count(got == "cover_sheet" && o->cover_id == t["cover_id"]);
+    if (kind == "cover_sheet")
+      r.cover_recall.Count(got == "cover_sheet" && o->cover_id == t["cover_id"]);
     if (kind == "separator") r.separator_recall.Count(got == "separator");
     if (kind == "blank") r.blank_recall.Count(got == "blank");
     if (got == "separator") r.separator_precision.Count(kind == "separator");
     if (got == "blank") r.blank_precision.Count(kind == "blank");
-    json detail = {{"file", t["file"]},         {"page", t["page"]},
-                   {"truth", kind},              {"got", got},
-                   {"truth_rotation", t["rotation"]}, {"rotation", o ? o->rotation : 0}};
+    json detail = {{"file", t["file"]},
+                   {"page", t["page"]},
+                   {"truth", kind},
+                   {"got", got},
+                   {"truth_rotation", t["rotation"]},
+                   {"rotation", o ? o->rotation : 0}};
     if (kind == "content") {
       r.orientation.Count(got == "content" && (t["rotation"].get<int>() + o->rotation) % 360 == 0);
       const std::u32string want = NormalizeForCer(t["text"]);
@@ -174,13 +178,14 @@ Result<EvalReport> EvaluateCorpus(const std::string& corpus_dir, const Rules& ru
   }
   // A fresh store: a copy of the one the corpus's cases were registered in.
   static std::atomic<int> serial{0};
-  const fs::path store_dir = fs::temp_directory_path() /
-                             ("postmottak-eval-" + std::to_string(::getpid()) + "-" +
-                              std::to_string(++serial));
+  const fs::path store_dir =
+      fs::temp_directory_path() /
+      ("postmottak-eval-" + std::to_string(::getpid()) + "-" + std::to_string(++serial));
   std::error_code ec;
   fs::remove_all(store_dir, ec);
   fs::copy(corpus / "store", store_dir, fs::copy_options::recursive, ec);
-  if (ec) return Status::IOError("cannot copy " + (corpus / "store").string() + ": " + ec.message());
+  if (ec)
+    return Status::IOError("cannot copy " + (corpus / "store").string() + ": " + ec.message());
   struct Cleanup {
     fs::path dir;
     ~Cleanup() {
@@ -217,8 +222,7 @@ std::string FormatReports(const std::vector<EvalReport>& reports) {
     return std::string(b);
   };
   for (const auto& r : reports) {
-    std::snprintf(line, sizeof line,
-                  "%-8s %6d %8s %8s %8s %8s %8s %8s %8s %8s %6.2f%% %8s %6.2f\n",
+    std::snprintf(line, sizeof line, "%-8s %6d %8s %8s %8s %8s %8s %8s %8s %8s %6.2f%% %8s %6.2f\n",
                   r.degradation.c_str(), r.pages, pct(r.cover_recall).c_str(),
                   pct(r.separator_precision).c_str(), pct(r.separator_recall).c_str(),
                   pct(r.blank_precision).c_str(), pct(r.blank_recall).c_str(),

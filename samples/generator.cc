@@ -199,8 +199,8 @@ Result<Image> Generator::DocumentPage(const std::string& type, const PersonRec* 
       line("Saksnummer: " + case_no);
       y += 8;
     }
-    const std::string date =
-        "Dato: " + TwoDigits(Uniform(&rng_, 1, 28)) + "." + TwoDigits(Uniform(&rng_, 1, 12)) + ".2026";
+    const std::string date = "Dato: " + TwoDigits(Uniform(&rng_, 1, 28)) + "." +
+                             TwoDigits(Uniform(&rng_, 1, 12)) + ".2026";
     c.Text(20, y, 12, date);
     line(date);
     y += 14;

@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
   app.add_flag("--clean", clean, "same as --level clean");
   CLI11_PARSE(app, argc, argv);
   postmottak::ParseDegradation(clean ? "clean" : level, &options.degradation);
-  options.mix = mix == "cover_sheets" ? postmottak::SampleMix::kCoverSheets
-                                      : postmottak::SampleMix::kTypical;
+  options.mix =
+      mix == "cover_sheets" ? postmottak::SampleMix::kCoverSheets : postmottak::SampleMix::kTypical;
 
   auto rules = postmottak::Rules::Load(rules_path);
   if (!rules.ok()) {

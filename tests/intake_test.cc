@@ -136,6 +136,54 @@ TEST(IntakeTest, JournaledDocumentsCarryImagesPdfAndCustody) {
   }
 }
 
+TEST(IntakeTest, DeferredOcrJournalsCoveredPagesAtOnceAndReindexReadsThemLater) {
+  test::TempDir dir;
+  auto store = test::OpenStore(dir / "store");
+  SampleOptions options;
+  options.out_dir = dir / "batch";
+  options.pages = 20;
+  options.seed = 17;
+  options.mix = SampleMix::kCoverSheets;
+  auto batch = GenerateSamples(store.get(), test::SampleRules(), options);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  IntakeOptions intake;
+  intake.workers = 2;
+  intake.defer_covered_ocr = true;
+  int read = 0;
+  intake.on_page = [&read](const ProcessedPage& p) { read += !p.text.empty(); };
+  auto report = RunIntake(store.get(), test::SampleRules(), {options.out_dir + "/scans"}, intake);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(read, 0) << "every content page is behind a cover sheet: none needs OCR at intake";
+
+  std::map<std::pair<std::string, int>, std::string> true_case;
+  for (const auto& p : batch->truth["pages"]) true_case[{p["file"], p["page"]}] = p["case"];
+  auto docs = store->List<Document>();
+  ASSERT_FALSE(docs.empty());
+  for (const auto& d : docs) {
+    EXPECT_TRUE(d.ocr_pending);
+    EXPECT_TRUE(d.text.empty());
+    EXPECT_EQ(d.linked_by, LinkMethod::kCoverSheet);
+    EXPECT_EQ(d.case_id, (true_case[{d.source_file, d.source_pages.front()}]));
+  }
+
+  ReindexOptions redo;
+  redo.workers = 2;
+  redo.only_pending = true;
+  auto r = Reindex(store.get(), test::SampleRules(), redo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->processed, static_cast<int>(docs.size()));
+  for (const auto& d : store->List<Document>()) {
+    EXPECT_FALSE(d.ocr_pending);
+    EXPECT_FALSE(d.text.empty());
+    EXPECT_NE(d.type, "unknown");
+    EXPECT_FALSE(d.pdf_blob.empty());
+    EXPECT_EQ(d.case_id, (true_case[{d.source_file, d.source_pages.front()}])) << "links kept";
+  }
+  auto again = Reindex(store.get(), test::SampleRules(), redo);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->processed, 0) << "nothing pending any more";
+}
+
 json State(const Store& store) {
   json s;
   s["cases"] = store.List<Case>();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include "pipeline/cover_sheet.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -64,6 +65,41 @@ TEST(PageAnalysisTest, DustIsRemovedButPrintIsKept) {
   pixCountPixels(a.upright.get(), &ink_after, nullptr);
   EXPECT_NEAR(ink_after, ink_clean, ink_clean * 0.02)
       << "specks gone, letters (dots of i included) kept";
+}
+
+TEST(PageAnalysisTest, HeavyDustOnABlankBackSideOfAPoorScanIsStillBlank) {
+  // 2x2 specks at 200 dpi, 0.08% of the page: what a dusty, poor scanner leaves.
+  Image page = Blank(200, 0);
+  const int w = page.width(), h = page.height();
+  uint32_t state = 12345;
+  auto next = [&state](int n) {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<int>((state >> 8) % static_cast<uint32_t>(n));
+  };
+  for (int i = 0; i < w * h * 8 / 10000; ++i) {
+    const int x = next(w - 2), y = next(h - 2);
+    for (int d = 0; d < 4; ++d) pixSetPixel(page.get(), x + d % 2, y + d / 2, 0);
+  }
+  PageAnalysis a = AnalyzePage(page);
+  EXPECT_EQ(a.kind, PageKind::kBlank) << "ink " << a.ink;
+}
+
+TEST(PageAnalysisTest, SkewBeyondSevenDegreesIsCorrected) {
+  // Leptonica's default skew sweep ends at 7 degrees; sheet feeders go further.
+  Image page = test::TextPage("Sykmelding", "Navn: Kari", 200);
+  Image skewed = RotateSmall(page, 9.0);
+  pixSetResolution(skewed.get(), 200, 200);
+  PageAnalysis a = AnalyzePage(skewed);
+  EXPECT_NEAR(std::abs(a.skew), 9.0, 0.5);
+}
+
+TEST(PageAnalysisTest, SeparatorSheetIsReadAtFaxResolution) {
+  // 0.4 mm bars are two pixels wide at 100 dpi: zxing reads them only upscaled.
+  auto sheet = DrawSeparatorSheet(100);
+  ASSERT_TRUE(sheet.ok());
+  Image bitonal = ToBitonal(*sheet);
+  pixSetResolution(bitonal.get(), 100, 100);
+  EXPECT_EQ(AnalyzePage(bitonal).kind, PageKind::kSeparator);
 }
 
 TEST(PageAnalysisTest, ResolutionIsEstimatedWhenTheFileHasNone) {
