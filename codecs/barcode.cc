@@ -50,11 +50,15 @@ std::string ToString(Symbology s) {
   return "other";
 }
 
-std::vector<Barcode> FindLinearBarcode(const Image& page, bool half_scale) {
+std::vector<Barcode> FindLinearBarcode(const Image& page, double scale) {
   std::vector<Barcode> out;
   if (page.empty()) return out;
   Image gray = ToGray(page);
-  if (half_scale) gray = Image(pixScaleAreaMap2(gray.get()));
+  if (scale < 0.99 || scale > 1.01) {
+    const auto f = static_cast<l_float32>(scale);
+    Pix* scaled = scale < 1 ? pixScaleAreaMap(gray.get(), f, f) : pixScaleGrayLI(gray.get(), f, f);
+    if (scaled) gray = Image(scaled);
+  }
   std::vector<uint8_t> lum = Luminance(gray.get());
   ZXing::DecodeHints hints;
   hints.setFormats(ZXing::BarcodeFormat::Code128);

@@ -26,10 +26,10 @@ struct Barcode {
   std::string text;
 };
 
-// The Code 128 symbol on the page, in any orientation, if zxing decodes one.
-// `half_scale` reads a half-size copy: enough for symbols printed at cover-sheet size
-// on 300 dpi scans, and about three times cheaper.
-std::vector<Barcode> FindLinearBarcode(const Image& page, bool half_scale);
+// The Code 128 symbol on the page, in any orientation, if zxing decodes one. The page
+// is read at `scale` (area-mapped down, interpolated up): the cost is the pixels read,
+// and zxing needs bars of about three pixels, no fewer.
+std::vector<Barcode> FindLinearBarcode(const Image& page, double scale = 1.0);
 
 // A square search window in page pixels.
 struct Window {

@@ -22,7 +22,7 @@ Image PageWithCode128(const std::string& payload, int dpi) {
 
 TEST(BarcodeTest, Code128RoundTrips) {
   Image page = PageWithCode128("000000000042", 300);
-  auto found = FindLinearBarcode(page, false);
+  auto found = FindLinearBarcode(page);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].symbology, Symbology::kCode128);
   EXPECT_EQ(found[0].text, "000000000042");

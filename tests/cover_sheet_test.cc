@@ -68,7 +68,7 @@ TEST_F(CoverSheetTest, DataMatrixAloneStillGivesTheId) {
   Box* box = boxCreate(0, 590, 1500, 300);
   pixSetInRectArbitrary(page->get(), box, 0);
   boxDestroy(&box);
-  EXPECT_TRUE(FindLinearBarcode(*page, false).empty());
+  EXPECT_TRUE(FindLinearBarcode(*page).empty());
   PageAnalysis a = AnalyzePage(*page);
   EXPECT_EQ(a.kind, PageKind::kCoverSheet);
   EXPECT_EQ(a.cover_id, sheet_.id);
