@@ -6,6 +6,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace postmottak {
@@ -56,7 +57,11 @@ std::vector<Barcode> FindLinearBarcode(const Image& page, double scale) {
   Image gray = ToGray(page);
   if (scale < 0.99 || scale > 1.01) {
     const auto f = static_cast<l_float32>(scale);
-    Pix* scaled = scale < 1 ? pixScaleAreaMap(gray.get(), f, f) : pixScaleGrayLI(gray.get(), f, f);
+    // Halving has a fast path (pixScaleAreaMap2, ~5 ms a page); other reductions cost
+    // ten times that, more than the smaller read saves.
+    Pix* scaled = scale > 1                       ? pixScaleGrayLI(gray.get(), f, f)
+                  : std::fabs(scale - 0.5) < 0.01 ? pixScaleAreaMap2(gray.get())
+                                                  : pixScaleAreaMap(gray.get(), f, f);
     if (scaled) gray = Image(scaled);
   }
   std::vector<uint8_t> lum = Luminance(gray.get());
