@@ -17,11 +17,14 @@ std::optional<MailPiece> Assembler::StartNew(const std::string& file) {
   return done;
 }
 
+bool StartsMailPiece(const ProcessedPage& page) {
+  return page.kind == PageKind::kCoverSheet || page.kind == PageKind::kSeparator ||
+         (page.error_starts_piece && !page.error.empty());
+}
+
 std::optional<MailPiece> Assembler::Add(ProcessedPage page) {
   std::optional<MailPiece> done;
-  const bool boundary = !current_ || current_->file != page.file ||
-                        page.kind == PageKind::kCoverSheet || page.kind == PageKind::kSeparator ||
-                        (page.error_starts_piece && !page.error.empty());
+  const bool boundary = !current_ || current_->file != page.file || StartsMailPiece(page);
   if (boundary) done = StartNew(page.file);
   MailPiece& piece = *current_;
   if (!page.error.empty()) {

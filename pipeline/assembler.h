@@ -55,6 +55,12 @@ struct MailPiece {
   std::vector<DocumentDraft> documents;
 };
 
+// True when the page starts a new mail piece whatever came before it in its file: a
+// cover sheet, a separator sheet, or a cover-like page that cannot be trusted (the
+// first page of each file starts one too). Intake's deferred OCR asks the same
+// question before the assembler sees the page, so the rule lives here once.
+bool StartsMailPiece(const ProcessedPage& page);
+
 class Assembler {
  public:
   // Adds the next page; returns the piece it completed, if any.

@@ -37,6 +37,18 @@ Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& 
   return files;
 }
 
+namespace {
+
+// Marks the page for quarantine, naming its file and page. Its bytes go with it: the
+// original kept so far, else the upright page already encoded (else the journal keeps
+// the whole file), so a rejected page is never lost.
+void Reject(ProcessedPage* page, const std::string& reason) {
+  page->error = "file " + page->file + " page " + std::to_string(page->page) + ": " + reason;
+  if (page->original.empty()) page->original = page->image;
+}
+
+}  // namespace
+
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright) {
   ProcessedPage out;
   out.seq = job.seq;
@@ -47,7 +59,6 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
     return out;
   }
   const Image& image = *job.image;
-  const std::string where = "file " + job.file + " page " + std::to_string(job.page);
   auto keep_original = [&out, &image] {
     auto g4 = EncodeTiffG4(ToBitonal(image));
     if (g4.ok()) out.original = std::move(g4).value();
@@ -58,9 +69,9 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
   out.rotation = a.rotation;
   out.skew = a.skew;
   if (!a.barcode_error.empty()) {
-    out.error = where + ": " + a.barcode_error;
-    out.error_starts_piece = true;
     keep_original();
+    Reject(&out, a.barcode_error);
+    out.error_starts_piece = true;
     return out;
   }
   if (a.kind == PageKind::kCoverSheet || a.kind == PageKind::kSeparator) {
@@ -71,8 +82,8 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
 
   auto g4 = EncodeTiffG4(a.upright);
   if (!g4.ok()) {
-    out.error = where + ": " + g4.status().message();
     keep_original();
+    Reject(&out, g4.status().message());
     return out;
   }
   out.image = std::move(g4).value();
@@ -84,22 +95,12 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page) {
   auto text = ocr->Recognize(upright);
   if (!text.ok()) {
-    page->error = "file " + page->file + " page " + std::to_string(page->page) + ": " +
-                  text.status().message();
-    page->original = page->image;  // the upright page as stored: nothing is lost
+    Reject(page, text.status().message());
     return;
   }
   page->text = std::move(text->text);
   page->pdf = std::move(text->pdf);
   page->extraction = ExtractFromText(page->text, rules);
-}
-
-ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
-                          const PageAnalysisOptions& analysis) {
-  Image upright;
-  ProcessedPage out = AnalyzeJob(std::move(job), analysis, &upright);
-  if (!upright.empty()) RecognizePage(upright, ocr, rules, &out);
-  return out;
 }
 
 namespace {
@@ -200,12 +201,9 @@ class CoverTracker {
 };
 
 CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
-  if (!p.error.empty() && (p.error_starts_piece || p.page == 0))
-    return CoverTracker::Boundary::kOther;
-  if (!p.error.empty()) return CoverTracker::Boundary::kNone;
-  if (p.kind == PageKind::kCoverSheet) return CoverTracker::Boundary::kCover;
-  if (p.kind == PageKind::kSeparator) return CoverTracker::Boundary::kOther;
-  return CoverTracker::Boundary::kNone;
+  if (!StartsMailPiece(p)) return CoverTracker::Boundary::kNone;
+  return p.kind == PageKind::kCoverSheet && p.error.empty() ? CoverTracker::Boundary::kCover
+                                                            : CoverTracker::Boundary::kOther;
 }
 
 std::string DefaultBatchName() {
@@ -316,8 +314,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         try {
           page = AnalyzeJob(std::move(*job), options.analysis, &upright);
         } catch (const std::exception& e) {
-          page.error = "file " + page.file + " page " + std::to_string(page.page) +
-                       ": page could not be processed: " + e.what();
+          Reject(&page, std::string("page could not be processed: ") + e.what());
         }
         if (defer) tracker.Publish(page.seq, page.file, BoundaryOf(page));
         if (!upright.empty()) {
@@ -327,9 +324,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
             try {
               RecognizePage(upright, engine, rules, &page);
             } catch (const std::exception& e) {
-              page.error = "file " + page.file + " page " + std::to_string(page.page) +
-                           ": OCR failed: " + e.what();
-              page.original = page.image;
+              Reject(&page, std::string("OCR failed: ") + e.what());
             }
           }
         }

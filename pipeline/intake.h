@@ -79,18 +79,17 @@ struct IntakeReport {
 // The input files under `paths` (folders are walked recursively), in name order.
 Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths);
 
-// The CPU-heavy stages for one page; the page's own errors are returned inside it.
+// One page as the reader hands it to the workers: decoded, or the reason it was not.
 struct PageJob {
   uint64_t seq = 0;
   std::string file;
   int page = 0;  // 1-based; 0 for a whole-file error
   Result<Image> image = Status::NotFound("no image");
 };
-ProcessedPage ProcessPage(PageJob job, OcrEngine* ocr, const Rules& rules,
-                          const PageAnalysisOptions& analysis);
-// ProcessPage in two halves. AnalyzeJob decodes and analyses the page and sets
-// `upright` to the image OCR would read (left empty when the page needs no OCR);
-// RecognizePage adds text, searchable PDF and extraction.
+// The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
+// analyses the decoded page and sets `upright` to the image OCR would read (left
+// empty when the page needs no OCR); RecognizePage adds text, searchable PDF and
+// extraction. Their failures are the page's own, returned inside it.
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright);
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page);
 

@@ -158,15 +158,17 @@ PageAnalysis AnalyzePage(const Image& page, const PageAnalysisOptions& options) 
   out.dpi = PageResolution(page);
 
   // Blank first: a blank back side is a third of a duplex batch, carries no barcode, and
-  // the ink count on the bitonal page costs a fraction of a barcode search.
-  const Image gray = ToGray(page);  // once: every test below reads it
-  Image bitonal = Despeckle(ToBitonal(page.depth() == 1 ? page : gray), out.dpi);
+  // the ink count on the bitonal page costs a fraction of a barcode search. The gray
+  // copy is made once; a bitonal scan needs it only for the barcodes, so only then.
+  Image gray = page.depth() == 1 ? Image() : ToGray(page);
+  Image bitonal = Despeckle(ToBitonal(gray.empty() ? page : gray), out.dpi);
   pixSetResolution(bitonal.get(), out.dpi, out.dpi);
   out.ink = InteriorInk(bitonal, out.dpi, 4 * options.blank_ink_threshold);
   if (out.ink < options.blank_ink_threshold) {
     out.kind = PageKind::kBlank;
     return out;
   }
+  if (gray.empty()) gray = ToGray(page);
   ReadPageBarcodes(gray, out.dpi, &out);
   if (out.kind != PageKind::kContent || !out.barcode_error.empty()) return out;
   if (options.detect_orientation) {

@@ -118,7 +118,8 @@ class Generator {
                      const std::string& case_no, const std::string& area, int dpi, bool duplex);
   int PickDpi();
   Image Degrade(const Image& clean, int dpi, int* rotation);
-  Status WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray, const std::string& path);
+  Status WriteFile(const std::vector<PagePlan>& pages, bool as_pdf, bool gray,
+                   const std::string& path);
   Status WritePageImages(const std::string& path, const std::string& stem, json* truth_pages);
 
   Store* store_;
@@ -403,17 +404,16 @@ Image Generator::Degrade(const Image& clean, int dpi, int* rotation) {
   return page;
 }
 
-Status Generator::WriteFile(std::vector<PagePlan>& pages, bool as_pdf, bool gray,
+Status Generator::WriteFile(const std::vector<PagePlan>& pages, bool as_pdf, bool gray,
                             const std::string& path) {
   // A fax thresholds hard (thin strokes break up); a poor scanner compresses hard.
   const int threshold = o_.degradation == Degradation::kFax ? 110 : 150;
   const int jpeg_quality = o_.degradation == Degradation::kPoor ? 30 : 80;
   Pixa* pixa = pixaCreate(static_cast<int>(pages.size()));
-  for (auto& p : pages) {
-    // The page as the file holds it, so that page images match the scan exactly.
-    p.image = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), threshold));
-    pixSetResolution(p.image.get(), p.dpi, p.dpi);
-    pixaAddPix(pixa, p.image.Share().release(), L_INSERT);
+  for (const auto& p : pages) {
+    Image out = gray ? p.image.Clone() : Image(pixThresholdToBinary(p.image.get(), threshold));
+    pixSetResolution(out.get(), p.dpi, p.dpi);
+    pixaAddPix(pixa, out.release(), L_INSERT);
   }
   l_ok rc = 0;
   if (as_pdf) {

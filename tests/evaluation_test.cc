@@ -68,25 +68,21 @@ TEST(EvaluationTest, MeasuresFollowTheirDefinitions) {
   d3.case_id = "C2";  // linked, but the page belongs to no case: a wrong link
   EvalReport r = Evaluate(truth, pages, {d1, d2, d3});
 
+  auto expect = [](const Ratio& ratio, int hits, int total, const char* what) {
+    EXPECT_EQ(ratio.hits, hits) << what;
+    EXPECT_EQ(ratio.total, total) << what;
+  };
   EXPECT_EQ(r.pages, 7);
-  EXPECT_EQ(r.cover_recall.hits, 1);
-  EXPECT_EQ(r.cover_recall.total, 1);
-  EXPECT_EQ(r.separator_recall.hits, 1);
-  EXPECT_EQ(r.separator_recall.total, 2);
-  EXPECT_EQ(r.separator_precision.hits, 1);
-  EXPECT_EQ(r.separator_precision.total, 1);
-  EXPECT_EQ(r.blank_recall.hits, 0);
-  EXPECT_EQ(r.blank_recall.total, 1);
-  EXPECT_EQ(r.blank_precision.hits, 0);
-  EXPECT_EQ(r.blank_precision.total, 1);
-  EXPECT_EQ(r.orientation.hits, 3);
-  EXPECT_EQ(r.orientation.total, 3);
+  expect(r.cover_recall, 1, 1, "cover recall");
+  expect(r.separator_recall, 1, 2, "separator recall");
+  expect(r.separator_precision, 1, 1, "separator precision");
+  expect(r.blank_recall, 0, 1, "blank recall");
+  expect(r.blank_precision, 0, 1, "blank precision");
+  expect(r.orientation, 3, 3, "orientation");
   EXPECT_EQ(r.cer_edits, 1);
   EXPECT_EQ(r.cer_chars, 19 + 13 + 4);
-  EXPECT_EQ(r.link_precision.hits, 2);
-  EXPECT_EQ(r.link_precision.total, 3);
-  EXPECT_EQ(r.link_recall.hits, 2);
-  EXPECT_EQ(r.link_recall.total, 2);
+  expect(r.link_precision, 2, 3, "link precision");
+  expect(r.link_recall, 2, 2, "link recall");
   EXPECT_EQ(r.manual_share.hits, 0);
   EXPECT_EQ(r.documents, 3);
 }

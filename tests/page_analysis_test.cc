@@ -43,12 +43,15 @@ TEST(PageAnalysisTest, TurnedPagesAreTurnedBack) {
   }
 }
 
+// The skew AnalyzePage corrects on a text page scanned `degrees` askew.
+double CorrectedSkew(const std::string& extra_line, int dpi, double degrees) {
+  Image skewed = RotateSmall(test::TextPage("Sykmelding", extra_line, dpi), degrees);
+  pixSetResolution(skewed.get(), dpi, dpi);
+  return AnalyzePage(skewed).skew;
+}
+
 TEST(PageAnalysisTest, SkewIsMeasuredAndCorrected) {
-  Image page = test::TextPage("Sykmelding", "", 300);
-  Image skewed = RotateSmall(page, 3.0);
-  pixSetResolution(skewed.get(), 300, 300);
-  PageAnalysis a = AnalyzePage(skewed);
-  EXPECT_NEAR(std::abs(a.skew), 3.0, 0.5);
+  EXPECT_NEAR(std::abs(CorrectedSkew("", 300, 3.0)), 3.0, 0.5);
 }
 
 TEST(PageAnalysisTest, DustIsRemovedButPrintIsKept) {
@@ -86,11 +89,7 @@ TEST(PageAnalysisTest, HeavyDustOnABlankBackSideOfAPoorScanIsStillBlank) {
 
 TEST(PageAnalysisTest, SkewBeyondSevenDegreesIsCorrected) {
   // Leptonica's default skew sweep ends at 7 degrees; sheet feeders go further.
-  Image page = test::TextPage("Sykmelding", "Navn: Kari", 200);
-  Image skewed = RotateSmall(page, 9.0);
-  pixSetResolution(skewed.get(), 200, 200);
-  PageAnalysis a = AnalyzePage(skewed);
-  EXPECT_NEAR(std::abs(a.skew), 9.0, 0.5);
+  EXPECT_NEAR(std::abs(CorrectedSkew("Navn: Kari", 200, 9.0)), 9.0, 0.5);
 }
 
 TEST(PageAnalysisTest, SeparatorSheetIsReadAtFaxResolution) {

@@ -44,20 +44,17 @@ def log(msg):
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
-def run(cmd, env=None):
+def run(cmd):
     """Runs cmd to completion; returns (seconds, stdout). Exits on failure."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
     start = time.monotonic()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return seconds, proc.stdout
 
 
-def run_measured(cmd, env=None):
+def run_measured(cmd):
     """Runs cmd in a fresh Python child so its peak RSS is its own, not the maximum so far."""
     probe = (
         "import json,os,resource,subprocess,sys,time\n"
@@ -67,11 +64,8 @@ def run_measured(cmd, env=None):
         "r=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024.0\n"
         "print(json.dumps({'rc':p.returncode,'seconds':s,'rss_mib':r,'out':p.stdout,'err':p.stderr[-2000:]}))\n"
     )
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
     res = subprocess.run([sys.executable, "-c", probe] + cmd, stdout=subprocess.PIPE, text=True,
-                         env=full_env, check=True)
+                         check=True)
     r = json.loads(res.stdout)
     if r["rc"] != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({r['rc']}):\n{r['err']}")
