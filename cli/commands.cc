@@ -289,6 +289,10 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
                       {"linked_by_text", r.linked_by_text},
                       {"manual_journaling", r.manual},
                       {"duplicates", r.duplicates},
+                      {"duplicate_pages", r.duplicate_pages},
+                      {"duplicate_files", r.duplicate_files},
+                      {"run", r.runs},
+                      {"resumed_pages", r.resumed_pages},
                       {"tasks_raised", r.tasks_raised},
                       {"tasks_closed", r.tasks_closed},
                       {"quarantined", q},
@@ -298,8 +302,11 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
                      .dump(2)
               << "\n";
   } else {
-    std::cout << "Intake of batch " << r.batch << "\n"
-              << "  Files read:                " << r.files << "\n"
+    std::cout << "Intake of batch " << r.batch << "\n";
+    if (r.runs > 1)
+      std::cout << "  Resumed (run " << r.runs << "):          " << r.resumed_pages
+                << " pages were taken in before\n";
+    std::cout << "  Files:                     " << r.files << "\n"
               << "  Pages:                     " << r.pages << "  (blank " << r.blank_pages
               << ", cover sheets " << r.cover_sheets << ", separator sheets " << r.separator_sheets
               << ")\n"
@@ -308,7 +315,8 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
               << "    linked by cover sheet:   " << r.linked_by_cover << "\n"
               << "    linked by text:          " << r.linked_by_text << "\n"
               << "    manual journaling:       " << r.manual << "\n"
-              << "  Duplicates (not stored):   " << r.duplicates << "\n"
+              << "  Duplicates (not stored):   " << r.duplicate_pages << " pages, "
+              << r.duplicates << " documents, " << r.duplicate_files << " whole files\n"
               << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
               << "\n"
               << "  Quarantined inputs:        " << r.quarantined.size() << "\n";

@@ -5,8 +5,12 @@
 
 #include <string>
 
+#include "storage/status.h"
+
 namespace postmottak {
 std::string Sha256Hex(const std::string& bytes);
+// The same over a file's bytes, read in blocks (a 2 GiB scan is never in memory).
+Result<std::string> Sha256OfFile(const std::string& path);
 }  // namespace postmottak
 
 #endif  // POSTMOTTAK_CODECS_SHA256_H_

@@ -9,11 +9,12 @@ bool HasContent(const MailPiece& p) {
 }
 }  // namespace
 
-std::optional<MailPiece> Assembler::StartNew(const std::string& file) {
+std::optional<MailPiece> Assembler::StartNew(const ProcessedPage& first) {
   std::optional<MailPiece> done;
   if (current_ && HasContent(*current_)) done = std::move(current_);
   current_ = MailPiece{};
-  current_->file = file;
+  current_->file = first.file;
+  current_->file_index = first.file_index;
   return done;
 }
 
@@ -25,7 +26,7 @@ bool StartsMailPiece(const ProcessedPage& page) {
 std::optional<MailPiece> Assembler::Add(ProcessedPage page) {
   std::optional<MailPiece> done;
   const bool boundary = !current_ || current_->file != page.file || StartsMailPiece(page);
-  if (boundary) done = StartNew(page.file);
+  if (boundary) done = StartNew(page);
   MailPiece& piece = *current_;
   if (!page.error.empty()) {
     piece.rejected.push_back(std::move(page));

@@ -22,12 +22,14 @@ namespace postmottak {
 // One page after the CPU-heavy stages: everything the committer needs, compactly.
 struct ProcessedPage {
   uint64_t seq = 0;  // position in the batch; pages reach the assembler in this order
+  int file_index = 0;  // the file's place in the batch (ledger keys)
   std::string file;
   int page = 0;  // 1-based page in file
   PageKind kind = PageKind::kContent;
   std::string cover_id;
   std::string error;  // non-empty: the page goes to quarantine with this reason
   bool error_starts_piece = false;
+  std::string duplicate_of;  // page 0 only: the identical file ("batch/index") this one repeats
   std::string original;  // the page as decoded, PNG/G4, kept for quarantine
   int rotation = 0;
   double skew = 0;
@@ -46,6 +48,7 @@ struct DocumentDraft {
 
 struct MailPiece {
   std::string file;  // the file it came from (a piece never spans files)
+  int file_index = 0;
   std::string cover_id;
   bool separator = false;
   std::optional<ProcessedPage> sheet;   // the cover or separator sheet that started it
@@ -69,7 +72,7 @@ class Assembler {
   std::optional<MailPiece> Finish();
 
  private:
-  std::optional<MailPiece> StartNew(const std::string& file);
+  std::optional<MailPiece> StartNew(const ProcessedPage& first);
   std::optional<MailPiece> current_;
 };
 

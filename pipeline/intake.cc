@@ -7,35 +7,16 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
+#include "pipeline/inventory.h"
 #include "pipeline/journal.h"
 
 namespace postmottak {
 
 namespace fs = std::filesystem;
-
-Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file()) found.push_back(it->path().string());
-      if (ec) return Status::IOError("folder " + p + " cannot be read: " + ec.message());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
-      files.push_back(p);
-    } else {
-      return Status::NotFound("input " + p + " does not exist");
-    }
-  }
-  return files;
-}
 
 namespace {
 
@@ -52,6 +33,7 @@ void Reject(ProcessedPage* page, const std::string& reason) {
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright) {
   ProcessedPage out;
   out.seq = job.seq;
+  out.file_index = job.file_index;
   out.file = job.file;
   out.page = job.page;
   if (!job.image.ok()) {
@@ -206,13 +188,8 @@ CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
                                                             : CoverTracker::Boundary::kOther;
 }
 
-std::string DefaultBatchName() {
-  std::string t = NowUtc();
-  t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == ':' || c == '-'; }), t.end());
-  return "batch-" + t;
-}
-
 void Accumulate(const PieceOutcome& o, IntakeReport* r) {
+  r->duplicate_pages += o.duplicate_pages;
   r->documents += o.documents;
   r->linked_by_cover += o.linked_by_cover;
   r->linked_by_text += o.linked_by_text;
@@ -225,17 +202,12 @@ void Accumulate(const PieceOutcome& o, IntakeReport* r) {
 
 }  // namespace
 
-Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
-                               const std::vector<std::string>& paths,
-                               const IntakeOptions& options) {
+Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::string& batch,
+                              const PageFeed& feed, int expected_pages,
+                              const IntakeOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  auto files_or = ListInputFiles(paths);
-  if (!files_or.ok()) return files_or.status();
-  const std::vector<std::string> files = std::move(files_or).value();
-
   IntakeReport report;
-  report.batch = options.batch.empty() ? DefaultBatchName() : options.batch;
-  report.files = static_cast<int>(files.size());
+  report.batch = batch;
   const int workers =
       options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
   report.workers = workers;
@@ -249,43 +221,13 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
 
   BoundedQueue<PageJob> jobs(static_cast<size_t>(workers) * 2);
   ReorderWindow window(static_cast<uint64_t>(workers) * 4);
-  std::atomic<int> pages_known{0};
-  std::atomic<int> files_done{0};
 
   std::thread reader([&] {
     uint64_t seq = 0;
-    for (const auto& file : files) {
-      auto source = PageSource::Open(file, options.limits);
-      if (!source.ok()) {
-        PageJob job;
-        job.seq = seq++;
-        job.file = file;
-        job.page = 0;
-        job.image = source.status();
-        jobs.Push(std::move(job));
-        ++files_done;
-        continue;
-      }
-      const int n = (*source)->page_count();
-      pages_known += n;
-      for (int i = 0; i < n; ++i) {
-        PageJob job;
-        job.seq = seq++;
-        job.file = file;
-        job.page = i + 1;
-        job.image = (*source)->ReadPage(i);
-        jobs.Push(std::move(job));
-      }
-      if (Status damage = (*source)->Damage(); !damage.ok()) {
-        PageJob job;  // the unreachable rest of the file, reported as the next page
-        job.seq = seq++;
-        job.file = file;
-        job.page = n + 1;
-        job.image = damage;
-        jobs.Push(std::move(job));
-      }
-      ++files_done;
-    }
+    feed([&](PageJob job) {
+      job.seq = seq++;
+      jobs.Push(std::move(job));
+    });
     window.SetTotal(seq);
     jobs.Close();
   });
@@ -296,11 +238,13 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   for (int i = 0; i < workers; ++i) {
     pool.emplace_back([&, engine = engines[i].get()] {
       while (auto job = jobs.Pop()) {
-        if (job->page == 0) {  // a whole-file error travels as it is
+        if (job->page == 0) {  // a whole-file error or duplicate travels as it is
           ProcessedPage p;
           p.seq = job->seq;
+          p.file_index = job->file_index;
           p.file = job->file;
-          p.error = job->image.status().message();
+          p.error = job->duplicate_of.empty() ? job->image.status().message() : "";
+          p.duplicate_of = job->duplicate_of;
           if (defer) tracker.Publish(p.seq, p.file, CoverTracker::Boundary::kOther);
           window.Put(std::move(p));
           continue;
@@ -308,6 +252,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         // A library that throws on one hostile page must not take the batch with it.
         ProcessedPage page;
         page.seq = job->seq;
+        page.file_index = job->file_index;
         page.file = job->file;
         page.page = job->page;
         Image upright;
@@ -333,10 +278,11 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
     });
   }
 
-  Journal journal(store, &rules, options.actor, report.batch);
+  Journal journal(store, &rules, options.actor, batch);
   Assembler assembler;
   Status failure;
   int pages_done = 0;
+  std::set<int> files_seen;
   auto commit = [&](std::optional<MailPiece> piece) {
     if (!piece || !failure.ok()) return;
     ++report.mail_pieces;
@@ -349,10 +295,26 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   };
   while (auto page = window.Next()) {
     if (defer) tracker.Forget(page->seq);
+    files_seen.insert(page->file_index);
     if (page->page == 0) {
-      auto q = journal.QuarantineFile(page->file, page->error);
-      if (!q.ok()) failure = q.status();
-      report.quarantined.push_back({page->file, 0, page->error});
+      // Pieces never span files; closing the open one first keeps the ledger a prefix
+      // of the batch.
+      commit(assembler.Finish());
+      if (!failure.ok()) continue;
+      if (!page->duplicate_of.empty()) {
+        auto n = journal.RecordDuplicateFile(page->file_index, page->file, page->duplicate_of);
+        if (!n.ok()) {
+          failure = n.status();
+          continue;
+        }
+        ++report.duplicate_files;
+        report.duplicate_pages += *n;
+        pages_done += *n;
+      } else {
+        auto q = journal.QuarantineFile(page->file_index, page->file, page->error);
+        if (!q.ok()) failure = q.status();
+        report.quarantined.push_back({page->file, 0, page->error});
+      }
       continue;
     }
     ++report.pages;
@@ -365,7 +327,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
     if (options.on_page) options.on_page(*page);
     commit(assembler.Add(std::move(*page)));
     if (options.on_progress)
-      options.on_progress({pages_done, pages_known.load(), files_done.load(), report.files});
+      options.on_progress({pages_done, expected_pages, static_cast<int>(files_seen.size()), 0});
   }
   commit(assembler.Finish());
 
@@ -373,8 +335,170 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   for (auto& t : pool) t.join();
   if (!failure.ok()) return failure;
 
+  report.files = static_cast<int>(files_seen.size());
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.pages_per_second = report.seconds > 0 ? report.pages / report.seconds : 0;
+  return report;
+}
+
+namespace {
+
+// Pages of each file of `batch` that have a ledger entry, by file index.
+std::map<int, std::set<int>> AccountedPages(const Store& store, const std::string& batch) {
+  std::map<int, std::set<int>> done;
+  for (const auto& e : store.List<LedgerEntry>(LedgerBatchPrefix(batch)))
+    done[e.file_index].insert(e.page);
+  return done;
+}
+
+// True when every page of file `index` of `batch` has a ledger entry.
+bool FileAccounted(const Store& store, const std::string& batch, int index, int pages) {
+  std::set<int> seen;
+  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(batch, index)))
+    seen.insert(e.page);
+  if (seen.count(0)) return true;
+  for (int p = 1; p <= pages; ++p)
+    if (!seen.count(p)) return false;
+  return pages > 0;
+}
+
+// Records a new batch, or finds the one these files began before (resumption).
+Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& inventory,
+                         const std::string& actor) {
+  Change change = store->BeginChange(actor);
+  Batch b;
+  if (auto existing = change.Get<Batch>(id); existing.ok()) {
+    b = std::move(existing).value();
+    bool same = b.files.size() == inventory.files.size();
+    for (size_t i = 0; same && i < b.files.size(); ++i)
+      same = b.files[i].sha256 == inventory.files[i].sha256 && b.files[i].size == inventory.files[i].size;
+    if (!same)
+      return Status::FailedPrecondition(
+          "batch " + id + " was begun with other files (" + std::to_string(b.files.size()) +
+          "); rerun it with the same files, or give this delivery another --batch name");
+    ++b.runs;
+    change.Log("intake_resumed", "batch/" + id, "run " + std::to_string(b.runs));
+  } else {
+    b.id = id;
+    b.created_at = NowUtc();
+    b.created_by = actor;
+    b.files = inventory.files;
+    b.runs = 1;
+    if (inventory.manifest) {
+      b.has_manifest = true;
+      b.manifest = ResolveManifest(*inventory.manifest, inventory.manifest_dir);
+    }
+    for (size_t i = 0; i < b.files.size(); ++i) {
+      BatchFile& f = b.files[i];
+      if (f.sha256.empty() || !f.error.empty() || f.pages <= 0) continue;
+      for (size_t j = 0; j < i && f.duplicate_of.empty(); ++j)
+        if (b.files[j].sha256 == f.sha256 && b.files[j].error.empty() && b.files[j].duplicate_of.empty())
+          f.duplicate_of = id + "/" + std::to_string(j);
+      for (const auto& [rest, name] : store->ScanIndex("file/" + f.sha256 + "/")) {
+        if (!f.duplicate_of.empty()) break;
+        const auto slash = rest.rfind('/');
+        const std::string other = rest.substr(0, slash);
+        const int index = std::atoi(rest.c_str() + slash + 1);
+        if (other != id && FileAccounted(*store, other, index, f.pages))
+          f.duplicate_of = other + "/" + std::to_string(index);
+      }
+    }
+    change.Log("intake_started", "batch/" + id,
+               std::to_string(b.files.size()) + " files" + (b.has_manifest ? ", with manifest" : ""));
+  }
+  change.Put(b);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return b;
+}
+
+}  // namespace
+
+Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
+                               const std::vector<std::string>& paths,
+                               const IntakeOptions& options) {
+  auto inventory = TakeInventory(paths, options.limits);
+  if (!inventory.ok()) return inventory.status();
+  const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;
+  if (!IsValidBatchName(id))
+    return Status::InvalidArgument("batch name \"" + id +
+                                   "\" must be 1-64 letters, digits, '.', '_' or '-'");
+  auto batch = BeginBatch(store, id, *inventory, options.actor);
+  if (!batch.ok()) return batch.status();
+
+  const auto done = AccountedPages(*store, id);
+  int resumed = 0, expected = 0;
+  for (size_t i = 0; i < batch->files.size(); ++i) {
+    auto it = done.find(static_cast<int>(i));
+    const int accounted = it == done.end() ? 0 : static_cast<int>(it->second.size());
+    resumed += accounted;
+    expected += std::max(0, batch->files[i].pages - accounted);
+  }
+
+  // The files as named this run (the batch keeps the names of its first run).
+  const std::vector<BatchFile>& files = inventory->files;
+  const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      const int index = static_cast<int>(i);
+      auto it = done.find(index);
+      const std::set<int> none;
+      const std::set<int>& accounted = it == done.end() ? none : it->second;
+      if (accounted.count(0)) continue;
+      auto whole_file = [&](Result<Image> why, std::string duplicate_of) {
+        PageJob job;
+        job.file_index = index;
+        job.file = files[i].name;
+        job.duplicate_of = std::move(duplicate_of);
+        job.image = std::move(why);
+        emit(std::move(job));
+      };
+      if (!batch->files[i].duplicate_of.empty()) {
+        if (accounted.empty())
+          whole_file(Status::NotFound("not read: a duplicate"), batch->files[i].duplicate_of);
+        continue;
+      }
+      auto source = PageSource::Open(files[i].name, options.limits);
+      if (!source.ok()) {
+        if (accounted.empty()) whole_file(source.status(), "");
+        continue;
+      }
+      const int n = (*source)->page_count();
+      for (int p = 0; p < n; ++p) {
+        if (accounted.count(p + 1)) continue;
+        PageJob job;
+        job.file_index = index;
+        job.file = files[i].name;
+        job.page = p + 1;
+        job.image = (*source)->ReadPage(p);
+        emit(std::move(job));
+      }
+      if (Status damage = (*source)->Damage(); !damage.ok() && !accounted.count(n + 1)) {
+        PageJob job;  // the unreachable rest of the file, reported as the next page
+        job.file_index = index;
+        job.file = files[i].name;
+        job.page = n + 1;
+        job.image = damage;
+        emit(std::move(job));
+      }
+    }
+  };
+  auto report = RunPages(store, rules, id, feed, expected, options);
+  if (!report.ok()) return report.status();
+  report->files = static_cast<int>(files.size());
+  report->resumed_pages = resumed;
+  report->runs = batch->runs;
+
+  Change change = store->BeginChange(options.actor);
+  auto b = change.Get<Batch>(id);
+  if (!b.ok()) return b.status();
+  if (!b->complete) {
+    b->complete = true;
+    b->completed_at = NowUtc();
+    change.Put(*b);
+  }
+  change.Log("intake_finished", "batch/" + id,
+             std::to_string(report->pages) + " pages this run, " + std::to_string(resumed) +
+                 " before");
+  PM_RETURN_IF_ERROR(change.Commit());
   return report;
 }
 

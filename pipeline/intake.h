@@ -8,6 +8,13 @@
 // page; the committer puts pages back in batch order, assembles mail pieces and
 // commits each one atomically. Both hand-overs are bounded, so memory is set by the
 // worker count, not by the batch size.
+//
+// Exactly once: before the first page is read, intake takes the batch's inventory
+// (pipeline/inventory.h) and records the batch. Each mail piece's commit writes a
+// ledger entry for every page of the piece, in the same atomic write, so the ledger is
+// the checkpoint: after a crash, running intake again on the same inputs finds the
+// batch (its id is derived from the files' checksums, or given), skips the pages with
+// an entry and carries on. Commits are synced to the WAL before they return.
 #ifndef POSTMOTTAK_PIPELINE_INTAKE_H_
 #define POSTMOTTAK_PIPELINE_INTAKE_H_
 
@@ -26,7 +33,7 @@ namespace postmottak {
 
 struct IntakeProgress {
   int pages_done = 0;
-  int pages_known = 0;  // pages counted in the files opened so far
+  int pages_known = 0;  // pages this run is expected to read
   int files_done = 0;
   int files_total = 0;
 };
@@ -67,7 +74,11 @@ struct IntakeReport {
   int linked_by_cover = 0;
   int linked_by_text = 0;
   int manual = 0;
-  int duplicates = 0;
+  int duplicates = 0;       // documents not created: all their pages were held already
+  int duplicate_pages = 0;  // pages identical to pages held already (duplicate files too)
+  int duplicate_files = 0;  // files identical to a file taken in before
+  int resumed_pages = 0;    // pages of the batch accounted for before this run began
+  int runs = 0;             // intake runs on this batch, this one included
   int tasks_raised = 0;
   int tasks_closed = 0;
   std::vector<QuarantinedInput> quarantined;
@@ -76,16 +87,21 @@ struct IntakeReport {
   int workers = 0;
 };
 
-// The input files under `paths` (folders are walked recursively), in name order.
-Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths);
-
 // One page as the reader hands it to the workers: decoded, or the reason it was not.
+// Page 0 stands for the whole file: `image` holds why it could not be read, or
+// `duplicate_of` names the identical file it repeats.
 struct PageJob {
-  uint64_t seq = 0;
+  uint64_t seq = 0;  // set by the pipeline
+  int file_index = 0;
   std::string file;
-  int page = 0;  // 1-based; 0 for a whole-file error
+  int page = 0;
+  std::string duplicate_of;
   Result<Image> image = Status::NotFound("no image");
 };
+
+// Produces the pages to process, in batch order, by calling `emit` for each; runs on
+// the reader thread.
+using PageFeed = std::function<void(const std::function<void(PageJob)>& emit)>;
 // The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
 // analyses the decoded page and sets `upright` to the image OCR would read (left
 // empty when the page needs no OCR); RecognizePage adds text, searchable PDF and
@@ -93,8 +109,17 @@ struct PageJob {
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright);
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page);
 
+// Takes in the files under `paths` (folders walked recursively, in name order) as one
+// batch, or resumes the batch when it was begun before.
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths, const IntakeOptions& options);
+
+// The pipeline alone: the pages `feed` produces, processed and journaled into `batch`,
+// which must exist. RunIntake runs a batch through it; a quarantine retry one input.
+// `expected_pages` is for progress only.
+Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::string& batch,
+                              const PageFeed& feed, int expected_pages,
+                              const IntakeOptions& options);
 
 }  // namespace postmottak
 

@@ -31,41 +31,107 @@ std::string FileBytes(const std::string& file) {
 
 }  // namespace
 
+std::string QuarantineId(const std::string& batch, const std::string& file, int page) {
+  return "q-" + Sha256Hex(batch + "\n" + file + "\n" + std::to_string(page)).substr(0, 20);
+}
+
 Journal::Journal(Store* store, const Rules* rules, std::string actor, std::string batch)
     : store_(store), rules_(rules), actor_(std::move(actor)), batch_(std::move(batch)) {}
 
-QuarantineEntry Journal::Quarantine(Change& change, const std::string& file, int page,
-                                    const std::string& reason, std::string bytes) {
+void Journal::Record(Change& change, LedgerEntry entry) {
+  entry.batch = batch_;
+  entry.id = LedgerKey(batch_, entry.file_index, entry.page);
+  entry.time = NowUtc();
+  change.Put(entry);
+}
+
+QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::string& file,
+                                    int page, const std::string& reason, std::string bytes) {
   QuarantineEntry q;
-  q.id = "q-" + Sha256Hex(batch_ + "\n" + file + "\n" + std::to_string(page)).substr(0, 20);
+  q.id = QuarantineId(batch_, file, page);
+  if (auto earlier = change.Get<QuarantineEntry>(q.id); earlier.ok()) {
+    // Refused again (a retry that failed): the earlier refusal stays on record.
+    q = std::move(earlier).value();
+    q.history.push_back({q.time, q.resolved_by.empty() ? actor_ : q.resolved_by, q.reason});
+    q.status = QuarantineStatus::kHeld;
+    q.resolution.clear();
+  }
   q.batch = batch_;
   q.file = file;
   q.page = page;
   q.reason = reason;
   q.time = NowUtc();
   if (!bytes.empty()) {
-    q.blob_key = "quarantine/" + q.id;
+    q.sha256 = Sha256Hex(bytes);
+    q.blob_key = "quarantine/" + q.id + (q.history.empty() ? "" : "/" + std::to_string(q.history.size()));
     change.PutBlob(q.blob_key, std::move(bytes));
   }
   change.Put(q);
   change.Log("quarantine", "quarantine/" + q.id, reason);
+  LedgerEntry e;
+  e.file_index = file_index;
+  e.file = file;
+  e.page = page;
+  e.disposition = PageDisposition::kQuarantined;
+  e.quarantine = q.id;
+  e.detail = reason;
+  Record(change, std::move(e));
   return q;
 }
 
-Result<QuarantineEntry> Journal::QuarantineFile(const std::string& file,
+Result<QuarantineEntry> Journal::QuarantineFile(int file_index, const std::string& file,
                                                 const std::string& reason) {
   Change change = store_->BeginChange(actor_);
-  QuarantineEntry q = Quarantine(change, file, 0, reason, FileBytes(file));
+  QuarantineEntry q = Quarantine(change, file_index, file, 0, reason, FileBytes(file));
   PM_RETURN_IF_ERROR(change.Commit());
   return q;
+}
+
+Result<int> Journal::RecordDuplicateFile(int file_index, const std::string& file,
+                                         const std::string& original) {
+  const auto slash = original.rfind('/');
+  if (slash == std::string::npos) return Status::InvalidArgument("bad file reference " + original);
+  const std::string batch = original.substr(0, slash);
+  const int index = std::atoi(original.c_str() + slash + 1);
+  auto earlier = store_->List<LedgerEntry>(LedgerFilePrefix(batch, index));
+  if (earlier.empty())
+    return Status::FailedPrecondition("file " + file + ": its original " + original +
+                                      " has no ledger entries");
+  Change change = store_->BeginChange(actor_);
+  for (const auto& o : earlier) {
+    LedgerEntry e;
+    e.file_index = file_index;
+    e.file = file;
+    e.page = o.page;
+    e.disposition = PageDisposition::kDuplicate;
+    e.document = o.document;
+    e.case_id = o.case_id;
+    e.sha256 = o.sha256;
+    e.detail = "identical to file " + o.file + " of batch " + o.batch + ", where page " +
+               std::to_string(o.page) + " was " + ToString(o.disposition) +
+               (o.document.empty() ? "" : " (" + o.document + ")");
+    Record(change, std::move(e));
+  }
+  change.Log("duplicate_file", "batch/" + batch_ + "/" + std::to_string(file_index),
+             "file " + file + " is identical to " + earlier.front().file + " of batch " + batch);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return static_cast<int>(earlier.size());
 }
 
 Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   Change change = store_->BeginChange(actor_);
   PieceOutcome out;
+  auto page_entry = [&piece](int page, PageDisposition disposition) {
+    LedgerEntry e;
+    e.file_index = piece.file_index;
+    e.file = piece.file;
+    e.page = page;
+    e.disposition = disposition;
+    return e;
+  };
   for (const auto& page : piece.rejected)
     out.quarantined.push_back(
-        Quarantine(change, page.file, page.page, page.error,
+        Quarantine(change, piece.file_index, page.file, page.page, page.error,
                    page.original.empty() ? FileBytes(page.file) : page.original));
 
   std::optional<CoverSheet> sheet;
@@ -76,7 +142,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     } else {
       // A valid check digit but no such cover sheet: forged, or from another system.
       const int page = piece.sheet ? piece.sheet->page : 0;
-      out.quarantined.push_back(Quarantine(change, piece.file, page,
+      out.quarantined.push_back(Quarantine(change, piece.file_index, piece.file, page,
                                            "file " + piece.file + " page " + std::to_string(page) +
                                                ": unknown cover id " + piece.cover_id,
                                            piece.sheet ? piece.sheet->original : ""));
@@ -86,15 +152,43 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
                          : !piece.pages.empty() ? piece.pages.front().page
                                                 : 0;
   const std::string mail_piece = batch_ + ":" + piece.file + ":" + std::to_string(first_page);
-  if (piece.sheet)
+  if (piece.sheet) {
     change.Log(piece.separator ? "separator_sheet" : "cover_sheet", "mail_piece/" + mail_piece,
                "file " + piece.file + " page " + std::to_string(piece.sheet->page) +
                    (piece.cover_id.empty() ? "" : " cover " + piece.cover_id));
-  if (!piece.blank_pages.empty())
+    if (piece.separator || sheet) {
+      LedgerEntry e = page_entry(piece.sheet->page, piece.separator ? PageDisposition::kSeparator
+                                                                    : PageDisposition::kCoverSheet);
+      e.detail = piece.separator ? "separator sheet" : "cover sheet " + piece.cover_id;
+      e.case_id = sheet ? sheet->case_id : "";
+      Record(change, std::move(e));
+    }
+  }
+  if (!piece.blank_pages.empty()) {
     change.Log("blank_pages", "mail_piece/" + mail_piece, JoinPages(piece.blank_pages));
+    for (int page : piece.blank_pages) Record(change, page_entry(page, PageDisposition::kBlank));
+  }
 
   std::set<std::string> touched;
   for (const auto& draft : piece.documents) {
+    // Pages already held by a document (or earlier in this piece) are duplicates: they
+    // are recorded, not stored again.
+    std::vector<size_t> fresh;
+    std::vector<std::pair<size_t, std::string>> repeated;  // page index, holder
+    std::set<std::string> fresh_hashes;
+    for (size_t idx : draft.pages) {
+      const std::string sha = Sha256Hex(piece.pages[idx].image);
+      auto held = change.ScanIndex("page/" + sha);
+      if (auto it = held.find(""); it != held.end()) {
+        repeated.emplace_back(idx, it->second);
+      } else if (fresh_hashes.count(sha)) {
+        repeated.emplace_back(idx, "");  // twice in this document: held by itself
+      } else {
+        fresh_hashes.insert(sha);
+        fresh.push_back(idx);
+      }
+    }
+
     Document d;
     d.type = draft.type;
     d.batch = batch_;
@@ -105,7 +199,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     d.pipeline_version = POSTMOTTAK_VERSION;
     std::string page_hashes;
     std::vector<std::string> page_pdfs;
-    for (size_t idx : draft.pages) {
+    for (size_t idx : fresh) {
       const ProcessedPage& p = piece.pages[idx];
       StoredPage sp;
       sp.format = p.image_format;
@@ -125,16 +219,31 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     }
     d.content_hash = Sha256Hex(page_hashes);
     d.id = "doc-" + d.content_hash.substr(0, 24);
-    auto seen = change.ScanIndex("hash/" + d.content_hash);
-    if (!seen.empty() || change.Get<Document>(d.id).ok()) {
+
+    for (const auto& [idx, holder] : repeated) {
+      const ProcessedPage& p = piece.pages[idx];
+      LedgerEntry e = page_entry(p.page, PageDisposition::kDuplicate);
+      const std::string where = holder.empty() ? d.id : holder;
+      e.document = where.substr(0, where.find('/'));
+      e.sha256 = Sha256Hex(p.image);
+      if (auto held = change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
+      e.detail = holder.empty() ? "repeats a page of " + d.id
+                                : "same page as page " + holder.substr(holder.find('/') + 1) +
+                                      " of " + e.document;
+      Record(change, std::move(e));
+      ++out.duplicate_pages;
+    }
+    if (fresh.empty()) {
       ++out.duplicates;
-      change.Log("duplicate", "document/" + d.id,
-                 "file " + piece.file + " pages " + JoinPages(d.source_pages));
+      std::vector<int> pages;
+      for (const auto& r : repeated) pages.push_back(piece.pages[r.first].page);
+      change.Log("duplicate", "mail_piece/" + mail_piece,
+                 "file " + piece.file + " pages " + JoinPages(pages) + " are held already");
       continue;
     }
     for (size_t i = 0; i < d.pages.size(); ++i) {
       d.pages[i].blob_key = "doc/" + d.id + "/page/" + std::to_string(i + 1);
-      change.PutBlob(d.pages[i].blob_key, piece.pages[draft.pages[i]].image);
+      change.PutBlob(d.pages[i].blob_key, piece.pages[fresh[i]].image);
     }
     if (!page_pdfs.empty()) {
       auto pdf = MergePdfs(page_pdfs);
@@ -182,6 +291,14 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       t.created_at = NowUtc();
       change.Put(t);
       ++out.tasks_raised;
+    }
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      LedgerEntry e = page_entry(piece.pages[fresh[i]].page, PageDisposition::kJournaled);
+      e.document = d.id;
+      e.case_id = d.case_id;
+      e.sha256 = d.pages[i].sha256;
+      e.detail = "page " + std::to_string(i + 1) + " of " + d.id;
+      Record(change, std::move(e));
     }
     change.Put(d);
     change.Log("journal_document", "document/" + d.id,

@@ -1,5 +1,7 @@
 #include "storage/records.h"
 
+#include <cctype>
+#include <cstdio>
 #include <ctime>
 
 namespace postmottak {
@@ -25,6 +27,9 @@ const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision",
                                  "manual_journaling"};
 const char* const kTaskStatus[] = {"open", "closed"};
+const char* const kQuarantineStatus[] = {"held", "retried", "released"};
+const char* const kDisposition[] = {"journaled", "blank",     "cover_sheet",
+                                    "separator", "duplicate", "quarantined"};
 
 template <typename T>
 void Get(const json& j, const char* key, T& out) {
@@ -38,6 +43,30 @@ std::string ToString(CoverSheetKind k) { return EnumName(k, kCoverKind); }
 std::string ToString(LinkMethod m) { return EnumName(m, kLinkMethod); }
 std::string ToString(TaskKind k) { return EnumName(k, kTaskKind); }
 std::string ToString(TaskStatus s) { return EnumName(s, kTaskStatus); }
+std::string ToString(QuarantineStatus s) { return EnumName(s, kQuarantineStatus); }
+std::string ToString(PageDisposition d) { return EnumName(d, kDisposition); }
+
+std::string LedgerKey(const std::string& batch, int file_index, int page) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "/%06d/%06d", file_index, page);
+  return batch + buf;
+}
+
+std::string LedgerFilePrefix(const std::string& batch, int file_index) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "/%06d/", file_index);
+  return batch + buf;
+}
+
+std::string LedgerBatchPrefix(const std::string& batch) { return batch + "/"; }
+
+bool IsValidBatchName(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name[0] == '.') return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
+  return true;
+}
 
 bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out) {
   for (size_t i = 0; i < std::size(kCoverKind); ++i) {
@@ -195,9 +224,30 @@ void from_json(const json& j, Task& v) {
   Get(j, "closed_at", v.closed_at);
 }
 
+void to_json(json& j, const QuarantineAttempt& v) {
+  j = json{{"time", v.time}, {"actor", v.actor}, {"reason", v.reason}};
+}
+void from_json(const json& j, QuarantineAttempt& v) {
+  Get(j, "time", v.time);
+  Get(j, "actor", v.actor);
+  Get(j, "reason", v.reason);
+}
+
 void to_json(json& j, const QuarantineEntry& v) {
-  j = json{{"id", v.id},         {"batch", v.batch},       {"file", v.file}, {"page", v.page},
-           {"reason", v.reason}, {"blob_key", v.blob_key}, {"time", v.time}};
+  j = json{{"id", v.id},
+           {"batch", v.batch},
+           {"file", v.file},
+           {"page", v.page},
+           {"reason", v.reason},
+           {"blob_key", v.blob_key},
+           {"sha256", v.sha256},
+           {"time", v.time},
+           {"status", ToString(v.status)},
+           {"resolution", v.resolution},
+           {"resolved_by", v.resolved_by},
+           {"resolved_at", v.resolved_at},
+           {"task_id", v.task_id},
+           {"history", v.history}};
 }
 void from_json(const json& j, QuarantineEntry& v) {
   Get(j, "id", v.id);
@@ -206,6 +256,91 @@ void from_json(const json& j, QuarantineEntry& v) {
   Get(j, "page", v.page);
   Get(j, "reason", v.reason);
   Get(j, "blob_key", v.blob_key);
+  Get(j, "sha256", v.sha256);
+  Get(j, "time", v.time);
+  std::string status;
+  Get(j, "status", status);
+  v.status = EnumValue(status, kQuarantineStatus, QuarantineStatus::kHeld);
+  Get(j, "resolution", v.resolution);
+  Get(j, "resolved_by", v.resolved_by);
+  Get(j, "resolved_at", v.resolved_at);
+  Get(j, "task_id", v.task_id);
+  Get(j, "history", v.history);
+}
+
+void to_json(json& j, const BatchFile& v) {
+  j = json{{"name", v.name},   {"size", v.size},   {"sha256", v.sha256},
+           {"pages", v.pages}, {"error", v.error}, {"duplicate_of", v.duplicate_of}};
+}
+void from_json(const json& j, BatchFile& v) {
+  Get(j, "name", v.name);
+  Get(j, "size", v.size);
+  Get(j, "sha256", v.sha256);
+  Get(j, "pages", v.pages);
+  Get(j, "error", v.error);
+  Get(j, "duplicate_of", v.duplicate_of);
+}
+
+void to_json(json& j, const ManifestFile& v) {
+  j = json{{"name", v.name}, {"pages", v.pages}, {"sha256", v.sha256}};
+}
+void from_json(const json& j, ManifestFile& v) {
+  Get(j, "name", v.name);
+  Get(j, "pages", v.pages);
+  Get(j, "sha256", v.sha256);
+}
+
+void to_json(json& j, const Batch& v) {
+  j = json{{"id", v.id},
+           {"created_at", v.created_at},
+           {"created_by", v.created_by},
+           {"files", v.files},
+           {"has_manifest", v.has_manifest},
+           {"manifest", v.manifest},
+           {"runs", v.runs},
+           {"complete", v.complete},
+           {"completed_at", v.completed_at}};
+}
+void from_json(const json& j, Batch& v) {
+  Get(j, "id", v.id);
+  Get(j, "created_at", v.created_at);
+  Get(j, "created_by", v.created_by);
+  Get(j, "files", v.files);
+  Get(j, "has_manifest", v.has_manifest);
+  Get(j, "manifest", v.manifest);
+  Get(j, "runs", v.runs);
+  Get(j, "complete", v.complete);
+  Get(j, "completed_at", v.completed_at);
+}
+
+void to_json(json& j, const LedgerEntry& v) {
+  j = json{{"id", v.id},
+           {"batch", v.batch},
+           {"file_index", v.file_index},
+           {"file", v.file},
+           {"page", v.page},
+           {"disposition", ToString(v.disposition)},
+           {"document", v.document},
+           {"case_id", v.case_id},
+           {"quarantine", v.quarantine},
+           {"sha256", v.sha256},
+           {"detail", v.detail},
+           {"time", v.time}};
+}
+void from_json(const json& j, LedgerEntry& v) {
+  Get(j, "id", v.id);
+  Get(j, "batch", v.batch);
+  Get(j, "file_index", v.file_index);
+  Get(j, "file", v.file);
+  Get(j, "page", v.page);
+  std::string d;
+  Get(j, "disposition", d);
+  v.disposition = EnumValue(d, kDisposition, PageDisposition::kQuarantined);
+  Get(j, "document", v.document);
+  Get(j, "case_id", v.case_id);
+  Get(j, "quarantine", v.quarantine);
+  Get(j, "sha256", v.sha256);
+  Get(j, "detail", v.detail);
   Get(j, "time", v.time);
 }
 

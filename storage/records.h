@@ -111,15 +111,108 @@ struct Task {
   std::string closed_at;
 };
 
+enum class QuarantineStatus {
+  kHeld,      // waiting for someone to act
+  kRetried,   // taken in again after a fix; `resolution` says what it became
+  kReleased,  // handed to a person for manual journaling; `task_id` names the task
+};
+
+// An earlier reason a quarantined input was refused, kept when a retry fails again.
+struct QuarantineAttempt {
+  std::string time;
+  std::string actor;
+  std::string reason;
+};
+
+// A rejected input file or page. Quarantine never deletes: the entry and its bytes stay
+// whatever becomes of it; retries and releases only add to it.
 struct QuarantineEntry {
-  std::string id;
+  std::string id;  // deterministic: derived from batch, file and page
   std::string batch;
   std::string file;
   int page = 0;  // 1-based; 0 when the whole file was refused
   std::string reason;
   std::string blob_key;  // the page image or the file's bytes, when they could be kept
+  std::string sha256;    // of the kept bytes
+  std::string time;
+  QuarantineStatus status = QuarantineStatus::kHeld;
+  std::string resolution;  // what the retry made of it, or the reason for the release
+  std::string resolved_by;
+  std::string resolved_at;
+  std::string task_id;                     // released: the manual-journaling task
+  std::vector<QuarantineAttempt> history;  // earlier refusals of the same input, oldest first
+};
+
+// ---- Batches and the page ledger ----------------------------------------------------
+//
+// Intake records every batch it takes in (its files, as found before the first page is
+// read) and, for every page, what became of it. The ledger entry of a page is written
+// in the same atomic commit as the mail piece it belongs to, so the ledger is also the
+// intake's checkpoint: a page with an entry is done, a page without one is not.
+
+// One input file of a batch, as intake found it.
+struct BatchFile {
+  std::string name;  // the path intake was given
+  int64_t size = 0;
+  std::string sha256;  // of the file's bytes; empty when they could not be read
+  int pages = -1;      // pages the file holds; -1 when it could not be opened
+  std::string error;   // why the file could not be opened, or empty
+  // An identical file (same sha256) already taken in, as "batch/file-index": its pages
+  // are reported as duplicates and not read again.
+  std::string duplicate_of;
+};
+
+// What the sender says the batch holds (manifest.json beside the scans).
+struct ManifestFile {
+  std::string name;  // relative to the batch folder
+  int pages = -1;    // -1: not stated
+  std::string sha256;
+};
+
+struct Batch {
+  std::string id;
+  std::string created_at;
+  std::string created_by;
+  std::vector<BatchFile> files;  // in intake order; ledger keys use the index
+  bool has_manifest = false;
+  std::vector<ManifestFile> manifest;
+  int runs = 0;  // intake runs on this batch: 1, plus one per resumption
+  bool complete = false;
+  std::string completed_at;
+};
+
+enum class PageDisposition {
+  kJournaled,   // part of `document`
+  kBlank,       // blank (back of a sheet), recorded and skipped
+  kCoverSheet,  // a cover sheet that opened a mail piece
+  kSeparator,   // a separator sheet
+  kDuplicate,   // identical to a page already taken in (`document`, `detail`)
+  kQuarantined  // in quarantine entry `quarantine`
+};
+
+struct LedgerEntry {
+  std::string id;  // LedgerKey(batch, file_index, page)
+  std::string batch;
+  int file_index = 0;
+  std::string file;
+  int page = 0;  // 1-based; 0 for a file refused as a whole
+  PageDisposition disposition = PageDisposition::kQuarantined;
+  std::string document;  // journaled or duplicate: the document holding the page
+  std::string case_id;
+  std::string quarantine;
+  std::string sha256;  // of the stored page image, when there is one
+  std::string detail;
   std::string time;
 };
+
+// "<batch>/<file index, 6 digits>/<page, 6 digits>": a batch's entries in batch order.
+std::string LedgerKey(const std::string& batch, int file_index, int page);
+// The key prefix of one file's entries, and of a whole batch's.
+std::string LedgerFilePrefix(const std::string& batch, int file_index);
+std::string LedgerBatchPrefix(const std::string& batch);
+// Batch names are used in keys and file names: 1-64 of [A-Za-z0-9._-], not starting
+// with a dot.
+bool IsValidBatchName(const std::string& name);
 
 struct Event {
   uint64_t seq = 0;
@@ -135,6 +228,8 @@ std::string ToString(CoverSheetKind k);
 std::string ToString(LinkMethod m);
 std::string ToString(TaskKind k);
 std::string ToString(TaskStatus s);
+std::string ToString(QuarantineStatus s);
+std::string ToString(PageDisposition d);
 bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out);
 
 void to_json(nlohmann::json& j, const Case& v);
@@ -149,6 +244,16 @@ void to_json(nlohmann::json& j, const Task& v);
 void from_json(const nlohmann::json& j, Task& v);
 void to_json(nlohmann::json& j, const QuarantineEntry& v);
 void from_json(const nlohmann::json& j, QuarantineEntry& v);
+void to_json(nlohmann::json& j, const QuarantineAttempt& v);
+void from_json(const nlohmann::json& j, QuarantineAttempt& v);
+void to_json(nlohmann::json& j, const BatchFile& v);
+void from_json(const nlohmann::json& j, BatchFile& v);
+void to_json(nlohmann::json& j, const ManifestFile& v);
+void from_json(const nlohmann::json& j, ManifestFile& v);
+void to_json(nlohmann::json& j, const Batch& v);
+void from_json(const nlohmann::json& j, Batch& v);
+void to_json(nlohmann::json& j, const LedgerEntry& v);
+void from_json(const nlohmann::json& j, LedgerEntry& v);
 void to_json(nlohmann::json& j, const Event& v);
 void from_json(const nlohmann::json& j, Event& v);
 

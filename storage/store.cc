@@ -14,8 +14,9 @@ namespace postmottak {
 
 namespace {
 
-const char* const kFamilyNames[] = {"meta",  "cases",      "cover_sheets", "documents", "blobs",
-                                    "tasks", "quarantine", "index",        "events"};
+const char* const kFamilyNames[] = {"meta",  "cases",      "cover_sheets", "documents",
+                                    "blobs", "tasks",      "quarantine",   "index",
+                                    "events", "batches",   "ledger"};
 static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 
 constexpr const char* kSchemaKey = "schema_version";
@@ -39,6 +40,10 @@ Result<R> Decode(const std::string& bytes, const std::string& key) {
 
 }  // namespace
 
+const char* FamilyName(Family f) {
+  return kFamilyNames[Idx(f)];
+}
+
 // ---- index derivation --------------------------------------------------------------
 
 std::map<std::string, std::string> IndexEntriesOf(const Case& c) {
@@ -54,6 +59,11 @@ std::map<std::string, std::string> IndexEntriesOf(const CoverSheet& c) {
 std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
   std::map<std::string, std::string> out;
   if (!d.content_hash.empty()) out["hash/" + d.content_hash] = d.id;
+  // Every stored page by its image's checksum: the same page in another file or batch
+  // is a duplicate even when the pages around it differ.
+  for (size_t i = 0; i < d.pages.size(); ++i)
+    if (!d.pages[i].sha256.empty())
+      out["page/" + d.pages[i].sha256] = d.id + "/" + std::to_string(i + 1);
   if (d.case_id.empty()) {
     out["unlinked/" + d.id] = "";
   } else {
@@ -72,6 +82,16 @@ std::map<std::string, std::string> IndexEntriesOf(const Task& t) {
 std::map<std::string, std::string> IndexEntriesOf(const QuarantineEntry& q) {
   return {{"batch_quarantine/" + q.batch + "/" + q.id, ""}};
 }
+
+std::map<std::string, std::string> IndexEntriesOf(const Batch& b) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < b.files.size(); ++i)
+    if (!b.files[i].sha256.empty())
+      out["file/" + b.files[i].sha256 + "/" + b.id + "/" + std::to_string(i)] = b.files[i].name;
+  return out;
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const LedgerEntry&) { return {}; }
 
 // ---- Change ------------------------------------------------------------------------
 
@@ -283,13 +303,25 @@ Result<R> Store::Get(const std::string& id) const {
 }
 
 template <typename R>
-std::vector<R> Store::List() const {
+std::vector<R> Store::List(const std::string& prefix) const {
   std::vector<R> out;
-  for (const auto& [key, bytes] : Scan(RecordTraits<R>::kFamily, "")) {
+  ForEach(RecordTraits<R>::kFamily, prefix, [&out](const std::string& key, const std::string& bytes) {
     auto r = Decode<R>(bytes, key);
     if (r.ok()) out.push_back(std::move(r).value());
-  }
+    return true;
+  });
   return out;
+}
+
+Status Store::ForEach(Family f, const std::string& prefix,
+                     const std::function<bool(const std::string&, const std::string&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[Idx(f)]));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    if (!fn(it->key().ToString(), it->value().ToString())) break;
+  if (!it->status().ok())
+    return Status::IOError("reading " + std::string(FamilyName(f)) + " of " + dir_ + ": " +
+                           it->status().ToString());
+  return Status::OK();
 }
 
 Result<std::string> Store::GetBlob(const std::string& key) const {
@@ -328,6 +360,7 @@ Status Store::RebuildIndexes(const std::string& actor) {
   add(List<Document>());
   add(List<Task>());
   add(List<QuarantineEntry>());
+  add(List<Batch>());
   change.Log("rebuild_indexes", "index");
   return change.Commit();
 }
@@ -336,12 +369,14 @@ Status Store::RebuildIndexes(const std::string& actor) {
   template Result<R> Change::Get<R>(const std::string&) const; \
   template void Change::Put<R>(const R&);                      \
   template Result<R> Store::Get<R>(const std::string&) const;  \
-  template std::vector<R> Store::List<R>() const;
+  template std::vector<R> Store::List<R>(const std::string&) const;
 PM_INSTANTIATE(Case)
 PM_INSTANTIATE(CoverSheet)
 PM_INSTANTIATE(Document)
 PM_INSTANTIATE(Task)
 PM_INSTANTIATE(QuarantineEntry)
+PM_INSTANTIATE(Batch)
+PM_INSTANTIATE(LedgerEntry)
 #undef PM_INSTANTIATE
 
 }  // namespace postmottak

@@ -10,6 +10,8 @@
 //   quarantine    quarantine id     -> QuarantineEntry (JSON)
 //   index         derived keys      -> value (person -> cases, hash -> document, ...)
 //   events        20-digit sequence -> Event (JSON): who did what, when
+//   batches       batch id          -> Batch (JSON): the files intake found
+//   ledger        batch/file/page   -> LedgerEntry (JSON): what became of each page
 //
 // Invariants:
 //  * Every index entry is derived from a primary record by IndexEntriesOf(); the index
@@ -23,6 +25,7 @@
 #define POSTMOTTAK_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +53,8 @@ enum class Family {
   kQuarantine,
   kIndex,
   kEvents,
+  kBatches,
+  kLedger,
   kCount
 };
 
@@ -76,6 +81,17 @@ template <>
 struct RecordTraits<QuarantineEntry> {
   static constexpr Family kFamily = Family::kQuarantine;
 };
+template <>
+struct RecordTraits<Batch> {
+  static constexpr Family kFamily = Family::kBatches;
+};
+template <>
+struct RecordTraits<LedgerEntry> {
+  static constexpr Family kFamily = Family::kLedger;
+};
+
+// The family's name in messages and docs (RocksDB calls "meta" "default").
+const char* FamilyName(Family f);
 
 // The index entries (key -> value) a record contributes to the index column family.
 std::map<std::string, std::string> IndexEntriesOf(const Case& c);
@@ -83,6 +99,8 @@ std::map<std::string, std::string> IndexEntriesOf(const CoverSheet& c);
 std::map<std::string, std::string> IndexEntriesOf(const Document& d);
 std::map<std::string, std::string> IndexEntriesOf(const Task& t);
 std::map<std::string, std::string> IndexEntriesOf(const QuarantineEntry& q);
+std::map<std::string, std::string> IndexEntriesOf(const Batch& b);
+std::map<std::string, std::string> IndexEntriesOf(const LedgerEntry& e);
 
 constexpr int kSchemaVersion = 1;
 
@@ -152,9 +170,14 @@ class Store {
 
   template <typename R>
   Result<R> Get(const std::string& id) const;
-  // Every record of a type, in key order.
+  // Every record of a type whose key starts with `prefix`, in key order. A record that
+  // cannot be decoded is left out (`postmottak verify` reports it).
   template <typename R>
-  std::vector<R> List() const;
+  std::vector<R> List(const std::string& prefix = "") const;
+  // Calls fn(key, value) for every entry of a family under `prefix`, in key order, one at
+  // a time (blobs are never all in memory at once) until fn returns false.
+  Status ForEach(Family f, const std::string& prefix,
+                 const std::function<bool(const std::string&, const std::string&)>& fn) const;
   Result<std::string> GetBlob(const std::string& key) const;
   std::map<std::string, std::string> ScanIndex(const std::string& prefix) const;
   std::optional<std::string> GetMeta(const std::string& key) const;
