@@ -315,8 +315,8 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
               << "    linked by cover sheet:   " << r.linked_by_cover << "\n"
               << "    linked by text:          " << r.linked_by_text << "\n"
               << "    manual journaling:       " << r.manual << "\n"
-              << "  Duplicates (not stored):   " << r.duplicate_pages << " pages, "
-              << r.duplicates << " documents, " << r.duplicate_files << " whole files\n"
+              << "  Duplicates (not stored):   " << r.duplicate_pages << " pages, " << r.duplicates
+              << " documents, " << r.duplicate_files << " whole files\n"
               << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
               << "\n"
               << "  Quarantined inputs:        " << r.quarantined.size() << "\n";

@@ -36,7 +36,8 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   std::vector<char> block(1 << 20);
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), block.data(), static_cast<size_t>(in.gcount()));
+    if (in.gcount() > 0)
+      EVP_DigestUpdate(ctx.get(), block.data(), static_cast<size_t>(in.gcount()));
   }
   if (in.bad()) return Status::IOError("file " + path + ": read failed");
   unsigned char digest[EVP_MAX_MD_SIZE];

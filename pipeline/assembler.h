@@ -21,7 +21,7 @@ namespace postmottak {
 
 // One page after the CPU-heavy stages: everything the committer needs, compactly.
 struct ProcessedPage {
-  uint64_t seq = 0;  // position in the batch; pages reach the assembler in this order
+  uint64_t seq = 0;    // position in the batch; pages reach the assembler in this order
   int file_index = 0;  // the file's place in the batch (ledger keys)
   std::string file;
   int page = 0;  // 1-based page in file
@@ -30,7 +30,7 @@ struct ProcessedPage {
   std::string error;  // non-empty: the page goes to quarantine with this reason
   bool error_starts_piece = false;
   std::string duplicate_of;  // page 0 only: the identical file ("batch/index") this one repeats
-  std::string original;  // the page as decoded, PNG/G4, kept for quarantine
+  std::string original;      // the page as decoded, PNG/G4, kept for quarantine
   int rotation = 0;
   double skew = 0;
   std::string image;         // upright page, TIFF G4

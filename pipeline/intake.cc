@@ -354,8 +354,7 @@ std::map<int, std::set<int>> AccountedPages(const Store& store, const std::strin
 // True when every page of file `index` of `batch` has a ledger entry.
 bool FileAccounted(const Store& store, const std::string& batch, int index, int pages) {
   std::set<int> seen;
-  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(batch, index)))
-    seen.insert(e.page);
+  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(batch, index))) seen.insert(e.page);
   if (seen.count(0)) return true;
   for (int p = 1; p <= pages; ++p)
     if (!seen.count(p)) return false;
@@ -371,7 +370,8 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
     b = std::move(existing).value();
     bool same = b.files.size() == inventory.files.size();
     for (size_t i = 0; same && i < b.files.size(); ++i)
-      same = b.files[i].sha256 == inventory.files[i].sha256 && b.files[i].size == inventory.files[i].size;
+      same = b.files[i].sha256 == inventory.files[i].sha256 &&
+             b.files[i].size == inventory.files[i].size;
     if (!same)
       return Status::FailedPrecondition(
           "batch " + id + " was begun with other files (" + std::to_string(b.files.size()) +
@@ -392,7 +392,8 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
       BatchFile& f = b.files[i];
       if (f.sha256.empty() || !f.error.empty() || f.pages <= 0) continue;
       for (size_t j = 0; j < i && f.duplicate_of.empty(); ++j)
-        if (b.files[j].sha256 == f.sha256 && b.files[j].error.empty() && b.files[j].duplicate_of.empty())
+        if (b.files[j].sha256 == f.sha256 && b.files[j].error.empty() &&
+            b.files[j].duplicate_of.empty())
           f.duplicate_of = id + "/" + std::to_string(j);
       for (const auto& [rest, name] : store->ScanIndex("file/" + f.sha256 + "/")) {
         if (!f.duplicate_of.empty()) break;
@@ -403,8 +404,9 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
           f.duplicate_of = other + "/" + std::to_string(index);
       }
     }
-    change.Log("intake_started", "batch/" + id,
-               std::to_string(b.files.size()) + " files" + (b.has_manifest ? ", with manifest" : ""));
+    change.Log(
+        "intake_started", "batch/" + id,
+        std::to_string(b.files.size()) + " files" + (b.has_manifest ? ", with manifest" : ""));
   }
   change.Put(b);
   PM_RETURN_IF_ERROR(change.Commit());
@@ -495,9 +497,9 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
     b->completed_at = NowUtc();
     change.Put(*b);
   }
-  change.Log("intake_finished", "batch/" + id,
-             std::to_string(report->pages) + " pages this run, " + std::to_string(resumed) +
-                 " before");
+  change.Log(
+      "intake_finished", "batch/" + id,
+      std::to_string(report->pages) + " pages this run, " + std::to_string(resumed) + " before");
   PM_RETURN_IF_ERROR(change.Commit());
   return report;
 }

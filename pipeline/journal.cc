@@ -63,7 +63,8 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
   q.time = NowUtc();
   if (!bytes.empty()) {
     q.sha256 = Sha256Hex(bytes);
-    q.blob_key = "quarantine/" + q.id + (q.history.empty() ? "" : "/" + std::to_string(q.history.size()));
+    q.blob_key =
+        "quarantine/" + q.id + (q.history.empty() ? "" : "/" + std::to_string(q.history.size()));
     change.PutBlob(q.blob_key, std::move(bytes));
   }
   change.Put(q);

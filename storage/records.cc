@@ -291,15 +291,9 @@ void from_json(const json& j, ManifestFile& v) {
 }
 
 void to_json(json& j, const Batch& v) {
-  j = json{{"id", v.id},
-           {"created_at", v.created_at},
-           {"created_by", v.created_by},
-           {"files", v.files},
-           {"has_manifest", v.has_manifest},
-           {"manifest", v.manifest},
-           {"runs", v.runs},
-           {"complete", v.complete},
-           {"completed_at", v.completed_at}};
+  j = json{{"id", v.id},       {"created_at", v.created_at},     {"created_by", v.created_by},
+           {"files", v.files}, {"has_manifest", v.has_manifest}, {"manifest", v.manifest},
+           {"runs", v.runs},   {"complete", v.complete},         {"completed_at", v.completed_at}};
 }
 void from_json(const json& j, Batch& v) {
   Get(j, "id", v.id);

@@ -14,9 +14,9 @@ namespace postmottak {
 
 namespace {
 
-const char* const kFamilyNames[] = {"meta",  "cases",      "cover_sheets", "documents",
-                                    "blobs", "tasks",      "quarantine",   "index",
-                                    "events", "batches",   "ledger"};
+const char* const kFamilyNames[] = {"meta",   "cases",   "cover_sheets", "documents",
+                                    "blobs",  "tasks",   "quarantine",   "index",
+                                    "events", "batches", "ledger"};
 static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 
 constexpr const char* kSchemaKey = "schema_version";
@@ -40,9 +40,7 @@ Result<R> Decode(const std::string& bytes, const std::string& key) {
 
 }  // namespace
 
-const char* FamilyName(Family f) {
-  return kFamilyNames[Idx(f)];
-}
+const char* FamilyName(Family f) { return kFamilyNames[Idx(f)]; }
 
 // ---- index derivation --------------------------------------------------------------
 
@@ -305,16 +303,17 @@ Result<R> Store::Get(const std::string& id) const {
 template <typename R>
 std::vector<R> Store::List(const std::string& prefix) const {
   std::vector<R> out;
-  ForEach(RecordTraits<R>::kFamily, prefix, [&out](const std::string& key, const std::string& bytes) {
-    auto r = Decode<R>(bytes, key);
-    if (r.ok()) out.push_back(std::move(r).value());
-    return true;
-  });
+  ForEach(RecordTraits<R>::kFamily, prefix,
+          [&out](const std::string& key, const std::string& bytes) {
+            auto r = Decode<R>(bytes, key);
+            if (r.ok()) out.push_back(std::move(r).value());
+            return true;
+          });
   return out;
 }
 
 Status Store::ForEach(Family f, const std::string& prefix,
-                     const std::function<bool(const std::string&, const std::string&)>& fn) const {
+                      const std::function<bool(const std::string&, const std::string&)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[Idx(f)]));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     if (!fn(it->key().ToString(), it->value().ToString())) break;

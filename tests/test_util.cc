@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "codecs/sha256.h"
 #include "codecs/text_raster.h"
 #include "samples/generator.h"
 
@@ -100,6 +102,78 @@ int Run(const std::string& command, std::string* out) {
   int status = pclose(pipe);
   if (out) *out = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace postmottak::test
+
+namespace postmottak::test {
+
+void CopyTree(const std::string& from, const std::string& to) {
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+}
+
+namespace {
+
+// Drops the fields that two equal runs may differ in.
+void StripVolatile(nlohmann::json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end();) {
+      const std::string& k = it.key();
+      const bool volatile_field = k == "time" || k == "runs" || k == "seq" ||
+                                  (k.size() > 3 && k.compare(k.size() - 3, 3, "_at") == 0);
+      if (volatile_field) {
+        it = j.erase(it);
+      } else {
+        StripVolatile(it.value());
+        ++it;
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) StripVolatile(v);
+  }
+}
+
+}  // namespace
+
+std::string CanonicalDump(const Store& store) {
+  std::string out;
+  std::vector<std::string> events;
+  for (int f = 0; f < static_cast<int>(Family::kCount); ++f) {
+    const Family family = static_cast<Family>(f);
+    const std::string name = FamilyName(family);
+    store.ForEach(family, "", [&](const std::string& key, const std::string& value) {
+      switch (family) {
+        case Family::kMeta:
+          if (key != "seq/event") out += name + " " + key + " " + value + "\n";
+          break;
+        case Family::kBlobs:
+          out += name + " " + key + " " + Sha256Hex(value) + "\n";
+          break;
+        case Family::kIndex:
+          out += name + " " + key + " " + value + "\n";
+          break;
+        case Family::kEvents: {
+          auto j = nlohmann::json::parse(value);
+          const std::string action = j.value("action", "");
+          if (action == "intake_started" || action == "intake_resumed" ||
+              action == "intake_finished")
+            break;
+          StripVolatile(j);
+          events.push_back(j.dump());
+          break;
+        }
+        default: {
+          auto j = nlohmann::json::parse(value);
+          StripVolatile(j);
+          out += name + " " + key + " " + j.dump() + "\n";
+        }
+      }
+      return true;
+    });
+  }
+  // Events in order of appearance: a resumed run logs the same events in the same order.
+  for (const auto& e : events) out += "event " + e + "\n";
+  return out;
 }
 
 }  // namespace postmottak::test

@@ -37,6 +37,15 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 // Runs a shell command, returning its exit code and standard output.
 int Run(const std::string& command, std::string* out = nullptr);
+// Copies a closed store (or any folder) to `to`.
+void CopyTree(const std::string& from, const std::string& to);
+
+// Everything a store holds, one line per entry in key order, leaving out what differs
+// between two equal runs: times, the run counter, event sequence numbers and the
+// batch-level events that only say a run started, resumed or finished. Blobs appear as
+// their checksums. Two stores with equal dumps hold the same cases, documents, pages,
+// tasks, quarantine, ledger, indexes and events.
+std::string CanonicalDump(const Store& store);
 
 }  // namespace postmottak::test
 
