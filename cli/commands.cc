@@ -14,6 +14,8 @@
 #include <set>
 #include <sstream>
 
+#include "cli/accounting.h"
+#include "cli/context.h"
 #include "pipeline/case_service.h"
 #include "pipeline/completeness.h"
 #include "pipeline/cover_sheet.h"
@@ -28,32 +30,10 @@ namespace {
 
 using nlohmann::json;
 
-struct Globals {
-  std::string db;
-  std::string rules_path = POSTMOTTAK_DEFAULT_RULES;
-  std::string actor;
-  bool json = false;
-};
-
-int ExitCodeOf(const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kOk:
-      return 0;
-    case Status::Code::kNotFound:
-      return 3;
-    case Status::Code::kInvalidArgument:
-    case Status::Code::kAlreadyExists:
-    case Status::Code::kFailedPrecondition:
-    case Status::Code::kUnsupported:
-      return 2;
-    default:
-      return 1;
-  }
-}
-
-int Fail(const Status& s) {
-  std::cerr << "postmottak: " << s.message() << "\n";
-  return ExitCodeOf(s);
+time_t ParseUtc(const std::string& iso) {
+  std::tm tm{};
+  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
+  return timegm(&tm);
 }
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -95,59 +75,7 @@ json DocumentJson(const Document& d) {
 
 json TaskJson(const Task& t) { return t; }
 
-std::string Padded(const std::string& s, size_t width) {
-  // Width in characters, counting UTF-8 continuation bytes out.
-  size_t chars = 0;
-  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
-  return s + std::string(width > chars ? width - chars : 1, ' ');
-}
-
-time_t ParseUtc(const std::string& iso) {
-  std::tm tm{};
-  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
-}
-
-class Progress {
- public:
-  explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
-  void Show(int done, int total, const char* unit) {
-    if (!enabled_) return;
-    const int width = 30;
-    const int filled = total > 0 ? std::min(width, done * width / total) : 0;
-    std::fprintf(stderr, "\r[%s%s] %d/%d %s", std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), done, total, unit);
-    std::fflush(stderr);
-  }
-  // Clears the bar before the report is printed.
-  void Finish() {
-    if (enabled_) std::fprintf(stderr, "\r%70s\r", "");
-    enabled_ = false;
-  }
-  ~Progress() { Finish(); }
-
- private:
-  bool enabled_;
-};
-
 // ---- commands ------------------------------------------------------------------
-
-struct Context {
-  Globals g;
-  std::unique_ptr<Store> store;
-  Rules rules;
-};
-
-Status OpenContext(const Globals& g, Context* ctx) {
-  ctx->g = g;
-  auto rules = Rules::Load(g.rules_path);
-  if (!rules.ok()) return rules.status();
-  ctx->rules = std::move(rules).value();
-  auto store = Store::Open(g.db);
-  if (!store.ok()) return store.status();
-  ctx->store = std::move(store).value();
-  return Status::OK();
-}
 
 int CaseAdd(Context& ctx, NewCase nc, const std::string& requires_list) {
   nc.required = SplitList(requires_list);
@@ -259,8 +187,10 @@ int CoverSheetCommand(Context& ctx, const std::string& case_id, const std::strin
 }
 
 int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
-                  const std::string& batch, bool fail_on_quarantine, bool defer_ocr) {
+                  const std::string& batch, bool fail_on_quarantine, bool defer_ocr,
+                  const SourceLimits& limits) {
   IntakeOptions options;
+  options.limits = limits;
   options.workers = workers;
   options.defer_covered_ocr = defer_ocr;
   options.batch = batch;
@@ -576,15 +506,20 @@ int RunCommandLine(int argc, char** argv) {
   auto* intake = app.add_subcommand("intake", "intake scanned files or folders");
   intake->add_option("paths", paths, "files or folders")->required();
   intake->add_option("--workers", workers, "worker threads (default: one per core)");
-  intake->add_option("--batch", batch, "batch name");
+  intake->add_option("--batch", batch,
+                     "batch name (default: the manifest's, else derived from the files' "
+                     "checksums, so a rerun resumes)");
+  SourceLimits limits;
+  AddLimitOptions(intake, &limits);
   intake->add_flag("--fail-on-quarantine", fail_on_quarantine,
                    "exit 4 when any input went to quarantine");
   bool defer_ocr = false;
   intake->add_flag("--defer-ocr", defer_ocr,
                    "journal pages behind a cover sheet without OCR; `reindex --pending` reads "
                    "them later");
-  intake->callback(run(
-      [&] { return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine, defer_ocr); }));
+  intake->callback(run([&] {
+    return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine, defer_ocr, limits);
+  }));
 
   bool unlinked = false;
   auto* documents = app.add_subcommand("documents", "list documents");
@@ -623,6 +558,9 @@ int RunCommandLine(int argc, char** argv) {
   reindex->add_flag("--pending", reindex_pending,
                     "only documents whose OCR intake deferred (intake --defer-ocr)");
   reindex->callback(run([&] { return ReindexCommand(ctx, reindex_workers, reindex_pending); }));
+
+  AddAccountingCommands(
+      app, ctx, [&run](std::function<int()> fn) -> std::function<void()> { return run(fn); });
 
   try {
     app.parse(argc, argv);

@@ -3,7 +3,9 @@
 //   1  failure of the store or of the machine (I/O, corruption)
 //   2  bad usage, bad input or bad configuration
 //   3  an id that does not exist
-//   4  intake finished, but some inputs went to quarantine (only with --fail-on-quarantine)
+//   4  intake finished, but some inputs went to quarantine (only with --fail-on-quarantine),
+//      or a quarantine retry was refused again
+//   5  reconcile found pages or files unaccounted for, or verify found problems
 #ifndef POSTMOTTAK_CLI_COMMANDS_H_
 #define POSTMOTTAK_CLI_COMMANDS_H_
 

@@ -52,7 +52,10 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
   if (auto earlier = change.Get<QuarantineEntry>(q.id); earlier.ok()) {
     // Refused again (a retry that failed): the earlier refusal stays on record.
     q = std::move(earlier).value();
-    q.history.push_back({q.time, q.resolved_by.empty() ? actor_ : q.resolved_by, q.reason});
+    q.history.push_back(
+        {q.time, q.resolved_by.empty() ? actor_ : q.resolved_by, q.reason, q.blob_key, q.sha256});
+    q.blob_key.clear();
+    q.sha256.clear();
     q.status = QuarantineStatus::kHeld;
     q.resolution.clear();
   }

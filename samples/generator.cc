@@ -12,10 +12,12 @@
 
 #include "codecs/check_digits.h"
 #include "codecs/page_source.h"
+#include "codecs/sha256.h"
 #include "codecs/text_raster.h"
 #include "pipeline/case_service.h"
 #include "pipeline/completeness.h"
 #include "pipeline/cover_sheet.h"
+#include "pipeline/inventory.h"
 
 namespace postmottak {
 
@@ -471,6 +473,7 @@ Result<SampleBatch> Generator::Run() {
 
   std::vector<PagePlan> file_pages;
   json file_truth_pages = json::array();
+  json manifest_files = json::array();  // what a scanning station lists beside its scans
   int file_no = 0;
   auto flush = [&]() -> Status {
     if (file_pages.empty()) return Status::OK();
@@ -490,6 +493,9 @@ Result<SampleBatch> Generator::Run() {
     for (auto& td : truth_docs)
       if (td["file"] == "") td["file"] = path;
     batch.files.push_back(path);
+    manifest_files.push_back({{"name", name},
+                              {"pages", static_cast<int>(file_pages.size())},
+                              {"sha256", Sha256OfFile(path).value()}});
     file_pages.clear();
     file_truth_pages = json::array();
     return Status::OK();
@@ -566,6 +572,11 @@ Result<SampleBatch> Generator::Run() {
                  {"documents", truth_docs},
                  {"cases", truth_cases},
                  {"expected_tasks", {{"missing", missing}, {"ready", ready}}}};
+  {
+    std::ofstream manifest(scans / kManifestName);
+    manifest << json{{"files", manifest_files}}.dump(1) << "\n";
+    if (!manifest) return Status::IOError("cannot write the manifest in " + scans.string());
+  }
   std::ofstream out(fs::path(o_.out_dir) / "truth.json");
   out << batch.truth.dump(1) << "\n";
   if (!out) return Status::IOError("cannot write truth.json in " + o_.out_dir);

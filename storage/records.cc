@@ -201,6 +201,7 @@ void to_json(json& j, const Task& v) {
            {"status", ToString(v.status)},
            {"case_id", v.case_id},
            {"document_id", v.document_id},
+           {"quarantine_id", v.quarantine_id},
            {"document_type", v.document_type},
            {"awaited_from", v.awaited_from},
            {"cover_id", v.cover_id},
@@ -215,6 +216,7 @@ void from_json(const json& j, Task& v) {
   v.status = EnumValue(j.value("status", ""), kTaskStatus, TaskStatus::kOpen);
   Get(j, "case_id", v.case_id);
   Get(j, "document_id", v.document_id);
+  Get(j, "quarantine_id", v.quarantine_id);
   Get(j, "document_type", v.document_type);
   Get(j, "awaited_from", v.awaited_from);
   Get(j, "cover_id", v.cover_id);
@@ -225,12 +227,18 @@ void from_json(const json& j, Task& v) {
 }
 
 void to_json(json& j, const QuarantineAttempt& v) {
-  j = json{{"time", v.time}, {"actor", v.actor}, {"reason", v.reason}};
+  j = json{{"time", v.time},
+           {"actor", v.actor},
+           {"reason", v.reason},
+           {"blob_key", v.blob_key},
+           {"sha256", v.sha256}};
 }
 void from_json(const json& j, QuarantineAttempt& v) {
   Get(j, "time", v.time);
   Get(j, "actor", v.actor);
   Get(j, "reason", v.reason);
+  Get(j, "blob_key", v.blob_key);
+  Get(j, "sha256", v.sha256);
 }
 
 void to_json(json& j, const QuarantineEntry& v) {

@@ -102,6 +102,7 @@ struct Task {
   TaskStatus status = TaskStatus::kOpen;
   std::string case_id;
   std::string document_id;    // manual journaling: the document waiting
+  std::string quarantine_id;  // manual journaling: the quarantined input released to it
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: citizen, employer, doctor
   std::string cover_id;       // missing documentation: cover sheet for the request letter
@@ -122,6 +123,8 @@ struct QuarantineAttempt {
   std::string time;
   std::string actor;
   std::string reason;
+  std::string blob_key;  // the bytes kept that time
+  std::string sha256;
 };
 
 // A rejected input file or page. Quarantine never deletes: the entry and its bytes stay

@@ -54,6 +54,8 @@ class Status {
   std::string ToString() const;
   // Returns a copy whose message is prefixed with context ("file a.tif page 3: ").
   Status WithContext(const std::string& context) const;
+  // Returns a copy with the same code and another message.
+  Status WithMessage(std::string message) const;
 
  private:
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}

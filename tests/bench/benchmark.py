@@ -40,6 +40,11 @@ LEVELS = ["clean", "office", "poor", "fax"]
 SEPARATOR = "POSTMOTTAK-SKILLEARK"
 
 
+
+def scan_files(corpus):
+    """The scanned files of a corpus, in name order (not its manifest.json)."""
+    return sorted(f for f in os.listdir(os.path.join(corpus, "scans")) if f.endswith((".tif", ".pdf")))
+
 def log(msg):
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
@@ -237,7 +242,7 @@ def main():
     shutil.rmtree(odir, ignore_errors=True)
     os.makedirs(odir)
     start = time.monotonic()
-    for f in sorted(os.listdir(os.path.join(office, "scans"))):
+    for f in scan_files(office):
         stem = os.path.splitext(f)[0]
         # As paperless-ngx runs it: pages turned upright and deskewed.
         run([tool("ocrmypdf"), "-j", str(cores), "-l", "nor", "--rotate-pages", "--deskew", "--sidecar",
@@ -290,7 +295,7 @@ def main():
                              "documents_per_second": rep["documents"] / secs, "peak_rss_mib": rss}
 
     # 5. Pages per second against worker threads (OCR path, the first files of the batch).
-    scans = sorted(os.listdir(os.path.join(office, "scans")))[:2]
+    scans = scan_files(office)[:2]
     files = [os.path.join(office, "scans", f) for f in scans]
     results["workers"] = []
     for w in [int(x) for x in args.workers.split(",")]:

@@ -1,0 +1,305 @@
+#include "cli/accounting.h"
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "pipeline/inventory.h"
+#include "pipeline/quarantine.h"
+#include "pipeline/reconcile.h"
+#include "storage/verify.h"
+
+namespace postmottak {
+
+namespace {
+
+using nlohmann::json;
+
+// Exit code when reconcile or verify finds something wrong (commands.h).
+constexpr int kUnbalanced = 5;
+
+json AccountJson(const PageAccount& a) {
+  return {{"file", a.file},         {"page", a.page},       {"status", a.status},
+          {"document", a.document}, {"case_id", a.case_id}, {"quarantine", a.quarantine},
+          {"detail", a.detail}};
+}
+
+int BatchesCommand(Context& ctx) {
+  auto batches = ctx.store->List<Batch>();
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& b : batches) {
+      int pages = 0;
+      for (const auto& f : b.files) pages += std::max(0, f.pages);
+      out.push_back({{"id", b.id},
+                     {"created_at", b.created_at},
+                     {"files", b.files.size()},
+                     {"pages", pages},
+                     {"runs", b.runs},
+                     {"complete", b.complete},
+                     {"manifest", b.has_manifest}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (batches.empty()) std::cout << "No batches.\n";
+  for (const auto& b : batches) {
+    int pages = 0;
+    for (const auto& f : b.files) pages += std::max(0, f.pages);
+    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files.size() << " files, " << pages
+              << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
+              << (b.complete ? "complete" : "unfinished")
+              << (b.has_manifest ? ", with manifest" : "") << "\n";
+  }
+  return 0;
+}
+
+int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& manifest_path,
+                     bool list_pages) {
+  std::optional<std::vector<ManifestFile>> manifest;
+  if (!manifest_path.empty()) {
+    auto m = LoadManifest(manifest_path);
+    if (!m.ok()) return Fail(m.status());
+    manifest = ResolveManifest(*m, std::filesystem::path(manifest_path).parent_path().string());
+  }
+  auto r = Reconcile(*ctx.store, batch, manifest);
+  if (!r.ok()) return Fail(r.status());
+  if (ctx.g.json) {
+    json pages = json::array(), missing = json::array();
+    for (const auto& a : r->pages) pages.push_back(AccountJson(a));
+    for (const auto& a : r->missing) missing.push_back(AccountJson(a));
+    std::cout << json{{"batch", r->batch},
+                      {"files", r->files},
+                      {"pages_expected", r->pages_expected},
+                      {"intake_complete", r->intake_complete},
+                      {"counts", r->counts},
+                      {"missing", missing},
+                      {"checked_manifest", r->checked_manifest},
+                      {"manifest_problems", r->manifest_problems},
+                      {"balanced", r->balanced()},
+                      {"pages", pages}}
+                     .dump(2)
+              << "\n";
+    return r->balanced() ? 0 : kUnbalanced;
+  }
+  std::cout << "Reconciliation of batch " << r->batch << ": " << r->files << " files, "
+            << r->pages_expected << " pages" << (r->intake_complete ? "" : " (intake unfinished)")
+            << "\n";
+  const char* order[] = {"journaled", "blank",       "cover_sheet", "separator",
+                         "duplicate", "quarantined", "released",    "missing"};
+  for (const char* status : order) {
+    auto it = r->counts.find(status);
+    std::cout << "  " << Padded(status, 14) << (it == r->counts.end() ? 0 : it->second) << "\n";
+  }
+  if (list_pages) {
+    std::cout << "\nPages:\n";
+    for (const auto& a : r->pages)
+      std::cout << "  " << a.file << " p." << a.page << "  " << Padded(a.status, 13)
+                << (a.document.empty() ? "" : a.document + " ")
+                << (a.case_id.empty() ? "" : "case " + a.case_id + " ") << a.detail << "\n";
+  }
+  for (const auto& a : r->missing)
+    std::cout << "  MISSING " << a.file << " page " << a.page << ": " << a.detail << "\n";
+  if (r->checked_manifest) {
+    std::cout << "\nManifest: "
+              << (r->manifest_problems.empty() ? "every file received as listed\n" : "\n");
+    for (const auto& p : r->manifest_problems) std::cout << "  - " << p << "\n";
+  }
+  std::cout << (r->balanced() ? "\nEvery page is accounted for.\n"
+                              : "\nNOT BALANCED: pages or files are unaccounted for.\n");
+  return r->balanced() ? 0 : kUnbalanced;
+}
+
+json QuarantineJson(const QuarantineEntry& q) {
+  json j = q;
+  return j;
+}
+
+int QuarantineList(Context& ctx, const std::string& batch, bool all) {
+  std::vector<QuarantineEntry> entries;
+  for (auto& q : ctx.store->List<QuarantineEntry>())
+    if ((batch.empty() || q.batch == batch) && (all || q.status == QuarantineStatus::kHeld))
+      entries.push_back(std::move(q));
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& q : entries) out.push_back(QuarantineJson(q));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (entries.empty())
+    std::cout << (all ? "Quarantine is empty.\n" : "Nothing held in quarantine.\n");
+  for (const auto& q : entries)
+    std::cout << Padded(q.id, 24) << Padded(ToString(q.status), 10) << q.batch << "  " << q.file
+              << (q.page ? " p." + std::to_string(q.page) : " (whole file)") << "\n    " << q.reason
+              << "\n";
+  return 0;
+}
+
+int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) {
+  auto q = ctx.store->Get<QuarantineEntry>(id);
+  if (!q.ok()) return Fail(Status::NotFound("no quarantine entry " + id));
+  if (!out.empty()) {
+    if (q->blob_key.empty())
+      return Fail(Status::NotFound("quarantine entry " + id + " kept no bytes"));
+    auto bytes = ctx.store->GetBlob(q->blob_key);
+    if (!bytes.ok()) return Fail(bytes.status());
+    std::ofstream f(out, std::ios::binary);
+    f << *bytes;
+    if (!f) return Fail(Status::IOError("cannot write " + out));
+  }
+  if (ctx.g.json) {
+    std::cout << QuarantineJson(*q).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Quarantine entry " << q->id << "  (" << ToString(q->status) << ")\n"
+            << "  Batch:   " << q->batch << "\n"
+            << "  File:    " << q->file
+            << (q->page ? "  page " + std::to_string(q->page) : "  (whole file)") << "\n"
+            << "  Reason:  " << q->reason << "\n"
+            << "  Since:   " << q->time << "\n"
+            << "  Kept:    "
+            << (q->blob_key.empty() ? "no bytes" : q->blob_key + "  sha256 " + q->sha256) << "\n";
+  if (q->status != QuarantineStatus::kHeld)
+    std::cout << "  " << (q->status == QuarantineStatus::kReleased ? "Released" : "Retried")
+              << " by " << q->resolved_by << " at " << q->resolved_at << ": " << q->resolution
+              << (q->task_id.empty() ? "" : " (task " + q->task_id + ")") << "\n";
+  for (const auto& h : q->history) std::cout << "  Earlier: " << h.time << "  " << h.reason << "\n";
+  if (!out.empty()) std::cout << "  Bytes written to " << out << "\n";
+  return 0;
+}
+
+int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file,
+                    const SourceLimits& limits, int workers) {
+  IntakeOptions options;
+  options.actor = ctx.g.actor;
+  options.limits = limits;
+  options.workers = workers;
+  auto r = RetryQuarantined(ctx.store.get(), ctx.rules, id, file, options);
+  if (!r.ok()) return Fail(r.status());
+  if (ctx.g.json) {
+    std::cout << json{{"resolved", r->resolved}, {"entry", QuarantineJson(r->entry)}}.dump(2)
+              << "\n";
+  } else if (r->resolved) {
+    std::cout << "Retried " << id << ": " << r->entry.resolution << "\n";
+  } else {
+    std::cout << "Retried " << id << ", refused again: " << r->entry.reason << "\n";
+  }
+  return r->resolved ? 0 : 4;
+}
+
+int QuarantineRelease(Context& ctx, const std::string& id, const std::string& reason) {
+  auto q = ReleaseQuarantined(ctx.store.get(), ctx.rules, id, reason, ctx.g.actor);
+  if (!q.ok()) return Fail(q.status());
+  if (ctx.g.json) {
+    std::cout << QuarantineJson(*q).dump(2) << "\n";
+  } else {
+    std::cout << "Released " << id << " to manual journaling: task " << q->task_id << " in unit "
+              << ctx.rules.intake_unit() << "\n";
+  }
+  return 0;
+}
+
+int VerifyCommand(Context& ctx, bool repair) {
+  auto r = VerifyStore(ctx.store.get(), repair, ctx.g.actor);
+  if (!r.ok()) return Fail(r.status());
+  if (ctx.g.json) {
+    json problems = json::array();
+    for (const auto& p : r->problems)
+      problems.push_back({{"kind", p.kind},
+                          {"object", p.object},
+                          {"detail", p.detail},
+                          {"repairable", p.repairable}});
+    std::cout << json{{"records", r->records},       {"blobs", r->blobs},
+                      {"blob_bytes", r->blob_bytes}, {"index_entries", r->index_entries},
+                      {"events", r->events},         {"repaired", r->repaired},
+                      {"problems", problems}}
+                     .dump(2)
+              << "\n";
+    return r->ok() ? 0 : kUnbalanced;
+  }
+  std::cout << "Verified " << r->records << " records, " << r->blobs << " blobs (" << std::fixed
+            << std::setprecision(1) << r->blob_bytes / 1048576.0 << " MiB re-read), "
+            << r->index_entries << " index entries, " << r->events << " events"
+            << (r->repaired ? "; index rebuilt" : "") << "\n";
+  bool repairable = false;
+  for (const auto& p : r->problems) {
+    std::cout << "  " << Padded(p.kind, 20) << p.object << ": " << p.detail << "\n";
+    repairable = repairable || p.repairable;
+  }
+  if (r->ok()) {
+    std::cout << "No problems found.\n";
+  } else {
+    std::cout << r->problems.size() << " problems"
+              << (repairable ? "; `verify --repair` rebuilds the index" : "") << "\n";
+  }
+  return r->ok() ? 0 : kUnbalanced;
+}
+
+}  // namespace
+
+void AddLimitOptions(CLI::App* command, SourceLimits* limits) {
+  auto mb = std::make_shared<int64_t>(limits->max_file_bytes >> 20);
+  command->add_option("--max-file-mb", *mb, "refuse input files larger than this (MiB)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
+      ->capture_default_str()
+      ->each([limits, mb](const std::string&) { limits->max_file_bytes = *mb << 20; });
+  command->add_option("--max-pages", limits->max_pages, "refuse files with more pages")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  command->add_option("--max-pixels", limits->image.max_pixels, "refuse pages with more pixels")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->capture_default_str();
+}
+
+void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
+  struct Options {
+    std::string batch, manifest, id, file, reason, out;
+    bool pages = false, all = false, repair = false;
+    int workers = 0;
+    SourceLimits limits;
+  };
+  auto o = std::make_shared<Options>();
+
+  app.add_subcommand("batches", "the batches taken in")->callback(run([&ctx] {
+    return BatchesCommand(ctx);
+  }));
+
+  auto* reconcile = app.add_subcommand(
+      "reconcile", "account for every page of a batch; exit 5 when any is unaccounted for");
+  reconcile->add_option("batch", o->batch, "batch id (see `batches`)")->required();
+  reconcile->add_option("--manifest", o->manifest, "check against this manifest.json");
+  reconcile->add_flag("--pages", o->pages, "list every page");
+  reconcile->callback(
+      run([&ctx, o] { return ReconcileCommand(ctx, o->batch, o->manifest, o->pages); }));
+
+  auto* quarantine = app.add_subcommand("quarantine", "rejected inputs: list, show, retry, release")
+                         ->require_subcommand(1);
+  auto* list = quarantine->add_subcommand("list", "entries held (--all: retried and released too)");
+  list->add_option("--batch", o->batch, "only this batch");
+  list->add_flag("--all", o->all, "retried and released entries too");
+  list->callback(run([&ctx, o] { return QuarantineList(ctx, o->batch, o->all); }));
+  auto* show = quarantine->add_subcommand("show", "one entry, with its history");
+  show->add_option("id", o->id)->required();
+  show->add_option("--out", o->out, "write the kept bytes to this file");
+  show->callback(run([&ctx, o] { return QuarantineShow(ctx, o->id, o->out); }));
+  auto* retry = quarantine->add_subcommand("retry", "take the input in again, after a fix");
+  retry->add_option("id", o->id)->required();
+  retry->add_option("--file", o->file, "a corrected copy of the file to read instead");
+  retry->add_option("--workers", o->workers, "worker threads (default: one per core)");
+  AddLimitOptions(retry, &o->limits);
+  retry->callback(
+      run([&ctx, o] { return QuarantineRetry(ctx, o->id, o->file, o->limits, o->workers); }));
+  auto* release = quarantine->add_subcommand("release", "hand to manual journaling, with a reason");
+  release->add_option("id", o->id)->required();
+  release->add_option("--reason", o->reason, "why")->required();
+  release->callback(run([&ctx, o] { return QuarantineRelease(ctx, o->id, o->reason); }));
+
+  auto* verify = app.add_subcommand(
+      "verify", "re-read every blob against its checksum, check indexes and references");
+  verify->add_flag("--repair", o->repair, "rebuild the derived indexes when they differ");
+  verify->callback(run([&ctx, o] { return VerifyCommand(ctx, o->repair); }));
+}
+
+}  // namespace postmottak

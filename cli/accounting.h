@@ -1,0 +1,24 @@
+// The commands that account for what came in: batches, reconcile, quarantine and
+// verify.
+#ifndef POSTMOTTAK_CLI_ACCOUNTING_H_
+#define POSTMOTTAK_CLI_ACCOUNTING_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/context.h"
+#include "codecs/page_source.h"
+
+namespace postmottak {
+
+// Wraps a command body so that it runs with the context opened and sets the exit code.
+using Runner = std::function<std::function<void()>(std::function<int()>)>;
+
+// Adds --max-file-mb, --max-pages and --max-pixels to a command that reads scans.
+void AddLimitOptions(CLI::App* command, SourceLimits* limits);
+
+void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_CLI_ACCOUNTING_H_

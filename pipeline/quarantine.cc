@@ -1,0 +1,189 @@
+#include "pipeline/quarantine.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/journal.h"
+
+namespace postmottak {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+  return s;
+}
+
+// A private folder for the bytes being retried, removed when done.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (fs::temp_directory_path() / "postmottak-retry-XXXXXX").string();
+    if (mkdtemp(tmpl.data())) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string WhatBecameOf(const Store& store, const QuarantineEntry& q, int file_index) {
+  std::map<std::string, int> counts;
+  std::string first_document;
+  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(q.batch, file_index))) {
+    if (q.page > 0 && e.page != q.page) continue;
+    if (e.page == 0) continue;
+    ++counts[ToString(e.disposition)];
+    if (first_document.empty() && !e.document.empty())
+      first_document = e.document + (e.case_id.empty() ? "" : " (case " + e.case_id + ")");
+  }
+  std::string out;
+  for (const auto& [what, n] : counts)
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  if (!first_document.empty()) out += "; " + first_document;
+  return out.empty() ? "nothing left to journal" : out;
+}
+
+}  // namespace
+
+std::string ReleaseTaskId(const std::string& quarantine_id) { return "release-" + quarantine_id; }
+
+Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
+                                      const std::string& replacement,
+                                      const IntakeOptions& options) {
+  auto q = store->Get<QuarantineEntry>(id);
+  if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
+  if (q->status != QuarantineStatus::kHeld)
+    return Status::FailedPrecondition("quarantine entry " + id + " was " + ToString(q->status) +
+                                      " already: " + q->resolution);
+  auto batch = store->Get<Batch>(q->batch);
+  if (!batch.ok()) return Status::NotFound("quarantine entry " + id + ": no batch " + q->batch);
+  int file_index = -1;
+  for (size_t i = 0; i < batch->files.size(); ++i)
+    if (batch->files[i].name == q->file) file_index = static_cast<int>(i);
+  if (file_index < 0)
+    return Status::NotFound("quarantine entry " + id + ": batch " + q->batch + " has no file " +
+                            q->file);
+
+  ScratchDir scratch;
+  if (scratch.path().empty()) return Status::IOError("cannot create a temporary folder");
+  std::string path = replacement;
+  if (path.empty()) {
+    if (q->blob_key.empty())
+      return Status::FailedPrecondition("quarantine entry " + id +
+                                        " kept no bytes; retry it with --file and a copy");
+    auto bytes = store->GetBlob(q->blob_key);
+    if (!bytes.ok()) return bytes.status();
+    path = scratch.path() + "/" + fs::path(q->file).filename().string();
+    std::ofstream out(path, std::ios::binary);
+    out << *bytes;
+    if (!out) return Status::IOError("cannot write " + path);
+  }
+
+  const size_t refusals_before = q->history.size();
+  int expected = 0;
+  // Messages name the file as intake knew it, not the scratch copy.
+  auto renamed = [&](const Status& s) {
+    return s.WithMessage(ReplaceAll(s.message(), path, q->file));
+  };
+  const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
+    auto job = [&](int page, Result<Image> image) {
+      PageJob j;
+      j.file_index = file_index;
+      j.file = q->file;
+      j.page = page;
+      j.image = image.ok() ? std::move(image) : Result<Image>(renamed(image.status()));
+      emit(std::move(j));
+    };
+    auto source = PageSource::Open(path, options.limits);
+    if (!source.ok()) {
+      job(q->page, source.status());
+      return;
+    }
+    auto read = [&](int index, int as_page) { job(as_page, (*source)->ReadPage(index)); };
+    const int n = (*source)->page_count();
+    if (q->page == 0) {
+      for (int i = 0; i < n; ++i) read(i, i + 1);
+    } else {
+      // Kept bytes are the page alone, or the whole file when the page could not be cut out.
+      read(n == 1 ? 0 : q->page - 1, q->page);
+    }
+  };
+  if (q->page == 0) {
+    auto source = PageSource::Open(path, options.limits);
+    if (source.ok()) expected = (*source)->page_count();
+  } else {
+    expected = 1;
+  }
+  auto report = RunPages(store, rules, q->batch, feed, expected, options);
+  if (!report.ok()) return report.status();
+
+  RetryOutcome outcome;
+  outcome.report = std::move(report).value();
+  Change change = store->BeginChange(options.actor);
+  auto now = change.Get<QuarantineEntry>(id);
+  if (!now.ok()) return now.status();
+  outcome.entry = std::move(now).value();
+  // A page refused again, or a whole file refused again as a whole, adds to the history.
+  const bool refused_again = outcome.entry.history.size() > refusals_before;
+  outcome.resolved = !refused_again;
+  if (outcome.resolved) {
+    outcome.entry.status = QuarantineStatus::kRetried;
+    outcome.entry.resolution = WhatBecameOf(*store, outcome.entry, file_index);
+    outcome.entry.resolved_by = options.actor;
+    outcome.entry.resolved_at = NowUtc();
+    if (q->page == 0 && expected > 0) {
+      auto b = change.Get<Batch>(q->batch);
+      if (b.ok() && b->files[file_index].pages <= 0) {
+        b->files[file_index].pages = expected;
+        change.Put(*b);
+      }
+    }
+    change.Put(outcome.entry);
+  }
+  change.Log("quarantine_retry", "quarantine/" + id,
+             outcome.resolved ? "taken in: " + outcome.entry.resolution
+                              : "refused again: " + outcome.entry.reason);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return outcome;
+}
+
+Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
+                                           const std::string& reason, const std::string& actor) {
+  if (reason.find_first_not_of(" \t\n") == std::string::npos)
+    return Status::InvalidArgument("a release needs a reason");
+  Change change = store->BeginChange(actor);
+  auto q = change.Get<QuarantineEntry>(id);
+  if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
+  if (q->status != QuarantineStatus::kHeld)
+    return Status::FailedPrecondition("quarantine entry " + id + " was " + ToString(q->status) +
+                                      " already: " + q->resolution);
+  Task t;
+  t.id = ReleaseTaskId(id);
+  t.kind = TaskKind::kManualJournaling;
+  t.quarantine_id = id;
+  t.unit = rules.intake_unit();
+  t.reason = "released from quarantine: " + reason + " (refused: " + q->reason + ")";
+  t.created_at = NowUtc();
+  change.Put(t);
+  q->status = QuarantineStatus::kReleased;
+  q->resolution = reason;
+  q->resolved_by = actor;
+  q->resolved_at = NowUtc();
+  q->task_id = t.id;
+  change.Put(*q);
+  change.Log("quarantine_release", "quarantine/" + id, reason);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return *q;
+}
+
+}  // namespace postmottak

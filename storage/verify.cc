@@ -1,0 +1,198 @@
+#include "storage/verify.h"
+
+#include <map>
+#include <set>
+
+#include "codecs/sha256.h"
+
+namespace postmottak {
+
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(const Store& store) : store_(store) {}
+
+  VerifyReport Run() {
+    Records<Case>("case");
+    Records<CoverSheet>("cover_sheet");
+    Records<Document>("document");
+    Records<Task>("task");
+    Records<QuarantineEntry>("quarantine");
+    Records<Batch>("batch");
+    Records<LedgerEntry>("ledger");
+    References();
+    Blobs();
+    Index();
+    Events();
+    return std::move(report_);
+  }
+
+ private:
+  void Problem(std::string kind, std::string object, std::string detail, bool repairable = false) {
+    report_.problems.push_back({std::move(kind), std::move(object), std::move(detail), repairable});
+  }
+
+  // Decodes every record of a family; what decodes is kept for the other checks.
+  template <typename R>
+  void Records(const std::string& name) {
+    store_.ForEach(RecordTraits<R>::kFamily, "",
+                   [&](const std::string& key, const std::string& value) {
+                     ++report_.records;
+                     R r;
+                     try {
+                       r = nlohmann::json::parse(value).get<R>();
+                     } catch (const std::exception& e) {
+                       Problem("corrupt_record", name + "/" + key,
+                               std::string("cannot be decoded: ") + e.what());
+                       return true;
+                     }
+                     if (r.id != key)
+                       Problem("corrupt_record", name + "/" + key, "record says its id is " + r.id);
+                     for (auto& [k, v] : IndexEntriesOf(r)) expected_index_[k] = v;
+                     Keep(r);
+                     return true;
+                   });
+  }
+
+  void Keep(const Case& c) { cases_.insert(c.id); }
+  void Keep(const CoverSheet& c) { covers_.push_back(c); }
+  void Keep(const Document& d) {
+    documents_.insert(d.id);
+    docs_.push_back({d.id, d.case_id});
+    for (const auto& p : d.pages) Expect(p.blob_key, p.sha256, "document/" + d.id);
+    if (!d.pdf_blob.empty()) Expect(d.pdf_blob, d.pdf_sha256, "document/" + d.id);
+  }
+  void Keep(const Task& t) { tasks_.push_back(t); }
+  void Keep(const QuarantineEntry& q) {
+    quarantine_.insert(q.id);
+    if (!q.blob_key.empty()) Expect(q.blob_key, q.sha256, "quarantine/" + q.id);
+    for (const auto& h : q.history)
+      if (!h.blob_key.empty()) Expect(h.blob_key, h.sha256, "quarantine/" + q.id);
+  }
+  void Keep(const Batch&) {}
+  void Keep(const LedgerEntry& e) { ledger_.push_back(e); }
+
+  // A blob a record names, and the checksum it holds for it (may be empty: unknown).
+  void Expect(const std::string& key, const std::string& sha, const std::string& owner) {
+    expected_blobs_[key] = {sha, owner};
+  }
+
+  void References() {
+    for (const auto& [id, case_id] : docs_)
+      if (!case_id.empty() && !cases_.count(case_id))
+        Problem("dangling_reference", "document/" + id,
+                "linked to case " + case_id + ", which does not exist");
+    for (const auto& c : covers_)
+      if (!c.case_id.empty() && !cases_.count(c.case_id))
+        Problem("dangling_reference", "cover_sheet/" + c.id,
+                "names case " + c.case_id + ", which does not exist");
+    for (const auto& t : tasks_) {
+      if (!t.case_id.empty() && !cases_.count(t.case_id))
+        Problem("dangling_reference", "task/" + t.id,
+                "names case " + t.case_id + ", which does not exist");
+      if (!t.document_id.empty() && !documents_.count(t.document_id))
+        Problem("dangling_reference", "task/" + t.id,
+                "names document " + t.document_id + ", which does not exist");
+      if (!t.quarantine_id.empty() && !quarantine_.count(t.quarantine_id))
+        Problem("dangling_reference", "task/" + t.id,
+                "names quarantine entry " + t.quarantine_id + ", which does not exist");
+    }
+    for (const auto& e : ledger_) {
+      if (!e.document.empty() && !documents_.count(e.document))
+        Problem("dangling_reference", "ledger/" + e.id,
+                "names document " + e.document + ", which does not exist");
+      if (!e.quarantine.empty() && !quarantine_.count(e.quarantine))
+        Problem("dangling_reference", "ledger/" + e.id,
+                "names quarantine entry " + e.quarantine + ", which does not exist");
+    }
+  }
+
+  // Every blob re-read, one at a time, and compared with its record's checksum.
+  void Blobs() {
+    std::set<std::string> seen;
+    Status s =
+        store_.ForEach(Family::kBlobs, "", [&](const std::string& key, const std::string& value) {
+          ++report_.blobs;
+          report_.blob_bytes += static_cast<int64_t>(value.size());
+          seen.insert(key);
+          auto it = expected_blobs_.find(key);
+          if (it == expected_blobs_.end()) {
+            Problem("orphan_blob", "blob " + key, "no record names it (kept: nothing is deleted)");
+          } else if (!it->second.first.empty() && Sha256Hex(value) != it->second.first) {
+            Problem("checksum_mismatch", "blob " + key,
+                    "does not match the checksum in " + it->second.second + ": damaged");
+          }
+          return true;
+        });
+    if (!s.ok()) Problem("corrupt_record", "blobs", s.message());
+    for (const auto& [key, expected] : expected_blobs_)
+      if (!seen.count(key))
+        Problem("missing_blob", "blob " + key, "named by " + expected.second + " but not stored");
+  }
+
+  void Index() {
+    std::map<std::string, std::string> actual;
+    store_.ForEach(Family::kIndex, "", [&](const std::string& key, const std::string& value) {
+      actual.emplace(key, value);
+      return true;
+    });
+    report_.index_entries = static_cast<int>(actual.size());
+    for (const auto& [key, value] : expected_index_) {
+      auto it = actual.find(key);
+      if (it == actual.end()) {
+        Problem("index_missing", "index " + key, "derived from the records but absent", true);
+      } else if (it->second != value) {
+        Problem("index_wrong", "index " + key,
+                "holds \"" + it->second + "\", the records say \"" + value + "\"", true);
+      }
+    }
+    for (const auto& [key, value] : actual)
+      if (!expected_index_.count(key))
+        Problem("index_extra", "index " + key, "no record derives it", true);
+  }
+
+  void Events() {
+    uint64_t expected = 1;
+    store_.ForEach(Family::kEvents, "", [&](const std::string& key, const std::string&) {
+      ++report_.events;
+      const uint64_t seq = std::strtoull(key.c_str(), nullptr, 10);
+      if (seq != expected)
+        Problem("event_gap", "event " + key,
+                "expected event " + std::to_string(expected) + " here");
+      expected = seq + 1;
+      return true;
+    });
+    const auto counter = store_.GetMeta("seq/event");
+    const uint64_t last = counter ? std::strtoull(counter->c_str(), nullptr, 10) : 0;
+    if (last != expected - 1)
+      Problem("event_gap", "events",
+              "the log ends at " + std::to_string(expected - 1) + ", the counter says " +
+                  std::to_string(last));
+  }
+
+  const Store& store_;
+  VerifyReport report_;
+  std::map<std::string, std::string> expected_index_;
+  std::map<std::string, std::pair<std::string, std::string>> expected_blobs_;  // key -> sha, owner
+  std::set<std::string> cases_, documents_, quarantine_;
+  std::vector<CoverSheet> covers_;
+  std::vector<std::pair<std::string, std::string>> docs_;
+  std::vector<Task> tasks_;
+  std::vector<LedgerEntry> ledger_;
+};
+
+}  // namespace
+
+Result<VerifyReport> VerifyStore(Store* store, bool repair, const std::string& actor) {
+  VerifyReport report = Checker(*store).Run();
+  bool index_differs = false;
+  for (const auto& p : report.problems) index_differs = index_differs || p.repairable;
+  if (!repair || !index_differs) return report;
+  PM_RETURN_IF_ERROR(store->RebuildIndexes(actor));
+  VerifyReport after = Checker(*store).Run();
+  after.repaired = true;
+  return after;
+}
+
+}  // namespace postmottak
