@@ -25,6 +25,7 @@ PageAccount AccountOf(const Store& store, const LedgerEntry& e) {
       a.status = "released";
       a.detail = "to manual journaling, task " + q->task_id + ": " + q->resolution;
     } else if (q->status == QuarantineStatus::kRetried) {
+      a.status = "retried";
       a.detail = "retried: " + q->resolution;
     } else {
       a.detail = q->reason;

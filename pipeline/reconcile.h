@@ -23,7 +23,10 @@ struct PageAccount {
   int file_index = 0;
   std::string file;
   int page = 0;        // 0: the file as a whole
-  std::string status;  // a PageDisposition name, "released", or "missing"
+  // A PageDisposition name; "released" or "retried" for a quarantined input a person
+  // released or took in again (a retried file's pages have their own accounts); or
+  // "missing".
+  std::string status;
   std::string document;
   std::string case_id;
   std::string quarantine;

@@ -16,17 +16,6 @@
 namespace postmottak {
 namespace {
 
-void WriteTiff(const std::string& path, std::vector<Image> pages) {
-  Pixa* pixa = pixaCreate(0);
-  for (auto& p : pages) {
-    Pix* bin = pixThresholdToBinary(p.get(), 150);
-    pixSetResolution(bin, 300, 300);
-    pixaAddPix(pixa, bin, L_INSERT);
-  }
-  ASSERT_EQ(pixaWriteMultipageTiff(path.c_str(), pixa), 0);
-  pixaDestroy(&pixa);
-}
-
 Image CoverLikePage(const std::string& payload) {
   auto canvas = Canvas::Create(300);
   canvas->Text(20, 36, 22, "Førsteside", true);
@@ -58,7 +47,7 @@ TEST(BadInputTest, EveryKindGoesToQuarantineAndTheBatchGoesOn) {
 
   std::string wrong = MakeCoverId(77);
   wrong[11] = wrong[11] == '9' ? '0' : static_cast<char>(wrong[11] + 1);
-  WriteTiff(in + "/wrongcheck.tif", [&] {
+  test::WriteTiff(in + "/wrongcheck.tif", [&] {
     std::vector<Image> v;
     v.push_back(CoverLikePage(wrong));
     v.push_back(test::TextPage("Legeerklæring", "Navn: Ukjent", 300));
@@ -71,7 +60,7 @@ TEST(BadInputTest, EveryKindGoesToQuarantineAndTheBatchGoesOn) {
   forged.unit = "0301";
   auto forged_page = DrawCoverSheet(forged, test::SampleRules(), 300);
   ASSERT_TRUE(forged_page.ok());
-  WriteTiff(in + "/forged.tif", [&] {
+  test::WriteTiff(in + "/forged.tif", [&] {
     std::vector<Image> v;
     v.push_back(std::move(forged_page).value());
     v.push_back(test::TextPage("Sykmelding", "Navn: Ukjent", 300));

@@ -1,6 +1,8 @@
 #include "tests/test_util.h"
 
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+#include <rocksdb/db.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -108,6 +110,17 @@ int Run(const std::string& command, std::string* out) {
 
 namespace postmottak::test {
 
+void WriteTiff(const std::string& path, const std::vector<Image>& pages) {
+  Pixa* pixa = pixaCreate(0);
+  for (const auto& p : pages) {
+    Pix* bin = pixThresholdToBinary(p.get(), 150);
+    pixSetResolution(bin, 300, 300);
+    pixaAddPix(pixa, bin, L_INSERT);
+  }
+  ASSERT_EQ(pixaWriteMultipageTiff(path.c_str(), pixa), 0);
+  pixaDestroy(&pixa);
+}
+
 void CopyTree(const std::string& from, const std::string& to) {
   std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
 }
@@ -134,6 +147,27 @@ void StripVolatile(nlohmann::json& j) {
 }
 
 }  // namespace
+
+void RawWrite(const std::string& store_dir, Family family, const std::string& key,
+              const std::optional<std::string>& value) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), store_dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_dir, families, &handles, &db).ok());
+  const std::string want =
+      family == Family::kMeta ? rocksdb::kDefaultColumnFamilyName : FamilyName(family);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != want) continue;
+    auto s = value ? db->Put(rocksdb::WriteOptions(), handles[i], key, *value)
+                   : db->Delete(rocksdb::WriteOptions(), handles[i], key);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
 
 std::string CanonicalDump(const Store& store) {
   std::string out;

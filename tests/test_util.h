@@ -3,7 +3,9 @@
 #define POSTMOTTAK_TESTS_TEST_UTIL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "codecs/image.h"
 #include "pipeline/case_service.h"
@@ -34,11 +36,18 @@ Image TextPage(const std::string& title, const std::string& extra_line, int dpi)
 NewCase MakeNewCase(const std::string& id, const std::string& person, const std::string& area,
                     const std::string& unit);
 std::string ReadFile(const std::string& path);
+// Writes the pages as a multi-page bitonal (G4) TIFF at 300 dpi.
+void WriteTiff(const std::string& path, const std::vector<Image>& pages);
 void WriteFile(const std::string& path, const std::string& bytes);
 // Runs a shell command, returning its exit code and standard output.
 int Run(const std::string& command, std::string* out = nullptr);
 // Copies a closed store (or any folder) to `to`.
 void CopyTree(const std::string& from, const std::string& to);
+
+// Damage from outside the library (a disk error, a hand-edit): writes or, with
+// `value` empty, deletes one key of a closed store's column family directly in RocksDB.
+void RawWrite(const std::string& store_dir, Family family, const std::string& key,
+              const std::optional<std::string>& value);
 
 // Everything a store holds, one line per entry in key order, leaving out what differs
 // between two equal runs: times, the run counter, event sequence numbers and the
