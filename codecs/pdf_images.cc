@@ -4,11 +4,13 @@
 
 #include <cstring>
 #include <qpdf/Buffer.hh>
+#include <qpdf/Pipeline.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
+#include <stdexcept>
 #include <vector>
 
 namespace postmottak {
@@ -114,6 +116,28 @@ Pix* PixFromSamples(const std::string& data, int w, int h, int bpc, int comps) {
   return nullptr;
 }
 
+// Collects decoded stream data up to a limit. A stream that inflates past what its
+// image needs is a decompression bomb: it is stopped there, not decoded to the end.
+class BoundedSink : public Pipeline {
+ public:
+  explicit BoundedSink(size_t limit) : Pipeline("bounded sink", nullptr), limit_(limit) {}
+  void write(unsigned char const* data, size_t len) override {
+    if (len > limit_ - data_.size()) {
+      overflowed_ = true;  // qpdf may catch the exception; the flag survives it
+      throw std::length_error("image data exceeds its limit");
+    }
+    data_.append(reinterpret_cast<const char*>(data), len);
+  }
+  void finish() override {}
+  std::string& data() { return data_; }
+  bool overflowed() const { return overflowed_; }
+
+ private:
+  const size_t limit_;
+  std::string data_;
+  bool overflowed_ = false;
+};
+
 std::string BufferToString(const std::shared_ptr<Buffer>& buf) {
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
@@ -192,6 +216,7 @@ class PdfSource : public PageSource {
     } else if (filter == "/CCITTFaxDecode") {
       int k = IntOr(parms, "/K", 0);
       int rows = IntOr(parms, "/Rows", h);
+      PM_RETURN_IF_ERROR(CheckDimensions(w, rows, limits_.image));
       int columns = IntOr(parms, "/Columns", 1728);
       if (columns != w) return Status::Corruption("CCITT /Columns does not match image width");
       bool black_is_1 = BoolOr(parms, "/BlackIs1", false);
@@ -210,8 +235,22 @@ class PdfSource : public PageSource {
       int comps = ComponentsOf(dict.getKey("/ColorSpace"));
       if (BoolOr(dict, "/ImageMask", false)) comps = 1, bpc = 1;
       if (comps == 0) return Status::Unsupported("image colour space is not supported");
-      std::string samples = BufferToString(best.getStreamData(qpdf_dl_generalized));
-      Pix* pix = PixFromSamples(samples, w, h, bpc, comps);
+      if (bpc != 1 && bpc != 8) return Status::Unsupported("image depth is not supported");
+      // What the samples need, and a little slack for encoders that pad the last row.
+      const size_t needed = (static_cast<size_t>(w) * comps * bpc + 7) / 8 * static_cast<size_t>(h);
+      BoundedSink sink(needed + 4096);
+      bool decoded = false;
+      try {
+        decoded = best.pipeStreamData(&sink, 0, qpdf_dl_generalized, true);
+      } catch (const std::exception&) {
+        decoded = false;
+      }
+      if (sink.overflowed())
+        return Status::InvalidArgument("image data inflates beyond the " + std::to_string(needed) +
+                                       " bytes a " + std::to_string(w) + "x" + std::to_string(h) +
+                                       " image needs (a decompression bomb)");
+      if (!decoded) return Status::Corruption("image data cannot be decoded");
+      Pix* pix = PixFromSamples(sink.data(), w, h, bpc, comps);
       if (!pix) return Status::Corruption("image samples are truncated or of an unsupported depth");
       image = Image(pix);
     } else {

@@ -27,25 +27,75 @@ std::string ToString(PageKind k) {
 
 namespace {
 
-// Classifies the barcodes found. Any cover-like payload must pass its check digit, and
-// all cover ids on the page must agree; otherwise the page cannot be trusted.
+// A payload as people may read it in an error message: printable, and short.
+std::string Shown(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < 40; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    out += c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '?';
+  }
+  if (text.size() > 40) out += "... (" + std::to_string(text.size()) + " characters)";
+  return out;
+}
+
+}  // namespace
+
+Payload ParsePayload(const std::string& text) {
+  Payload p;
+  if (text == kSeparatorPayload) {
+    p.kind = PayloadKind::kSeparator;
+    return p;
+  }
+  static const std::string kPrefix = "POSTMOTTAK";
+  if (text.compare(0, kPrefix.size(), kPrefix) == 0) {
+    p.kind = PayloadKind::kMalformed;
+    p.problem = "barcode \"" + Shown(text) + "\" imitates a separator sheet";
+    return p;
+  }
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits < static_cast<size_t>(kCoverIdLength)) return p;
+  const std::string head = text.substr(0, kCoverIdLength);
+  if (text.size() == head.size()) {
+    if (IsValidCoverId(head)) {
+      p.kind = PayloadKind::kCoverId;
+      p.cover_id = head;
+    } else {
+      p.kind = PayloadKind::kMalformed;
+      p.problem = "cover id " + head + " fails its check digit";
+      p.misread = true;
+    }
+  } else if (IsValidCoverId(head)) {
+    p.kind = PayloadKind::kMalformed;
+    p.problem = "barcode \"" + Shown(text) + "\" carries cover id " + head +
+                " with more after it (overlong or forged)";
+  }
+  return p;
+}
+
+namespace {
+
+// Classifies the barcodes found. Cover ids must all agree and nothing may imitate
+// Postmottak's symbols; otherwise the page cannot be trusted.
 void Classify(const std::vector<Barcode>& codes, PageAnalysis* out) {
-  std::set<std::string> valid, invalid;
+  std::set<std::string> cover_ids;
+  std::string forged, misread;
   bool separator = false;
   for (const auto& b : codes) {
-    if (b.text == kSeparatorPayload) {
-      separator = true;
-    } else if (LooksLikeCoverId(b.text)) {
-      (IsValidCoverId(b.text) ? valid : invalid).insert(b.text);
-    }
+    Payload p = ParsePayload(b.text);
+    if (p.kind == PayloadKind::kSeparator) separator = true;
+    if (p.kind == PayloadKind::kCoverId) cover_ids.insert(p.cover_id);
+    if (p.kind == PayloadKind::kMalformed) (p.misread ? misread : forged) = p.problem;
   }
-  if (valid.size() > 1) {
+  if (!forged.empty()) {
+    out->barcode_error = forged;
+  } else if (cover_ids.size() > 1) {
     out->barcode_error = "cover sheet carries conflicting cover ids";
-  } else if (valid.size() == 1) {
+  } else if (cover_ids.size() == 1) {
     out->kind = PageKind::kCoverSheet;
-    out->cover_id = *valid.begin();
-  } else if (!invalid.empty()) {
-    out->barcode_error = "cover id " + *invalid.begin() + " fails its check digit";
+    out->cover_id = *cover_ids.begin();
+  } else if (!misread.empty()) {
+    out->barcode_error = misread;
   } else if (separator) {
     out->kind = PageKind::kSeparator;
   }

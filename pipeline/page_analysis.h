@@ -18,6 +18,24 @@ std::string ToString(PageKind k);
 // Payload of the separator sheet's Code 128: starts a mail piece that has no case.
 inline constexpr const char* kSeparatorPayload = "POSTMOTTAK-SKILLEARK";
 
+// What one decoded barcode payload says to Postmottak. Payloads are bytes from the
+// page, so anything may arrive. Postmottak's own symbols carry a 12-digit cover id or
+// the separator text. A payload that imitates them without matching is malformed and
+// makes the page untrusted: 12 digits failing their check digit, a valid cover id with
+// more after it (overlong or forged), or the separator's prefix with anything else.
+// Every other payload belongs to someone else (a bank's QR code on a letter) and is
+// ignored.
+enum class PayloadKind { kForeign, kCoverId, kSeparator, kMalformed };
+struct Payload {
+  PayloadKind kind = PayloadKind::kForeign;
+  std::string cover_id;  // kCoverId
+  std::string problem;   // kMalformed: why, with at most the first 40 characters shown
+  // kMalformed only by a failed check digit: a misread more likely than a forgery, so
+  // another symbol on the page with a valid id still counts.
+  bool misread = false;
+};
+Payload ParsePayload(const std::string& text);
+
 struct PageAnalysis {
   PageKind kind = PageKind::kContent;
   std::string cover_id;       // kCoverSheet: the verified cover id

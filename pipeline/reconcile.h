@@ -22,7 +22,7 @@ namespace postmottak {
 struct PageAccount {
   int file_index = 0;
   std::string file;
-  int page = 0;        // 0: the file as a whole
+  int page = 0;  // 0: the file as a whole
   // A PageDisposition name; "released" or "retried" for a quarantined input a person
   // released or took in again (a retried file's pages have their own accounts); or
   // "missing".

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include "codecs/check_digits.h"
 #include "pipeline/cover_sheet.h"
 #include "tests/test_util.h"
 
@@ -105,6 +106,40 @@ TEST(PageAnalysisTest, ResolutionIsEstimatedWhenTheFileHasNone) {
   Image page = test::TextPage("Sykmelding", "", 200);
   pixSetResolution(page.get(), 0, 0);
   EXPECT_NEAR(AnalyzePage(page).dpi, 200, 3);
+}
+
+}  // namespace
+}  // namespace postmottak
+
+namespace postmottak {
+namespace {
+
+TEST(PayloadTest, OnlyExactSymbolsAreTrustedAndImitationsAreMalformed) {
+  const std::string id = MakeCoverId(4711);
+  EXPECT_EQ(ParsePayload(id).kind, PayloadKind::kCoverId);
+  EXPECT_EQ(ParsePayload(id).cover_id, id);
+  EXPECT_EQ(ParsePayload(kSeparatorPayload).kind, PayloadKind::kSeparator);
+
+  std::string wrong = id;
+  wrong[11] = wrong[11] == '9' ? '0' : static_cast<char>(wrong[11] + 1);
+  Payload misread = ParsePayload(wrong);
+  EXPECT_EQ(misread.kind, PayloadKind::kMalformed);
+  EXPECT_TRUE(misread.misread);
+
+  Payload overlong = ParsePayload(id + std::string(5000, '7'));
+  EXPECT_EQ(overlong.kind, PayloadKind::kMalformed);
+  EXPECT_FALSE(overlong.misread);
+  EXPECT_LT(overlong.problem.size(), 200u) << "a huge payload is not copied into messages";
+  EXPECT_NE(overlong.problem.find("5012 characters"), std::string::npos) << overlong.problem;
+  Payload control = ParsePayload(id + std::string("\0\x1b[2J", 5));
+  EXPECT_EQ(control.kind, PayloadKind::kMalformed);
+  EXPECT_EQ(control.problem.find('\x1b'), std::string::npos);
+  EXPECT_EQ(ParsePayload("POSTMOTTAK-SKILLEARK ").kind, PayloadKind::kMalformed);
+
+  // Someone else's symbols: ignored.
+  EXPECT_EQ(ParsePayload("https://example.org/faktura/123").kind, PayloadKind::kForeign);
+  EXPECT_EQ(ParsePayload("12345").kind, PayloadKind::kForeign);
+  EXPECT_EQ(ParsePayload("").kind, PayloadKind::kForeign);
 }
 
 }  // namespace
