@@ -52,7 +52,9 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse errors: a number too large for a double ("2e525") is out_of_range
+    // (found by tests/fuzz/rules_fuzzer).
     return Status::InvalidArgument("rules file " + source + ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) return Bad(source, "top level", "must be an object");
@@ -62,10 +64,11 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     return Bad(source, "intake_unit", "must be a 4-digit unit number");
   rules.intake_unit_ = j["intake_unit"].get<std::string>();
   if (j.contains("response_days")) {
-    if (!j["response_days"].is_number_integer() || j["response_days"].get<int>() < 1 ||
-        j["response_days"].get<int>() > 365)
+    // Compared as 64 bits: 2^32 + 1 must not pass as 1 day.
+    if (!j["response_days"].is_number_integer() || j["response_days"].get<int64_t>() < 1 ||
+        j["response_days"].get<int64_t>() > 365)
       return Bad(source, "response_days", "must be a whole number of days from 1 to 365");
-    rules.response_days_ = j["response_days"].get<int>();
+    rules.response_days_ = static_cast<int>(j["response_days"].get<int64_t>());
   }
   if (j.contains("return_address"))
     PM_RETURN_IF_ERROR(

@@ -46,6 +46,9 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, MalformedRulesTest,
     ::testing::Values(
         BadRules{"{not json", "not valid JSON"}, BadRules{"[]", "top level"},
+        // Found by the fuzzer: a number beyond a double, and a count that wraps in 32 bits.
+        BadRules{"2e525", "not valid JSON"},
+        BadRules{R"({"intake_unit": "4817", "response_days": 4294967297})", "response_days"},
         BadRules{R"({"intake_unit": "12", "document_types": {}, "areas": {}})", "intake_unit"},
         BadRules{R"({"intake_unit": "4817", "document_types": {}, "areas": {}})", "document_types"},
         BadRules{(std::string(R"({"intake_unit": "4817", )") + kTypes +

@@ -1,0 +1,22 @@
+// Fuzz target: manifest.json as a scanning station (or anyone) may write it.
+// Invariant: what is accepted holds only safe relative names, listed once.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <string>
+
+#include "pipeline/inventory.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto m = postmottak::ParseManifest(std::string(reinterpret_cast<const char*>(data), size),
+                                     "fuzz/manifest.json");
+  if (!m.ok()) return 0;
+  std::set<std::string> names;
+  for (const auto& f : m->files) {
+    if (f.name.empty() || f.name.front() == '/' || f.name.find("..") == 0) std::abort();
+    if (!names.insert(f.name).second) std::abort();
+  }
+  postmottak::ResolveManifest(*m, "/batch");
+  return 0;
+}
