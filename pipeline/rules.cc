@@ -48,6 +48,19 @@ Result<Rules> Rules::Load(const std::string& path) {
   return Parse(ss.str(), path);
 }
 
+// An optional string field. json::value() would throw on another type (found by
+// tests/fuzz/rules_fuzzer): refused with the field named instead.
+Status OptionalString(const json& object, const char* key, const std::string& fallback,
+                      const std::string& source, const std::string& field, std::string* out) {
+  if (!object.contains(key)) {
+    *out = fallback;
+    return Status::OK();
+  }
+  if (!object[key].is_string()) return Bad(source, field + "." + key, "must be a string");
+  *out = object[key].get<std::string>();
+  return Status::OK();
+}
+
 Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
   json j;
   try {
@@ -89,7 +102,8 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     PM_RETURN_IF_ERROR(StringList(t["keywords"], source, field + ".keywords", &rule.keywords));
     if (rule.keywords.empty())
       return Bad(source, field + ".keywords", "needs at least one keyword");
-    rule.awaited_from = t.value("awaited_from", "citizen");
+    PM_RETURN_IF_ERROR(
+        OptionalString(t, "awaited_from", "citizen", source, field, &rule.awaited_from));
     static const std::vector<std::string> parties = {"citizen", "employer", "doctor"};
     if (std::find(parties.begin(), parties.end(), rule.awaited_from) == parties.end())
       return Bad(source, field + ".awaited_from", "must be citizen, employer or doctor");
@@ -106,7 +120,7 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     if (!a.is_object()) return Bad(source, field, "must be an object");
     AreaRule rule;
     rule.code = code;
-    rule.name = a.value("name", code);
+    PM_RETURN_IF_ERROR(OptionalString(a, "name", code, source, field, &rule.name));
     if (!a.contains("requires")) return Bad(source, field + ".requires", "missing");
     PM_RETURN_IF_ERROR(StringList(a["requires"], source, field + ".requires", &rule.required));
     if (a.contains("accepts"))

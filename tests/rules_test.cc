@@ -49,6 +49,11 @@ INSTANTIATE_TEST_SUITE_P(
         // Found by the fuzzer: a number beyond a double, and a count that wraps in 32 bits.
         BadRules{"2e525", "not valid JSON"},
         BadRules{R"({"intake_unit": "4817", "response_days": 4294967297})", "response_days"},
+        BadRules{
+            (std::string(R"({"intake_unit": "4817", "document_types": {"application": )"
+                         R"({"title": "Søknad", "keywords": ["søknad"], "awaited_from": []}}, )"
+                         R"("areas": {}})")),
+            "document_types.application.awaited_from"},
         BadRules{R"({"intake_unit": "12", "document_types": {}, "areas": {}})", "intake_unit"},
         BadRules{R"({"intake_unit": "4817", "document_types": {}, "areas": {}})", "document_types"},
         BadRules{(std::string(R"({"intake_unit": "4817", )") + kTypes +
