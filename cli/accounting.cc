@@ -87,8 +87,8 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
   std::cout << "Reconciliation of batch " << r->batch << ": " << r->files << " files, "
             << r->pages_expected << " pages" << (r->intake_complete ? "" : " (intake unfinished)")
             << "\n";
-  const char* order[] = {"journaled", "blank",       "cover_sheet", "separator",
-                         "duplicate", "quarantined", "released",    "missing"};
+  const char* order[] = {"journaled",   "blank",    "cover_sheet", "separator", "duplicate",
+                         "quarantined", "released", "retried",     "missing"};
   for (const char* status : order) {
     auto it = r->counts.find(status);
     std::cout << "  " << Padded(status, 14) << (it == r->counts.end() ? 0 : it->second) << "\n";
