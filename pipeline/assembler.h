@@ -24,7 +24,8 @@ struct ProcessedPage {
   uint64_t seq = 0;    // position in the batch; pages reach the assembler in this order
   int file_index = 0;  // the file's place in the batch (ledger keys)
   std::string file;
-  int page = 0;  // 1-based page in file
+  std::string path;  // where the bytes were read, when not `file` (see PageJob)
+  int page = 0;      // 1-based page in file
   PageKind kind = PageKind::kContent;
   std::string cover_id;
   std::string error;  // non-empty: the page goes to quarantine with this reason

@@ -35,6 +35,7 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
   out.seq = job.seq;
   out.file_index = job.file_index;
   out.file = job.file;
+  out.path = job.path;
   out.page = job.page;
   if (!job.image.ok()) {
     out.error = job.image.status().message();
@@ -202,6 +203,43 @@ void Accumulate(const PieceOutcome& o, IntakeReport* r) {
 
 }  // namespace
 
+int FeedFile(const std::string& path, const std::string& name, int file_index,
+             const SourceLimits& limits, const std::set<int>& skip, int only_page,
+             const std::function<void(PageJob)>& emit) {
+  // Messages name the file as the batch knows it, not a scratch copy.
+  auto named = [&](const Status& s) {
+    if (path == name) return s;
+    std::string m = s.message();
+    for (size_t at = m.find(path); at != std::string::npos; at = m.find(path, at + name.size()))
+      m.replace(at, path.size(), name);
+    return s.WithMessage(std::move(m));
+  };
+  auto job = [&](int page, Result<Image> image) {
+    PageJob j;
+    j.file_index = file_index;
+    j.file = name;
+    if (path != name) j.path = path;
+    j.page = page;
+    j.image = image.ok() ? std::move(image) : Result<Image>(named(image.status()));
+    emit(std::move(j));
+  };
+  auto source = PageSource::Open(path, limits);
+  if (!source.ok()) {
+    if (skip.empty()) job(only_page, source.status());
+    return -1;
+  }
+  const int n = (*source)->page_count();
+  if (only_page > 0) {
+    job(only_page, (*source)->ReadPage(n == 1 ? 0 : only_page - 1));
+    return n;
+  }
+  for (int p = 0; p < n; ++p)
+    if (!skip.count(p + 1)) job(p + 1, (*source)->ReadPage(p));
+  // The unreachable rest of a damaged file, reported as the next page.
+  if (Status damage = (*source)->Damage(); !damage.ok() && !skip.count(n + 1)) job(n + 1, damage);
+  return n;
+}
+
 Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::string& batch,
                               const PageFeed& feed, int expected_pages,
                               const IntakeOptions& options) {
@@ -243,6 +281,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
           p.seq = job->seq;
           p.file_index = job->file_index;
           p.file = job->file;
+          p.path = job->path;
           p.error = job->duplicate_of.empty() ? job->image.status().message() : "";
           p.duplicate_of = job->duplicate_of;
           if (defer) tracker.Publish(p.seq, p.file, CoverTracker::Boundary::kOther);
@@ -254,6 +293,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
         page.seq = job->seq;
         page.file_index = job->file_index;
         page.file = job->file;
+        page.path = job->path;
         page.page = job->page;
         Image upright;
         try {
@@ -282,7 +322,6 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   Assembler assembler;
   Status failure;
   int pages_done = 0;
-  std::set<int> files_seen;
   auto commit = [&](std::optional<MailPiece> piece) {
     if (!piece || !failure.ok()) return;
     ++report.mail_pieces;
@@ -295,7 +334,6 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   };
   while (auto page = window.Next()) {
     if (defer) tracker.Forget(page->seq);
-    files_seen.insert(page->file_index);
     if (page->page == 0) {
       // Pieces never span files; closing the open one first keeps the ledger a prefix
       // of the batch.
@@ -311,7 +349,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
         report.duplicate_pages += *n;
         pages_done += *n;
       } else {
-        auto q = journal.QuarantineFile(page->file_index, page->file, page->error);
+        auto q = journal.QuarantineFile(*page);
         if (!q.ok()) failure = q.status();
         report.quarantined.push_back({page->file, 0, page->error});
       }
@@ -326,8 +364,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     }
     if (options.on_page) options.on_page(*page);
     commit(assembler.Add(std::move(*page)));
-    if (options.on_progress)
-      options.on_progress({pages_done, expected_pages, static_cast<int>(files_seen.size()), 0});
+    if (options.on_progress) options.on_progress({pages_done, expected_pages});
   }
   commit(assembler.Finish());
 
@@ -335,7 +372,6 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   for (auto& t : pool) t.join();
   if (!failure.ok()) return failure;
 
-  report.files = static_cast<int>(files_seen.size());
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.pages_per_second = report.seconds > 0 ? report.pages / report.seconds : 0;
   return report;
@@ -439,48 +475,22 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   // The files as named this run (the batch keeps the names of its first run).
   const std::vector<BatchFile>& files = inventory->files;
   const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
+    static const std::set<int> kNone;
     for (size_t i = 0; i < files.size(); ++i) {
       const int index = static_cast<int>(i);
       auto it = done.find(index);
-      const std::set<int> none;
-      const std::set<int>& accounted = it == done.end() ? none : it->second;
+      const std::set<int>& accounted = it == done.end() ? kNone : it->second;
       if (accounted.count(0)) continue;
-      auto whole_file = [&](Result<Image> why, std::string duplicate_of) {
-        PageJob job;
-        job.file_index = index;
-        job.file = files[i].name;
-        job.duplicate_of = std::move(duplicate_of);
-        job.image = std::move(why);
-        emit(std::move(job));
-      };
       if (!batch->files[i].duplicate_of.empty()) {
-        if (accounted.empty())
-          whole_file(Status::NotFound("not read: a duplicate"), batch->files[i].duplicate_of);
-        continue;
-      }
-      auto source = PageSource::Open(files[i].name, options.limits);
-      if (!source.ok()) {
-        if (accounted.empty()) whole_file(source.status(), "");
-        continue;
-      }
-      const int n = (*source)->page_count();
-      for (int p = 0; p < n; ++p) {
-        if (accounted.count(p + 1)) continue;
-        PageJob job;
+        if (!accounted.empty()) continue;
+        PageJob job;  // not read: its pages are recorded as the original's
         job.file_index = index;
         job.file = files[i].name;
-        job.page = p + 1;
-        job.image = (*source)->ReadPage(p);
+        job.duplicate_of = batch->files[i].duplicate_of;
         emit(std::move(job));
+        continue;
       }
-      if (Status damage = (*source)->Damage(); !damage.ok() && !accounted.count(n + 1)) {
-        PageJob job;  // the unreachable rest of the file, reported as the next page
-        job.file_index = index;
-        job.file = files[i].name;
-        job.page = n + 1;
-        job.image = damage;
-        emit(std::move(job));
-      }
+      FeedFile(files[i].name, files[i].name, index, options.limits, accounted, 0, emit);
     }
   };
   auto report = RunPages(store, rules, id, feed, expected, options);

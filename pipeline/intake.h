@@ -19,6 +19,7 @@
 #define POSTMOTTAK_PIPELINE_INTAKE_H_
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,6 @@ namespace postmottak {
 struct IntakeProgress {
   int pages_done = 0;
   int pages_known = 0;  // pages this run is expected to read
-  int files_done = 0;
-  int files_total = 0;
 };
 
 struct IntakeOptions {
@@ -93,7 +92,8 @@ struct IntakeReport {
 struct PageJob {
   uint64_t seq = 0;  // set by the pipeline
   int file_index = 0;
-  std::string file;
+  std::string file;  // the name records and messages use
+  std::string path;  // where the bytes were read, when not `file` (a retry's scratch copy)
   int page = 0;
   std::string duplicate_of;
   Result<Image> image = Status::NotFound("no image");
@@ -102,6 +102,15 @@ struct PageJob {
 // Produces the pages to process, in batch order, by calling `emit` for each; runs on
 // the reader thread.
 using PageFeed = std::function<void(const std::function<void(PageJob)>& emit)>;
+
+// Feeds one file: every page not in `skip`; the file's refusal as page 0 when it cannot
+// be opened; the unreachable rest of a damaged file as the page after its last. With
+// `only_page`, that page alone (a file of one page is taken to hold it) and a refusal
+// is that page's. `path` is read; `name` is what the jobs and their messages say.
+// Returns the pages the file holds, or -1 when it cannot be opened.
+int FeedFile(const std::string& path, const std::string& name, int file_index,
+             const SourceLimits& limits, const std::set<int>& skip, int only_page,
+             const std::function<void(PageJob)>& emit);
 // The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
 // analyses the decoded page and sets `upright` to the image OCR would read (left
 // empty when the page needs no OCR); RecognizePage adds text, searchable PDF and

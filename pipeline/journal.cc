@@ -1,5 +1,6 @@
 #include "pipeline/journal.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -17,9 +18,10 @@ namespace {
 
 constexpr int64_t kMaxQuarantinedFileBytes = int64_t{256} << 20;
 
-// The file's bytes, for quarantine when no page image could be made, so nothing is
-// lost (up to a size limit).
-std::string FileBytes(const std::string& file) {
+// The bytes of the file a page was read from (its scratch copy in a retry), for
+// quarantine when no page image could be made, so nothing is lost (up to a size limit).
+std::string FileBytes(const ProcessedPage& page) {
+  const std::string& file = page.path.empty() ? page.file : page.path;
   std::error_code ec;
   auto size = std::filesystem::file_size(file, ec);
   if (ec || static_cast<int64_t>(size) > kMaxQuarantinedFileBytes) return "";
@@ -83,10 +85,10 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
   return q;
 }
 
-Result<QuarantineEntry> Journal::QuarantineFile(int file_index, const std::string& file,
-                                                const std::string& reason) {
+Result<QuarantineEntry> Journal::QuarantineFile(const ProcessedPage& page) {
   Change change = store_->BeginChange(actor_);
-  QuarantineEntry q = Quarantine(change, file_index, file, 0, reason, FileBytes(file));
+  QuarantineEntry q =
+      Quarantine(change, page.file_index, page.file, 0, page.error, FileBytes(page));
   PM_RETURN_IF_ERROR(change.Commit());
   return q;
 }
@@ -134,9 +136,8 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     return e;
   };
   for (const auto& page : piece.rejected)
-    out.quarantined.push_back(
-        Quarantine(change, piece.file_index, page.file, page.page, page.error,
-                   page.original.empty() ? FileBytes(page.file) : page.original));
+    out.quarantined.push_back(Quarantine(change, piece.file_index, page.file, page.page, page.error,
+                                         page.original.empty() ? FileBytes(page) : page.original));
 
   std::optional<CoverSheet> sheet;
   if (!piece.cover_id.empty()) {
@@ -175,21 +176,26 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
 
   std::set<std::string> touched;
   for (const auto& draft : piece.documents) {
-    // Pages already held by a document (or earlier in this piece) are duplicates: they
-    // are recorded, not stored again.
+    // Pages already held by a document (or earlier in this document) are duplicates:
+    // they are recorded, not stored again. Each page's image is hashed once, here.
+    struct Repeat {
+      size_t idx;
+      std::string sha256;
+      std::string holder;  // "<doc id>/<page n>", or empty: a page of this document
+    };
     std::vector<size_t> fresh;
-    std::vector<std::pair<size_t, std::string>> repeated;  // page index, holder
-    std::set<std::string> fresh_hashes;
+    std::vector<std::string> fresh_sha;
+    std::vector<Repeat> repeated;
     for (size_t idx : draft.pages) {
-      const std::string sha = Sha256Hex(piece.pages[idx].image);
+      std::string sha = Sha256Hex(piece.pages[idx].image);
       auto held = change.ScanIndex("page/" + sha);
       if (auto it = held.find(""); it != held.end()) {
-        repeated.emplace_back(idx, it->second);
-      } else if (fresh_hashes.count(sha)) {
-        repeated.emplace_back(idx, "");  // twice in this document: held by itself
+        repeated.push_back({idx, std::move(sha), it->second});
+      } else if (std::find(fresh_sha.begin(), fresh_sha.end(), sha) != fresh_sha.end()) {
+        repeated.push_back({idx, std::move(sha), ""});
       } else {
-        fresh_hashes.insert(sha);
         fresh.push_back(idx);
+        fresh_sha.push_back(std::move(sha));
       }
     }
 
@@ -203,11 +209,11 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     d.pipeline_version = POSTMOTTAK_VERSION;
     std::string page_hashes;
     std::vector<std::string> page_pdfs;
-    for (size_t idx : fresh) {
-      const ProcessedPage& p = piece.pages[idx];
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      const ProcessedPage& p = piece.pages[fresh[i]];
       StoredPage sp;
       sp.format = p.image_format;
-      sp.sha256 = Sha256Hex(p.image);
+      sp.sha256 = fresh_sha[i];
       sp.source_page = p.page;
       sp.rotation = p.rotation;
       sp.skew = p.skew;
@@ -224,23 +230,30 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     d.content_hash = Sha256Hex(page_hashes);
     d.id = "doc-" + d.content_hash.substr(0, 24);
 
-    for (const auto& [idx, holder] : repeated) {
-      const ProcessedPage& p = piece.pages[idx];
-      LedgerEntry e = page_entry(p.page, PageDisposition::kDuplicate);
-      const std::string where = holder.empty() ? d.id : holder;
-      e.document = where.substr(0, where.find('/'));
-      e.sha256 = Sha256Hex(p.image);
-      if (auto held = change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
-      e.detail = holder.empty() ? "repeats a page of " + d.id
-                                : "same page as page " + holder.substr(holder.find('/') + 1) +
-                                      " of " + e.document;
-      Record(change, std::move(e));
-      ++out.duplicate_pages;
-    }
+    // Written once the document's case is known: a page it repeats belongs there too.
+    auto record_repeats = [&](const std::string& own_case) {
+      for (const auto& r : repeated) {
+        LedgerEntry e = page_entry(piece.pages[r.idx].page, PageDisposition::kDuplicate);
+        e.sha256 = r.sha256;
+        if (r.holder.empty()) {
+          e.document = d.id;
+          e.case_id = own_case;
+          e.detail = "repeats a page of " + d.id;
+        } else {
+          const auto slash = r.holder.find('/');
+          e.document = r.holder.substr(0, slash);
+          if (auto held = change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
+          e.detail = "same page as page " + r.holder.substr(slash + 1) + " of " + e.document;
+        }
+        Record(change, std::move(e));
+        ++out.duplicate_pages;
+      }
+    };
     if (fresh.empty()) {
+      record_repeats("");
       ++out.duplicates;
       std::vector<int> pages;
-      for (const auto& r : repeated) pages.push_back(piece.pages[r.first].page);
+      for (const auto& r : repeated) pages.push_back(piece.pages[r.idx].page);
       change.Log("duplicate", "mail_piece/" + mail_piece,
                  "file " + piece.file + " pages " + JoinPages(pages) + " are held already");
       continue;
@@ -304,6 +317,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       e.detail = "page " + std::to_string(i + 1) + " of " + d.id;
       Record(change, std::move(e));
     }
+    record_repeats(d.case_id);
     change.Put(d);
     change.Log("journal_document", "document/" + d.id,
                d.case_id.empty() ? "left for manual journaling"

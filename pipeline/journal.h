@@ -41,9 +41,9 @@ class Journal {
  public:
   Journal(Store* store, const Rules* rules, std::string actor, std::string batch);
   Result<PieceOutcome> Commit(const MailPiece& piece);
-  // A whole input file that could not be read: kept in quarantine, with its bytes.
-  Result<QuarantineEntry> QuarantineFile(int file_index, const std::string& file,
-                                         const std::string& reason);
+  // A whole input file that could not be read (`page` is its page-0 stand-in, with the
+  // reason in `error`): kept in quarantine, with its bytes.
+  Result<QuarantineEntry> QuarantineFile(const ProcessedPage& page);
   // A file identical to one already taken in (`original`: "batch/file-index"): every
   // page is recorded as a duplicate of what became of the same page there. Returns the
   // number of ledger entries written.

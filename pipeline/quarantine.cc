@@ -12,13 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  if (from.empty()) return s;
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-    s.replace(pos, from.size(), to);
-  return s;
-}
-
 // A private folder for the bytes being retried, removed when done.
 class ScratchDir {
  public:
@@ -90,41 +83,11 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
   }
 
   const size_t refusals_before = q->history.size();
-  int expected = 0;
-  // Messages name the file as intake knew it, not the scratch copy.
-  auto renamed = [&](const Status& s) {
-    return s.WithMessage(ReplaceAll(s.message(), path, q->file));
-  };
+  int pages = -1;  // written by the reader thread, read after RunPages has joined it
   const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
-    auto job = [&](int page, Result<Image> image) {
-      PageJob j;
-      j.file_index = file_index;
-      j.file = q->file;
-      j.page = page;
-      j.image = image.ok() ? std::move(image) : Result<Image>(renamed(image.status()));
-      emit(std::move(j));
-    };
-    auto source = PageSource::Open(path, options.limits);
-    if (!source.ok()) {
-      job(q->page, source.status());
-      return;
-    }
-    auto read = [&](int index, int as_page) { job(as_page, (*source)->ReadPage(index)); };
-    const int n = (*source)->page_count();
-    if (q->page == 0) {
-      for (int i = 0; i < n; ++i) read(i, i + 1);
-    } else {
-      // Kept bytes are the page alone, or the whole file when the page could not be cut out.
-      read(n == 1 ? 0 : q->page - 1, q->page);
-    }
+    pages = FeedFile(path, q->file, file_index, options.limits, {}, q->page, emit);
   };
-  if (q->page == 0) {
-    auto source = PageSource::Open(path, options.limits);
-    if (source.ok()) expected = (*source)->page_count();
-  } else {
-    expected = 1;
-  }
-  auto report = RunPages(store, rules, q->batch, feed, expected, options);
+  auto report = RunPages(store, rules, q->batch, feed, q->page == 0 ? 0 : 1, options);
   if (!report.ok()) return report.status();
 
   RetryOutcome outcome;
@@ -141,10 +104,10 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
     outcome.entry.resolution = WhatBecameOf(*store, outcome.entry, file_index);
     outcome.entry.resolved_by = options.actor;
     outcome.entry.resolved_at = NowUtc();
-    if (q->page == 0 && expected > 0) {
+    if (q->page == 0 && pages > 0) {
       auto b = change.Get<Batch>(q->batch);
       if (b.ok() && b->files[file_index].pages <= 0) {
-        b->files[file_index].pages = expected;
+        b->files[file_index].pages = pages;
         change.Put(*b);
       }
     }
