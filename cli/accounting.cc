@@ -26,17 +26,22 @@ json AccountJson(const PageAccount& a) {
           {"detail", a.detail}};
 }
 
+// Pages the batch's readable files hold.
+int PagesOf(const Batch& b) {
+  int pages = 0;
+  for (const auto& f : b.files) pages += std::max(0, f.pages);
+  return pages;
+}
+
 int BatchesCommand(Context& ctx) {
   auto batches = ctx.store->List<Batch>();
   if (ctx.g.json) {
     json out = json::array();
     for (const auto& b : batches) {
-      int pages = 0;
-      for (const auto& f : b.files) pages += std::max(0, f.pages);
       out.push_back({{"id", b.id},
                      {"created_at", b.created_at},
                      {"files", b.files.size()},
-                     {"pages", pages},
+                     {"pages", PagesOf(b)},
                      {"runs", b.runs},
                      {"complete", b.complete},
                      {"manifest", b.has_manifest}});
@@ -46,10 +51,8 @@ int BatchesCommand(Context& ctx) {
   }
   if (batches.empty()) std::cout << "No batches.\n";
   for (const auto& b : batches) {
-    int pages = 0;
-    for (const auto& f : b.files) pages += std::max(0, f.pages);
-    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files.size() << " files, " << pages
-              << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
+    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files.size() << " files, "
+              << PagesOf(b) << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
               << (b.complete ? "complete" : "unfinished")
               << (b.has_manifest ? ", with manifest" : "") << "\n";
   }
@@ -112,11 +115,6 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
   return r->balanced() ? 0 : kUnbalanced;
 }
 
-json QuarantineJson(const QuarantineEntry& q) {
-  json j = q;
-  return j;
-}
-
 int QuarantineList(Context& ctx, const std::string& batch, bool all) {
   std::vector<QuarantineEntry> entries;
   for (auto& q : ctx.store->List<QuarantineEntry>())
@@ -124,7 +122,7 @@ int QuarantineList(Context& ctx, const std::string& batch, bool all) {
       entries.push_back(std::move(q));
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& q : entries) out.push_back(QuarantineJson(q));
+    for (const auto& q : entries) out.push_back(json(q));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -150,7 +148,7 @@ int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) 
     if (!f) return Fail(Status::IOError("cannot write " + out));
   }
   if (ctx.g.json) {
-    std::cout << QuarantineJson(*q).dump(2) << "\n";
+    std::cout << json(*q).dump(2) << "\n";
     return 0;
   }
   std::cout << "Quarantine entry " << q->id << "  (" << ToString(q->status) << ")\n"
@@ -179,8 +177,7 @@ int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file
   auto r = RetryQuarantined(ctx.store.get(), ctx.rules, id, file, options);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
-    std::cout << json{{"resolved", r->resolved}, {"entry", QuarantineJson(r->entry)}}.dump(2)
-              << "\n";
+    std::cout << json{{"resolved", r->resolved}, {"entry", json(r->entry)}}.dump(2) << "\n";
   } else if (r->resolved) {
     std::cout << "Retried " << id << ": " << r->entry.resolution << "\n";
   } else {
@@ -193,7 +190,7 @@ int QuarantineRelease(Context& ctx, const std::string& id, const std::string& re
   auto q = ReleaseQuarantined(ctx.store.get(), ctx.rules, id, reason, ctx.g.actor);
   if (!q.ok()) return Fail(q.status());
   if (ctx.g.json) {
-    std::cout << QuarantineJson(*q).dump(2) << "\n";
+    std::cout << json(*q).dump(2) << "\n";
   } else {
     std::cout << "Released " << id << " to manual journaling: task " << q->task_id << " in unit "
               << ctx.rules.intake_unit() << "\n";

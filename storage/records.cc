@@ -226,21 +226,6 @@ void from_json(const json& j, Task& v) {
   Get(j, "closed_at", v.closed_at);
 }
 
-void to_json(json& j, const QuarantineAttempt& v) {
-  j = json{{"time", v.time},
-           {"actor", v.actor},
-           {"reason", v.reason},
-           {"blob_key", v.blob_key},
-           {"sha256", v.sha256}};
-}
-void from_json(const json& j, QuarantineAttempt& v) {
-  Get(j, "time", v.time);
-  Get(j, "actor", v.actor);
-  Get(j, "reason", v.reason);
-  Get(j, "blob_key", v.blob_key);
-  Get(j, "sha256", v.sha256);
-}
-
 void to_json(json& j, const QuarantineEntry& v) {
   j = json{{"id", v.id},
            {"batch", v.batch},
@@ -274,45 +259,6 @@ void from_json(const json& j, QuarantineEntry& v) {
   Get(j, "resolved_at", v.resolved_at);
   Get(j, "task_id", v.task_id);
   Get(j, "history", v.history);
-}
-
-void to_json(json& j, const BatchFile& v) {
-  j = json{{"name", v.name},   {"size", v.size},   {"sha256", v.sha256},
-           {"pages", v.pages}, {"error", v.error}, {"duplicate_of", v.duplicate_of}};
-}
-void from_json(const json& j, BatchFile& v) {
-  Get(j, "name", v.name);
-  Get(j, "size", v.size);
-  Get(j, "sha256", v.sha256);
-  Get(j, "pages", v.pages);
-  Get(j, "error", v.error);
-  Get(j, "duplicate_of", v.duplicate_of);
-}
-
-void to_json(json& j, const ManifestFile& v) {
-  j = json{{"name", v.name}, {"pages", v.pages}, {"sha256", v.sha256}};
-}
-void from_json(const json& j, ManifestFile& v) {
-  Get(j, "name", v.name);
-  Get(j, "pages", v.pages);
-  Get(j, "sha256", v.sha256);
-}
-
-void to_json(json& j, const Batch& v) {
-  j = json{{"id", v.id},       {"created_at", v.created_at},     {"created_by", v.created_by},
-           {"files", v.files}, {"has_manifest", v.has_manifest}, {"manifest", v.manifest},
-           {"runs", v.runs},   {"complete", v.complete},         {"completed_at", v.completed_at}};
-}
-void from_json(const json& j, Batch& v) {
-  Get(j, "id", v.id);
-  Get(j, "created_at", v.created_at);
-  Get(j, "created_by", v.created_by);
-  Get(j, "files", v.files);
-  Get(j, "has_manifest", v.has_manifest);
-  Get(j, "manifest", v.manifest);
-  Get(j, "runs", v.runs);
-  Get(j, "complete", v.complete);
-  Get(j, "completed_at", v.completed_at);
 }
 
 void to_json(json& j, const LedgerEntry& v) {

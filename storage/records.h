@@ -226,6 +226,16 @@ struct Event {
   std::string detail;
 };
 
+// Plain records whose JSON is their fields by name; a missing field keeps its default.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QuarantineAttempt, time, actor, reason, blob_key,
+                                                sha256)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchFile, name, size, sha256, pages, error,
+                                                duplicate_of)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestFile, name, pages, sha256)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Batch, id, created_at, created_by, files,
+                                                has_manifest, manifest, runs, complete,
+                                                completed_at)
+
 std::string ToString(CaseStatus s);
 std::string ToString(CoverSheetKind k);
 std::string ToString(LinkMethod m);
@@ -247,14 +257,6 @@ void to_json(nlohmann::json& j, const Task& v);
 void from_json(const nlohmann::json& j, Task& v);
 void to_json(nlohmann::json& j, const QuarantineEntry& v);
 void from_json(const nlohmann::json& j, QuarantineEntry& v);
-void to_json(nlohmann::json& j, const QuarantineAttempt& v);
-void from_json(const nlohmann::json& j, QuarantineAttempt& v);
-void to_json(nlohmann::json& j, const BatchFile& v);
-void from_json(const nlohmann::json& j, BatchFile& v);
-void to_json(nlohmann::json& j, const ManifestFile& v);
-void from_json(const nlohmann::json& j, ManifestFile& v);
-void to_json(nlohmann::json& j, const Batch& v);
-void from_json(const nlohmann::json& j, Batch& v);
 void to_json(nlohmann::json& j, const LedgerEntry& v);
 void from_json(const nlohmann::json& j, LedgerEntry& v);
 void to_json(nlohmann::json& j, const Event& v);

@@ -56,10 +56,10 @@ class Checker {
   }
 
   void Keep(const Case& c) { cases_.insert(c.id); }
-  void Keep(const CoverSheet& c) { covers_.push_back(c); }
+  void Keep(const CoverSheet& c) { case_links_.push_back({"cover_sheet/" + c.id, c.case_id}); }
   void Keep(const Document& d) {
     documents_.insert(d.id);
-    docs_.push_back({d.id, d.case_id});
+    case_links_.push_back({"document/" + d.id, d.case_id});
     for (const auto& p : d.pages) Expect(p.blob_key, p.sha256, "document/" + d.id);
     if (!d.pdf_blob.empty()) Expect(d.pdf_blob, d.pdf_sha256, "document/" + d.id);
   }
@@ -78,33 +78,24 @@ class Checker {
     expected_blobs_[key] = {sha, owner};
   }
 
+  // `object` names `what` `id`, which must be in `known` (an empty id names nothing).
+  void Refers(const std::string& object, const char* what, const std::string& id,
+              const std::set<std::string>& known) {
+    if (!id.empty() && !known.count(id))
+      Problem("dangling_reference", object,
+              std::string("names ") + what + " " + id + ", which does not exist");
+  }
+
   void References() {
-    for (const auto& [id, case_id] : docs_)
-      if (!case_id.empty() && !cases_.count(case_id))
-        Problem("dangling_reference", "document/" + id,
-                "linked to case " + case_id + ", which does not exist");
-    for (const auto& c : covers_)
-      if (!c.case_id.empty() && !cases_.count(c.case_id))
-        Problem("dangling_reference", "cover_sheet/" + c.id,
-                "names case " + c.case_id + ", which does not exist");
+    for (const auto& [object, case_id] : case_links_) Refers(object, "case", case_id, cases_);
     for (const auto& t : tasks_) {
-      if (!t.case_id.empty() && !cases_.count(t.case_id))
-        Problem("dangling_reference", "task/" + t.id,
-                "names case " + t.case_id + ", which does not exist");
-      if (!t.document_id.empty() && !documents_.count(t.document_id))
-        Problem("dangling_reference", "task/" + t.id,
-                "names document " + t.document_id + ", which does not exist");
-      if (!t.quarantine_id.empty() && !quarantine_.count(t.quarantine_id))
-        Problem("dangling_reference", "task/" + t.id,
-                "names quarantine entry " + t.quarantine_id + ", which does not exist");
+      Refers("task/" + t.id, "case", t.case_id, cases_);
+      Refers("task/" + t.id, "document", t.document_id, documents_);
+      Refers("task/" + t.id, "quarantine entry", t.quarantine_id, quarantine_);
     }
     for (const auto& e : ledger_) {
-      if (!e.document.empty() && !documents_.count(e.document))
-        Problem("dangling_reference", "ledger/" + e.id,
-                "names document " + e.document + ", which does not exist");
-      if (!e.quarantine.empty() && !quarantine_.count(e.quarantine))
-        Problem("dangling_reference", "ledger/" + e.id,
-                "names quarantine entry " + e.quarantine + ", which does not exist");
+      Refers("ledger/" + e.id, "document", e.document, documents_);
+      Refers("ledger/" + e.id, "quarantine entry", e.quarantine, quarantine_);
     }
   }
 
@@ -176,8 +167,7 @@ class Checker {
   std::map<std::string, std::string> expected_index_;
   std::map<std::string, std::pair<std::string, std::string>> expected_blobs_;  // key -> sha, owner
   std::set<std::string> cases_, documents_, quarantine_;
-  std::vector<CoverSheet> covers_;
-  std::vector<std::pair<std::string, std::string>> docs_;
+  std::vector<std::pair<std::string, std::string>> case_links_;  // object, case it names
   std::vector<Task> tasks_;
   std::vector<LedgerEntry> ledger_;
 };
