@@ -33,7 +33,13 @@ int PagesOf(const Batch& b) {
   return pages;
 }
 
+// Batches, the ledger and quarantine are the mail room's: `quarantine` permission.
+Status MailRoom(const Context& ctx) {
+  return Require(ctx.principal, Permission::kQuarantine, "see batches and quarantine");
+}
+
 int BatchesCommand(Context& ctx) {
+  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
   auto batches = ctx.store->List<Batch>();
   if (ctx.g.json) {
     json out = json::array();
@@ -61,6 +67,7 @@ int BatchesCommand(Context& ctx) {
 
 int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& manifest_path,
                      bool list_pages) {
+  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
   std::optional<std::vector<ManifestFile>> manifest;
   if (!manifest_path.empty()) {
     auto m = LoadManifest(manifest_path);
@@ -116,6 +123,7 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
 }
 
 int QuarantineList(Context& ctx, const std::string& batch, bool all) {
+  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
   std::vector<QuarantineEntry> entries;
   for (auto& q : ctx.store->List<QuarantineEntry>())
     if ((batch.empty() || q.batch == batch) && (all || q.status == QuarantineStatus::kHeld))
@@ -136,13 +144,19 @@ int QuarantineList(Context& ctx, const std::string& batch, bool all) {
 }
 
 int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) {
+  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
   auto q = ctx.store->Get<QuarantineEntry>(id);
   if (!q.ok()) return Fail(Status::NotFound("no quarantine entry " + id));
   if (!out.empty()) {
     if (q->blob_key.empty())
       return Fail(Status::NotFound("quarantine entry " + id + " kept no bytes"));
-    auto bytes = ctx.store->GetBlob(q->blob_key);
+    // The kept bytes are a page image (or a whole file) of someone's mail: a read that
+    // is audited like any other.
+    Change change = ctx.store->BeginChange(ctx.principal, ctx.g.purpose);
+    auto bytes = change.GetBlob(q->blob_key);
     if (!bytes.ok()) return Fail(bytes.status());
+    change.Log("read_page_images", "quarantine/" + id, "kept bytes written to a file");
+    if (Status st = change.Commit(); !st.ok()) return Fail(st);
     std::ofstream f(out, std::ios::binary);
     f << *bytes;
     if (!f) return Fail(Status::IOError("cannot write " + out));
@@ -171,7 +185,7 @@ int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) 
 int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file,
                     const SourceLimits& limits, int workers) {
   IntakeOptions options;
-  options.actor = ctx.g.actor;
+  options.principal = ctx.principal;
   options.limits = limits;
   options.workers = workers;
   auto r = RetryQuarantined(ctx.store.get(), ctx.rules, id, file, options);
@@ -187,7 +201,7 @@ int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file
 }
 
 int QuarantineRelease(Context& ctx, const std::string& id, const std::string& reason) {
-  auto q = ReleaseQuarantined(ctx.store.get(), ctx.rules, id, reason, ctx.g.actor);
+  auto q = ReleaseQuarantined(ctx.store.get(), ctx.rules, id, reason, ctx.principal);
   if (!q.ok()) return Fail(q.status());
   if (ctx.g.json) {
     std::cout << json(*q).dump(2) << "\n";
@@ -199,7 +213,7 @@ int QuarantineRelease(Context& ctx, const std::string& id, const std::string& re
 }
 
 int VerifyCommand(Context& ctx, bool repair) {
-  auto r = VerifyStore(ctx.store.get(), repair, ctx.g.actor);
+  auto r = VerifyStore(ctx.store.get(), repair, ctx.principal);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
     json problems = json::array();

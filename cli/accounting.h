@@ -11,9 +11,6 @@
 
 namespace postmottak {
 
-// Wraps a command body so that it runs with the context opened and sets the exit code.
-using Runner = std::function<std::function<void()>(std::function<int()>)>;
-
 // Adds --max-file-mb, --max-pages and --max-pixels to a command that reads scans.
 void AddLimitOptions(CLI::App* command, SourceLimits* limits);
 

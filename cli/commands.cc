@@ -16,6 +16,7 @@
 
 #include "cli/accounting.h"
 #include "cli/context.h"
+#include "cli/privacy.h"
 #include "pipeline/case_service.h"
 #include "pipeline/completeness.h"
 #include "pipeline/cover_sheet.h"
@@ -45,12 +46,8 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-// Person ids in command output are masked (DOMAIN.md: privacy).
-json CaseJson(const Case& c) {
-  json j = c;
-  j["person_id"] = MaskPersonId(c.person_id);
-  return j;
-}
+// Person ids come from the case service masked, unless --unmask was allowed.
+json CaseJson(const Case& c) { return c; }
 
 json DocumentSummary(const Document& d) {
   return {{"id", d.id},
@@ -65,10 +62,6 @@ json DocumentSummary(const Document& d) {
 
 json DocumentJson(const Document& d) {
   json j = d;
-  json masked = json::array();
-  for (const auto& p : d.person_ids) masked.push_back(MaskPersonId(p));
-  j["person_ids"] = masked;
-  j["text"] = MaskPersonIdsIn(d.text);
   j["linked_by"] = d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by);
   return j;
 }
@@ -79,8 +72,9 @@ json TaskJson(const Task& t) { return t; }
 
 int CaseAdd(Context& ctx, NewCase nc, const std::string& requires_list) {
   nc.required = SplitList(requires_list);
-  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
-  auto c = service.AddCase(nc);
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto c = (*service)->AddCase(nc);
   if (!c.ok()) return Fail(c.status());
   if (ctx.g.json) {
     std::cout << CaseJson(*c).dump(2) << "\n";
@@ -91,20 +85,32 @@ int CaseAdd(Context& ctx, NewCase nc, const std::string& requires_list) {
   return 0;
 }
 
+int CaseClose(Context& ctx, const std::string& id) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto c = (*service)->CloseCase(id);
+  if (!c.ok()) return Fail(c.status());
+  if (ctx.g.json) {
+    std::cout << CaseJson(*c).dump(2) << "\n";
+  } else {
+    const int days = ctx.policy.RetentionDays(c->area);
+    std::cout << "Case " << c->id << " closed at " << c->closed_at << "; "
+              << (days < 0 ? "kept for good (no retention period for " + c->area + ")"
+                           : "its documents are kept " + std::to_string(days) + " days")
+              << "\n";
+  }
+  return 0;
+}
+
 int CaseShow(Context& ctx, const std::string& id) {
-  Change view = ctx.store->BeginChange(ctx.g.actor);  // a consistent read of the case
-  auto c = view.Get<Case>(id);
-  if (!c.ok()) return Fail(Status::NotFound("unknown case " + id));
-  Checklist list = ChecklistOf(view, *c);
-  std::vector<Document> docs;
-  for (const auto& [doc_id, unused] : view.ScanIndex("case_doc/" + id + "/"))
-    if (auto d = view.Get<Document>(doc_id); d.ok()) docs.push_back(std::move(d).value());
-  std::vector<Task> tasks;
-  for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + id + "/"))
-    if (auto t = view.Get<Task>(task_id); t.ok()) tasks.push_back(std::move(t).value());
-  view.Log("read_case", "case/" + id);
-  Status st = view.Commit();
-  if (!st.ok()) return Fail(st);
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto view = (*service)->ReadCase(id);
+  if (!view.ok()) return Fail(view.status());
+  const Case* c = &view->c;
+  const Checklist& list = view->checklist;
+  const std::vector<Document>& docs = view->documents;
+  const std::vector<Task>& tasks = view->tasks;
 
   if (ctx.g.json) {
     json checklist = json::array();
@@ -117,6 +123,7 @@ int CaseShow(Context& ctx, const std::string& id) {
     for (const auto& d : docs) jd.push_back(DocumentSummary(d));
     for (const auto& t : tasks) jt.push_back(TaskJson(t));
     std::cout << json{{"case", CaseJson(*c)},
+                      {"access", view->basis},
                       {"checklist", checklist},
                       {"missing", list.missing},
                       {"documents", jd},
@@ -127,7 +134,8 @@ int CaseShow(Context& ctx, const std::string& id) {
   }
   std::cout << "Case " << c->id << "  " << c->area << "  unit " << c->unit << "  "
             << ToString(c->status) << "\n"
-            << "Person: " << c->person_name << " (" << MaskPersonId(c->person_id) << ")\n";
+            << "Person: " << c->person_name << " (" << c->person_id << ")\n"
+            << "Access: " << view->basis << "\n";
   if (!c->due.empty()) std::cout << "Due: " << c->due << "\n";
   std::cout << "\nChecklist:\n";
   for (const auto& item : list.items) {
@@ -164,13 +172,9 @@ int CoverSheetCommand(Context& ctx, const std::string& case_id, const std::strin
     return Fail(
         Status::InvalidArgument("cover sheet type must be application, follow_up or loose_mail"));
   req.expected = SplitList(expect);
-  if (req.expected.empty() && !case_id.empty()) {
-    Change view = ctx.store->BeginChange(ctx.g.actor);
-    auto c = view.Get<Case>(case_id);
-    if (c.ok()) req.expected = ChecklistOf(view, *c).missing;
-  }
-  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
-  auto sheet = service.IssueCoverSheet(req);
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto sheet = (*service)->IssueCoverSheet(req);
   if (!sheet.ok()) return Fail(sheet.status());
   auto pdf = CoverSheetPdf(*sheet, ctx.rules);
   if (!pdf.ok()) return Fail(pdf.status());
@@ -194,7 +198,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
   options.workers = workers;
   options.defer_covered_ocr = defer_ocr;
   options.batch = batch;
-  options.actor = ctx.g.actor;
+  options.principal = ctx.principal;
   Progress progress(!ctx.g.json);
   options.on_progress = [&progress](const IntakeProgress& p) {
     progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
@@ -258,34 +262,37 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
   return fail_on_quarantine && !r.quarantined.empty() ? 4 : 0;
 }
 
-int DocumentsCommand(Context& ctx, bool unlinked) {
-  std::vector<Document> docs;
-  if (unlinked) {
-    for (const auto& [id, unused] : ctx.store->ScanIndex("unlinked/"))
-      if (auto d = ctx.store->Get<Document>(id); d.ok()) docs.push_back(std::move(d).value());
-  } else {
-    docs = ctx.store->List<Document>();
-  }
-  if (ctx.g.json) {
-    json out = json::array();
-    for (const auto& d : docs) out.push_back(DocumentSummary(d));
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << (unlinked ? "Manual-journaling queue: " : "Documents: ") << docs.size() << "\n";
+void PrintDocuments(const std::vector<Document>& docs, const char* title, bool evidence) {
+  std::cout << title << docs.size() << "\n";
   for (const auto& d : docs) {
     const std::string pages = JoinPages(d.source_pages);
     std::cout << "  " << d.id << "  " << Padded(d.type, 22)
               << Padded(d.case_id.empty() ? "-" : d.case_id, 14) << d.source_file << " p." << pages
               << "\n";
-    if (unlinked) std::cout << "      " << d.link_evidence << "\n";
+    if (evidence) std::cout << "      " << d.link_evidence << "\n";
   }
+}
+
+int DocumentsCommand(Context& ctx, bool unlinked) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto docs = (*service)->ListDocuments(unlinked);
+  if (!docs.ok()) return Fail(docs.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& d : *docs) out.push_back(DocumentSummary(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  PrintDocuments(*docs, unlinked ? "Manual-journaling queue: " : "Documents: ", unlinked);
   return 0;
 }
 
 int DocumentShow(Context& ctx, const std::string& id) {
-  auto d = ctx.store->Get<Document>(id);
-  if (!d.ok()) return Fail(Status::NotFound("unknown document " + id));
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto d = (*service)->ReadDocument(id);
+  if (!d.ok()) return Fail(d.status());
   if (ctx.g.json) {
     std::cout << DocumentJson(*d).dump(2) << "\n";
     return 0;
@@ -300,12 +307,35 @@ int DocumentShow(Context& ctx, const std::string& id) {
             << "  Received:    " << d->received_at << " (pipeline " << d->pipeline_version << ")\n"
             << "  Pages:       " << d->pages.size() << ", searchable PDF "
             << (d->pdf_blob.empty() ? "no" : "yes") << "\n";
+  if (!d->person_ids.empty()) {
+    std::cout << "  Person ids:  ";
+    for (size_t i = 0; i < d->person_ids.size(); ++i)
+      std::cout << (i ? ", " : "") << d->person_ids[i];
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int DocumentExport(Context& ctx, const std::string& id, const std::string& out) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto pdf = (*service)->ReadDocumentPdf(id);
+  if (!pdf.ok()) return Fail(pdf.status());
+  std::ofstream f(out, std::ios::binary);
+  f << *pdf;
+  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (ctx.g.json) {
+    std::cout << json{{"document", id}, {"file", out}, {"bytes", pdf->size()}}.dump(2) << "\n";
+  } else {
+    std::cout << "Document " << id << " written to " << out << " (" << pdf->size() << " bytes)\n";
+  }
   return 0;
 }
 
 int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id) {
-  CaseService service(ctx.store.get(), &ctx.rules, ctx.g.actor);
-  auto d = service.LinkDocument(doc, case_id);
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto d = (*service)->LinkDocument(doc, case_id);
   if (!d.ok()) return Fail(d.status());
   if (ctx.g.json) {
     std::cout << DocumentSummary(*d).dump(2) << "\n";
@@ -315,39 +345,66 @@ int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id
   return 0;
 }
 
-int TasksCommand(Context& ctx, const std::string& unit, const std::string& case_id, bool all) {
-  std::vector<Task> tasks;
-  if (!case_id.empty()) {
-    for (const auto& [id, unused] : ctx.store->ScanIndex("case_task/" + case_id + "/"))
-      if (auto t = ctx.store->Get<Task>(id); t.ok()) tasks.push_back(std::move(t).value());
-  } else if (!unit.empty()) {
-    for (const auto& [id, unused] : ctx.store->ScanIndex("unit_task/" + unit + "/"))
-      if (auto t = ctx.store->Get<Task>(id); t.ok()) tasks.push_back(std::move(t).value());
-  } else {
-    tasks = ctx.store->List<Task>();
-  }
-  if (!unit.empty())
-    tasks.erase(
-        std::remove_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.unit != unit; }),
-        tasks.end());
-  if (!all)
-    tasks.erase(std::remove_if(tasks.begin(), tasks.end(),
-                               [](const Task& t) { return t.status != TaskStatus::kOpen; }),
-                tasks.end());
+int TasksCommand(Context& ctx, const TaskFilter& filter) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto tasks = (*service)->ListTasks(filter);
+  if (!tasks.ok()) return Fail(tasks.status());
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& t : tasks) out.push_back(TaskJson(t));
+    for (const auto& t : *tasks) out.push_back(TaskJson(t));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::cout << "Tasks: " << tasks.size() << (all ? "" : " open") << "\n";
-  for (const auto& t : tasks)
+  std::cout << "Tasks: " << tasks->size() << (filter.closed_too ? "" : " open") << "\n";
+  for (const auto& t : *tasks)
     std::cout << "  " << Padded(t.id, 44) << Padded(ToString(t.kind), 24) << Padded(t.unit, 6)
               << Padded(t.case_id.empty() ? "-" : t.case_id, 14) << t.reason << "\n";
   return 0;
 }
 
+int SearchCommand(Context& ctx, const std::string& person, const std::string& text) {
+  if (person.empty() == text.empty())
+    return Fail(Status::InvalidArgument("search needs one of --person or --text"));
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  if (!person.empty()) {
+    auto cases = (*service)->SearchCases(person);
+    if (!cases.ok()) return Fail(cases.status());
+    if (ctx.g.json) {
+      json out = json::array();
+      for (const auto& c : *cases) out.push_back(CaseJson(c));
+      std::cout << out.dump(2) << "\n";
+      return 0;
+    }
+    std::cout << "Cases you may see: " << cases->size() << "\n";
+    for (const auto& c : *cases)
+      std::cout << "  " << Padded(c.id, 14) << Padded(c.area, 5) << "unit " << Padded(c.unit, 6)
+                << Padded(ToString(c.status), 24) << c.person_name << " (" << c.person_id << ")\n";
+    return 0;
+  }
+  auto docs = (*service)->SearchDocuments(text);
+  if (!docs.ok()) return Fail(docs.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& d : *docs) out.push_back(DocumentSummary(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  PrintDocuments(*docs, "Documents you may see that match: ", false);
+  return 0;
+}
+
 int StatsCommand(Context& ctx) {
+  if (Status st = Require(ctx.principal, Permission::kStatistics, "see unit statistics");
+      !st.ok())
+    return Fail(st);
+  {
+    // Counts only, no personal data; the reading of every case and task is still noted.
+    Change change = ctx.store->BeginChange(ctx.principal, ctx.g.purpose);
+    change.Log("read_statistics", "store", "counts per unit");
+    if (Status st = change.Commit(); !st.ok()) return Fail(st);
+  }
   struct UnitStats {
     int awaiting = 0, ready = 0, closed = 0;
     std::map<std::string, int> awaiting_from;  // citizen/employer/doctor -> cases
@@ -417,7 +474,7 @@ int ReindexCommand(Context& ctx, int workers, bool only_pending) {
   ReindexOptions options;
   options.workers = workers;
   options.only_pending = only_pending;
-  options.actor = ctx.g.actor;
+  options.principal = ctx.principal;
   Progress progress(!ctx.g.json);
   options.on_progress = [&progress](int done, int total) {
     progress.Show(done, total, "documents");
@@ -448,22 +505,33 @@ int RunCommandLine(int argc, char** argv) {
       "Postmottak: electronic mail intake. Scanned pages in, journaled documents on cases out."};
   app.require_subcommand(1);
   Globals g;
-  if (const char* a = std::getenv("POSTMOTTAK_ACTOR"))
-    g.actor = a;
-  else if (const char* u = std::getenv("USER"))
-    g.actor = std::string("user:") + u;
-  else
-    g.actor = "user:unknown";
+  if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
+  if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;
   app.add_option("--db", g.db, "store directory (created when missing)")->required();
   app.add_option("--rules", g.rules_path, "rules file")->capture_default_str();
-  app.add_option("--actor", g.actor, "who is acting (default: $POSTMOTTAK_ACTOR or user:$USER)");
+  app.add_option("--policy", g.policy_path, "access policy file")->capture_default_str();
+  app.add_option("--principal", g.principal,
+                 "who acts: a principal of the policy (default: $POSTMOTTAK_PRINCIPAL)");
+  app.add_option("--purpose", g.purpose,
+                 "why, for the audit trail (default: $POSTMOTTAK_PURPOSE, else the command)");
+  app.add_flag("--unmask", g.unmask,
+               "show person ids in full (needs the unmask permission; audited)");
   app.add_flag("--json", g.json, "machine-readable output");
 
   int rc = 0;
   Context ctx;
+  // The command's name ("case show"), the audit purpose when none is given.
+  auto command_name = [&app] {
+    std::string name;
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      name += (name.empty() ? "" : " ") + at->get_name();
+    }
+    return name;
+  };
   auto run = [&](auto fn) {
     return [&, fn] {
-      Status st = OpenContext(g, &ctx);
+      Status st = OpenContext(g, command_name(), &ctx);
       rc = st.ok() ? fn() : Fail(st);
     };
   };
@@ -480,6 +548,10 @@ int RunCommandLine(int argc, char** argv) {
   add->add_option("--requires", requires_list, "required document types, comma-separated");
   add->add_option("--due", nc.due, "due date YYYY-MM-DD");
   add->callback(run([&] { return CaseAdd(ctx, nc, requires_list); }));
+  std::string close_id;
+  auto* close = cas->add_subcommand("close", "close a case; its retention period starts");
+  close->add_option("id", close_id)->required();
+  close->callback(run([&] { return CaseClose(ctx, close_id); }));
   std::string show_id;
   auto* show = cas->add_subcommand("show", "a case with its checklist, documents and tasks");
   show->add_option("id", show_id)->required();
@@ -531,6 +603,18 @@ int RunCommandLine(int argc, char** argv) {
   auto* dshow = document->add_subcommand("show", "a document with its chain of custody");
   dshow->add_option("id", doc_id)->required();
   dshow->callback(run([&] { return DocumentShow(ctx, doc_id); }));
+  std::string export_out;
+  auto* dexport = document->add_subcommand("export", "write a document's searchable PDF");
+  dexport->add_option("id", doc_id)->required();
+  dexport->add_option("--out", export_out, "PDF file to write")->required();
+  dexport->callback(run([&] { return DocumentExport(ctx, doc_id, export_out); }));
+
+  std::string search_person, search_text;
+  auto* search =
+      app.add_subcommand("search", "cases of a person, or documents by words (what you may see)");
+  search->add_option("--person", search_person, "person id: their cases");
+  search->add_option("--text", search_text, "words every document found must hold");
+  search->callback(run([&] { return SearchCommand(ctx, search_person, search_text); }));
 
   std::string link_doc, link_case;
   auto* link = app.add_subcommand("link", "link a document to a case by hand");
@@ -538,13 +622,12 @@ int RunCommandLine(int argc, char** argv) {
   link->add_option("case", link_case)->required();
   link->callback(run([&] { return LinkCommand(ctx, link_doc, link_case); }));
 
-  std::string task_unit, task_case;
-  bool task_all = false;
-  auto* tasks = app.add_subcommand("tasks", "open tasks");
-  tasks->add_option("--unit", task_unit, "only this unit's queue");
-  tasks->add_option("--case", task_case, "only this case's tasks");
-  tasks->add_flag("--all", task_all, "closed tasks too");
-  tasks->callback(run([&] { return TasksCommand(ctx, task_unit, task_case, task_all); }));
+  TaskFilter task_filter;
+  auto* tasks = app.add_subcommand("tasks", "open tasks you may see");
+  tasks->add_option("--unit", task_filter.unit, "only this unit's queue");
+  tasks->add_option("--case", task_filter.case_id, "only this case's tasks");
+  tasks->add_flag("--all", task_filter.closed_too, "closed tasks too");
+  tasks->callback(run([&] { return TasksCommand(ctx, task_filter); }));
 
   auto* stats = app.add_subcommand(
       "stats", "per unit: awaiting documentation, ready for decision, open tasks by age");
@@ -559,8 +642,11 @@ int RunCommandLine(int argc, char** argv) {
                     "only documents whose OCR intake deferred (intake --defer-ocr)");
   reindex->callback(run([&] { return ReindexCommand(ctx, reindex_workers, reindex_pending); }));
 
-  AddAccountingCommands(
-      app, ctx, [&run](std::function<int()> fn) -> std::function<void()> { return run(fn); });
+  const Runner runner = [&run](std::function<int()> fn) -> std::function<void()> {
+    return run(fn);
+  };
+  AddAccountingCommands(app, ctx, runner);
+  AddPrivacyCommands(app, ctx, runner);
 
   try {
     app.parse(argc, argv);

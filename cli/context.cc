@@ -8,15 +8,32 @@
 
 namespace postmottak {
 
-Status OpenContext(const Globals& g, Context* ctx) {
+Status OpenContext(const Globals& g, const std::string& command, Context* ctx) {
   ctx->g = g;
+  if (ctx->g.purpose.empty()) ctx->g.purpose = command;
+  if (g.principal.empty())
+    return Status::PermissionDenied(
+        "no principal: every command acts for one (--principal ID or $POSTMOTTAK_PRINCIPAL)");
   auto rules = Rules::Load(g.rules_path);
   if (!rules.ok()) return rules.status();
   ctx->rules = std::move(rules).value();
+  auto policy = Policy::Load(g.policy_path);
+  if (!policy.ok()) return policy.status();
+  ctx->policy = std::move(policy).value();
+  auto principal = ctx->policy.Resolve(g.principal);
+  if (!principal.ok()) return principal.status();
+  ctx->principal = std::move(principal).value();
   auto store = Store::Open(g.db);
   if (!store.ok()) return store.status();
   ctx->store = std::move(store).value();
   return Status::OK();
+}
+
+Result<std::unique_ptr<CaseService>> OpenCaseService(Context& ctx) {
+  auto service = std::make_unique<CaseService>(ctx.store.get(), &ctx.rules, &ctx.policy,
+                                               ctx.principal, ctx.g.purpose);
+  if (ctx.g.unmask) PM_RETURN_IF_ERROR(service->Unmask());
+  return service;
 }
 
 int ExitCodeOf(const Status& s) {
@@ -30,6 +47,8 @@ int ExitCodeOf(const Status& s) {
     case Status::Code::kFailedPrecondition:
     case Status::Code::kUnsupported:
       return 2;
+    case Status::Code::kPermissionDenied:
+      return 6;
     default:
       return 1;
   }

@@ -3,9 +3,12 @@
 #ifndef POSTMOTTAK_CLI_CONTEXT_H_
 #define POSTMOTTAK_CLI_CONTEXT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "pipeline/access.h"
+#include "pipeline/case_service.h"
 #include "pipeline/rules.h"
 #include "storage/store.h"
 
@@ -14,7 +17,10 @@ namespace postmottak {
 struct Globals {
   std::string db;
   std::string rules_path = POSTMOTTAK_DEFAULT_RULES;
-  std::string actor;
+  std::string policy_path = POSTMOTTAK_DEFAULT_POLICY;
+  std::string principal;  // --principal, else $POSTMOTTAK_PRINCIPAL
+  std::string purpose;    // --purpose, else $POSTMOTTAK_PURPOSE, else the command's name
+  bool unmask = false;
   bool json = false;
 };
 
@@ -22,9 +28,20 @@ struct Context {
   Globals g;
   std::unique_ptr<Store> store;
   Rules rules;
+  Policy policy;
+  Principal principal;  // resolved from the policy: no command runs without one
 };
 
-Status OpenContext(const Globals& g, Context* ctx);
+// Loads rules and policy, resolves the principal and opens the store. `command` is the
+// command's name, the purpose when none was given.
+Status OpenContext(const Globals& g, const std::string& command, Context* ctx);
+
+// The case service acting for the context's principal; with --unmask it asks for person
+// ids in full (refused and audited without the `unmask` permission).
+Result<std::unique_ptr<CaseService>> OpenCaseService(Context& ctx);
+
+// Wraps a command body so that it runs with the context opened and sets the exit code.
+using Runner = std::function<std::function<void()>(std::function<int()>)>;
 
 // The exit code for a failure (see commands.h).
 int ExitCodeOf(const Status& s);

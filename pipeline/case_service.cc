@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <sstream>
 
 #include "codecs/check_digits.h"
+#include "pipeline/extraction.h"
 
 namespace postmottak {
 
@@ -22,7 +24,100 @@ bool IsValidDate(const std::string& date) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+namespace {
+
+bool AllWordsIn(const std::string& haystack, const std::vector<std::string>& words) {
+  std::string lower = haystack;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const auto& w : words)
+    if (lower.find(w) == std::string::npos) return false;
+  return true;
+}
+
+// The facts need to know looks at, read within the same view as the case.
+CaseFacts FactsOf(const Change& view, const std::string& case_id) {
+  CaseFacts facts;
+  for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + case_id + "/"))
+    if (auto t = view.Get<Task>(task_id); t.ok() && t->status == TaskStatus::kOpen)
+      facts.open_task_units.push_back(t->unit);
+  for (const auto& [grant_id, unused] : view.ScanIndex("case_grant/" + case_id + "/"))
+    if (auto g = view.Get<Grant>(grant_id); g.ok()) facts.grants.push_back(std::move(g).value());
+  return facts;
+}
+
+}  // namespace
+
+CaseService::CaseService(Store* store, const Rules* rules, const Policy* policy,
+                         Principal principal, std::string purpose)
+    : store_(store),
+      rules_(rules),
+      policy_(policy),
+      principal_(std::move(principal)),
+      purpose_(std::move(purpose)),
+      now_(NowUtc) {}
+
+Status CaseService::Unmask() {
+  Status allowed = Require(principal_, Permission::kUnmask, "see person ids unmasked");
+  Change change = Begin();
+  change.Log(allowed.ok() ? "unmask_requested" : "denied", "person_ids",
+             allowed.ok() ? "person ids in full for this session" : allowed.message());
+  PM_RETURN_IF_ERROR(change.Commit());
+  if (allowed.ok()) unmasked_ = true;
+  return allowed;
+}
+
+AccessDecision CaseService::DecideCase(const Change& view, const Case& c) const {
+  return policy_->SeeCase(principal_, c, FactsOf(view, c.id), now_());
+}
+
+AccessDecision CaseService::DecideDocument(const Change& view, const Document& d) const {
+  if (!d.case_id.empty()) {
+    auto c = view.Get<Case>(d.case_id);
+    if (c.ok()) return DecideCase(view, *c);
+  }
+  std::vector<std::string> units;
+  if (auto t = view.Get<Task>(JournalingTaskId(d.id)); t.ok() && t->status == TaskStatus::kOpen)
+    units.push_back(t->unit);
+  return policy_->SeeUncased(principal_, units);
+}
+
+AccessDecision CaseService::DecideTask(const Change& view, const Task& t) const {
+  if (!t.case_id.empty()) {
+    auto c = view.Get<Case>(t.case_id);
+    if (c.ok()) return DecideCase(view, *c);
+  }
+  return policy_->SeeUncased(principal_, {t.unit});
+}
+
+Status CaseService::Deny(const std::string& object, const AccessDecision& decision,
+                         const Concerning& about) const {
+  Change change = Begin();
+  change.Log("denied", object, decision.basis, about);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return Status::PermissionDenied(principal_.id + " may not see " + object + ": " +
+                                  decision.basis);
+}
+
+Case CaseService::Shown(Case c) const {
+  if (!unmasked_) c.person_id = MaskPersonId(c.person_id);
+  return c;
+}
+
+Document CaseService::Shown(Document d) const {
+  if (!unmasked_) {
+    for (auto& p : d.person_ids) p = MaskPersonId(p);
+    d.text = MaskPersonIdsIn(d.text);
+  }
+  return d;
+}
+
+std::string CaseService::ReadDetail(const AccessDecision& decision) const {
+  return decision.basis + (unmasked_ ? "; person ids unmasked" : "");
+}
+
 Result<Case> CaseService::AddCase(NewCase r) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kRegisterCases, "register cases"));
   if (!IsValidRecordId(r.id)) return Status::InvalidArgument("case id '" + r.id + "' is not valid");
   if (!IsValidPersonId(r.person_id))
     return Status::InvalidArgument("person id " + MaskPersonId(r.person_id) +
@@ -37,8 +132,15 @@ Result<Case> CaseService::AddCase(NewCase r) {
   for (const auto& t : r.required)
     if (!rules_->DocumentType(t))
       return Status::InvalidArgument("unknown document type '" + t + "'");
+  if (!policy_->InDomain(principal_, r.area))
+    return Deny("case/" + r.id,
+                {false,
+                 "area " + r.area + " belongs to the " + ToString(policy_->DomainOf(r.area)) +
+                     " domain, " + principal_.id + " to the " + ToString(principal_.domain),
+                 ""},
+                {r.id, r.person_id});
 
-  Change change = store_->BeginChange(actor_);
+  Change change = Begin();
   if (change.Get<Case>(r.id).ok()) return Status::AlreadyExists("case " + r.id + " exists");
   Case c;
   c.id = r.id;
@@ -50,53 +152,353 @@ Result<Case> CaseService::AddCase(NewCase r) {
   c.due = r.due;
   c.created_at = NowUtc();
   change.Put(c);
-  change.Log("add_case", "case/" + c.id, "area " + c.area + ", unit " + c.unit);
+  change.Log("add_case", "case/" + c.id, "area " + c.area + ", unit " + c.unit,
+             {c.id, c.person_id});
   auto outcome = EvaluateCase(change, *rules_, c.id);
   if (!outcome.ok()) return outcome.status();
   PM_RETURN_IF_ERROR(change.Commit());
-  return store_->Get<Case>(c.id);
+  return Shown(c);
 }
 
 Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
-  Change change = store_->BeginChange(actor_);
-  auto sheet = postmottak::IssueCoverSheet(change, *rules_, std::move(request));
-  if (!sheet.ok()) return sheet.status();
-  PM_RETURN_IF_ERROR(change.Commit());
-  return sheet;
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kIssueCoverSheets, "issue cover sheets"));
+  AccessDecision decision;
+  Concerning about{request.case_id, request.person_id};
+  {
+    Change change = Begin();
+    if (!request.case_id.empty()) {
+      auto c = change.Get<Case>(request.case_id);
+      if (!c.ok()) return Status::NotFound("unknown case " + request.case_id);
+      decision = DecideCase(change, *c);
+      about.person_id = c->person_id;
+    } else {
+      decision.allowed = policy_->InDomain(principal_, request.area);
+      decision.basis = decision.allowed ? "area " + request.area + " in its domain"
+                                        : "area " + request.area + " belongs to the " +
+                                              ToString(policy_->DomainOf(request.area)) +
+                                              " domain";
+    }
+    if (decision.allowed) {
+      auto sheet = postmottak::IssueCoverSheet(change, *rules_, std::move(request));
+      if (!sheet.ok()) return sheet.status();
+      PM_RETURN_IF_ERROR(change.Commit());
+      return sheet;
+    }
+  }
+  return Deny(request.case_id.empty() ? "cover_sheet/new" : "case/" + request.case_id, decision,
+              about);
 }
 
 Result<Document> CaseService::LinkDocument(const std::string& document_id,
                                            const std::string& case_id) {
-  Change change = store_->BeginChange(actor_);
-  auto d = change.Get<Document>(document_id);
-  if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kLinkDocuments, "link documents"));
+  std::string denied_object;
+  AccessDecision decision;
+  Concerning about;
+  {
+    Change change = Begin();
+    auto d = change.Get<Document>(document_id);
+    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+    auto c = change.Get<Case>(case_id);
+    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    decision = DecideDocument(change, *d);
+    denied_object = "document/" + document_id;
+    about = change.About(d->case_id);
+    if (decision.allowed) {
+      decision = DecideCase(change, *c);
+      denied_object = "case/" + case_id;
+      about = {c->id, c->person_id};
+    }
+    if (decision.allowed) {
+      if (c->status == CaseStatus::kClosed)
+        return Status::FailedPrecondition("case " + case_id + " is closed");
+      const std::string previous = d->case_id;
+      d->case_id = case_id;
+      d->linked_by = LinkMethod::kManual;
+      d->linked_at = NowUtc();
+      d->linked_actor = principal_.id;
+      d->link_evidence = "linked by hand by " + principal_.id;
+      change.Put(*d);
+      change.Log("link_document", "document/" + document_id,
+                 "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")"),
+                 {c->id, c->person_id});
+      if (auto t = change.Get<Task>(JournalingTaskId(document_id));
+          t.ok() && t->status == TaskStatus::kOpen) {
+        t->status = TaskStatus::kClosed;
+        t->closed_at = NowUtc();
+        change.Put(*t);
+        change.Log("close_task", "task/" + t->id, ToString(t->kind), {c->id, c->person_id});
+      }
+      for (const auto& id : {previous, case_id}) {
+        if (id.empty()) continue;
+        auto outcome = EvaluateCase(change, *rules_, id);
+        if (!outcome.ok()) return outcome.status();
+      }
+      PM_RETURN_IF_ERROR(change.Commit());
+      return Shown(store_->Get<Document>(document_id).value());
+    }
+  }
+  return Deny(denied_object, decision, about);
+}
+
+Result<Case> CaseService::CloseCase(const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kCloseCases, "close cases"));
+  AccessDecision decision;
+  Concerning about{case_id, ""};
+  {
+    Change change = Begin();
+    auto c = change.Get<Case>(case_id);
+    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    about.person_id = c->person_id;
+    decision = DecideCase(change, *c);
+    if (decision.allowed) {
+      if (c->status == CaseStatus::kClosed)
+        return Status::FailedPrecondition("case " + case_id + " is closed already");
+      c->status = CaseStatus::kClosed;
+      c->closed_at = NowUtc();
+      change.Put(*c);
+      change.Log("close_case", "case/" + case_id, ReadDetail(decision), about);
+      for (const auto& [task_id, unused] : change.ScanIndex("case_task/" + case_id + "/")) {
+        auto t = change.Get<Task>(task_id);
+        if (!t.ok() || t->status != TaskStatus::kOpen) continue;
+        t->status = TaskStatus::kClosed;
+        t->closed_at = c->closed_at;
+        change.Put(*t);
+        change.Log("close_task", "task/" + t->id, "case closed", about);
+      }
+      PM_RETURN_IF_ERROR(change.Commit());
+      return Shown(*c);
+    }
+  }
+  return Deny("case/" + case_id, decision, about);
+}
+
+Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::string& principal_id,
+                                       const std::string& purpose, const std::string& expires) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "grant access"));
+  if (purpose.find_first_not_of(" \t\n") == std::string::npos)
+    return Status::InvalidArgument("a grant needs a purpose");
+  if (!IsValidDate(expires))
+    return Status::InvalidArgument("expiry '" + expires + "' is not YYYY-MM-DD");
+  const std::string now = now_();
+  const std::string until = expires + "T23:59:59Z";
+  if (until < now) return Status::InvalidArgument("expiry " + expires + " has passed");
+  if (expires > std::to_string(std::stoi(now.substr(0, 4)) + 1) + now.substr(4, 6))
+    return Status::InvalidArgument("a grant may last a year at most; " + expires +
+                                   " is further away");
+  auto grantee = policy_->Resolve(principal_id);
+  if (!grantee.ok()) return Status::InvalidArgument(grantee.status().message());
+  Change change = Begin();
   auto c = change.Get<Case>(case_id);
   if (!c.ok()) return Status::NotFound("unknown case " + case_id);
-  if (c->status == CaseStatus::kClosed)
-    return Status::FailedPrecondition("case " + case_id + " is closed");
-  const std::string previous = d->case_id;
-  d->case_id = case_id;
-  d->linked_by = LinkMethod::kManual;
-  d->linked_at = NowUtc();
-  d->linked_actor = actor_;
-  d->link_evidence = "linked by hand by " + actor_;
-  change.Put(*d);
-  change.Log("link_document", "document/" + document_id,
-             "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")"));
-  if (auto t = change.Get<Task>(JournalingTaskId(document_id));
-      t.ok() && t->status == TaskStatus::kOpen) {
-    t->status = TaskStatus::kClosed;
-    t->closed_at = NowUtc();
-    change.Put(*t);
-    change.Log("close_task", "task/" + t->id, ToString(t->kind));
-  }
-  for (const auto& id : {previous, case_id}) {
-    if (id.empty()) continue;
-    auto outcome = EvaluateCase(change, *rules_, id);
-    if (!outcome.ok()) return outcome.status();
-  }
+  Grant g;
+  g.id = "grant-" + std::to_string(change.NextSequence("grant"));
+  g.case_id = case_id;
+  g.principal = principal_id;
+  g.purpose = purpose;
+  g.expires = until;
+  g.granted_by = principal_.id;
+  g.granted_at = now;
+  change.Put(g);
+  change.Log("grant_access", "grant/" + g.id,
+             principal_id + " may see case " + case_id + " until " + expires + ": " + purpose,
+             {c->id, c->person_id});
   PM_RETURN_IF_ERROR(change.Commit());
-  return store_->Get<Document>(document_id);
+  return g;
+}
+
+Result<Grant> CaseService::RevokeGrant(const std::string& grant_id) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "revoke grants"));
+  Change change = Begin();
+  auto g = change.Get<Grant>(grant_id);
+  if (!g.ok()) return Status::NotFound("unknown grant " + grant_id);
+  if (!g->revoked_at.empty())
+    return Status::FailedPrecondition("grant " + grant_id + " was revoked already");
+  g->revoked_by = principal_.id;
+  g->revoked_at = now_();
+  change.Put(*g);
+  change.Log("revoke_grant", "grant/" + grant_id, "access of " + g->principal + " ends",
+             change.About(g->case_id));
+  PM_RETURN_IF_ERROR(change.Commit());
+  return *g;
+}
+
+Result<std::vector<Grant>> CaseService::ListGrants(const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "list grants"));
+  std::vector<Grant> out;
+  if (case_id.empty()) return store_->List<Grant>();
+  for (const auto& [id, unused] : store_->ScanIndex("case_grant/" + case_id + "/"))
+    if (auto g = store_->Get<Grant>(id); g.ok()) out.push_back(std::move(g).value());
+  return out;
+}
+
+Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
+  AccessDecision decision;
+  Concerning about{case_id, ""};
+  {
+    Change view = Begin();  // a consistent read of the case, its documents and tasks
+    auto c = view.Get<Case>(case_id);
+    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    about.person_id = c->person_id;
+    decision = DecideCase(view, *c);
+    if (decision.allowed) {
+      CaseView out;
+      out.basis = decision.basis;
+      out.checklist = ChecklistOf(view, *c);
+      const std::string detail = ReadDetail(decision);
+      for (const auto& [doc_id, unused] : view.ScanIndex("case_doc/" + case_id + "/"))
+        if (auto d = view.Get<Document>(doc_id); d.ok()) {
+          view.Log("read_document", "document/" + doc_id, detail, about);
+          out.documents.push_back(Shown(std::move(d).value()));
+        }
+      for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + case_id + "/"))
+        if (auto t = view.Get<Task>(task_id); t.ok()) {
+          view.Log("read_task", "task/" + task_id, detail, about);
+          out.tasks.push_back(std::move(t).value());
+        }
+      view.Log("read_case", "case/" + case_id, detail, about);
+      PM_RETURN_IF_ERROR(view.Commit());
+      out.c = Shown(std::move(c).value());
+      return out;
+    }
+  }
+  return Deny("case/" + case_id, decision, about);
+}
+
+Result<Document> CaseService::ReadDocument(const std::string& document_id) {
+  AccessDecision decision;
+  Concerning about;
+  {
+    Change view = Begin();
+    auto d = view.Get<Document>(document_id);
+    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+    about = view.About(d->case_id);
+    decision = DecideDocument(view, *d);
+    if (decision.allowed) {
+      view.Log("read_document", "document/" + document_id, ReadDetail(decision), about);
+      PM_RETURN_IF_ERROR(view.Commit());
+      return Shown(std::move(d).value());
+    }
+  }
+  return Deny("document/" + document_id, decision, about);
+}
+
+Result<std::string> CaseService::ReadDocumentPdf(const std::string& document_id) {
+  AccessDecision decision;
+  Concerning about;
+  {
+    Change view = Begin();
+    auto d = view.Get<Document>(document_id);
+    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+    about = view.About(d->case_id);
+    decision = DecideDocument(view, *d);
+    if (decision.allowed) {
+      if (d->pdf_blob.empty())
+        return Status::FailedPrecondition("document " + document_id +
+                                          " has no searchable PDF yet (OCR deferred: reindex)");
+      auto pdf = view.GetBlob(d->pdf_blob);
+      if (!pdf.ok()) return pdf.status();
+      view.Log("read_page_images", "document/" + document_id,
+               ReadDetail(decision) + "; " + std::to_string(d->pages.size()) + " pages as PDF",
+               about);
+      PM_RETURN_IF_ERROR(view.Commit());
+      return pdf;
+    }
+  }
+  return Deny("document/" + document_id, decision, about);
+}
+
+Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "list documents"));
+  Change view = Begin();
+  std::vector<Document> all;
+  if (unlinked_only) {
+    for (const auto& [id, unused] : view.ScanIndex("unlinked/"))
+      if (auto d = view.Get<Document>(id); d.ok()) all.push_back(std::move(d).value());
+  } else {
+    all = store_->List<Document>();
+  }
+  std::vector<Document> out;
+  for (auto& d : all) {
+    const AccessDecision decision = DecideDocument(view, d);
+    if (!decision.allowed) continue;
+    view.Log("list_document", "document/" + d.id, ReadDetail(decision), view.About(d.case_id));
+    out.push_back(Shown(std::move(d)));
+  }
+  PM_RETURN_IF_ERROR(view.Commit());
+  return out;
+}
+
+Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "list tasks"));
+  Change view = Begin();
+  std::vector<Task> all;
+  if (!filter.case_id.empty()) {
+    for (const auto& [id, unused] : view.ScanIndex("case_task/" + filter.case_id + "/"))
+      if (auto t = view.Get<Task>(id); t.ok()) all.push_back(std::move(t).value());
+  } else if (!filter.unit.empty()) {
+    for (const auto& [id, unused] : view.ScanIndex("unit_task/" + filter.unit + "/"))
+      if (auto t = view.Get<Task>(id); t.ok()) all.push_back(std::move(t).value());
+  } else {
+    all = store_->List<Task>();
+  }
+  std::vector<Task> out;
+  for (auto& t : all) {
+    if (!filter.unit.empty() && t.unit != filter.unit) continue;
+    if (!filter.closed_too && t.status != TaskStatus::kOpen) continue;
+    const AccessDecision decision = DecideTask(view, t);
+    if (!decision.allowed) continue;
+    view.Log("list_task", "task/" + t.id, decision.basis, view.About(t.case_id));
+    out.push_back(std::move(t));
+  }
+  PM_RETURN_IF_ERROR(view.Commit());
+  return out;
+}
+
+Result<std::vector<Case>> CaseService::SearchCases(const std::string& person_id) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "search cases"));
+  if (!IsValidPersonId(person_id))
+    return Status::InvalidArgument("person id " + MaskPersonId(person_id) +
+                                   " is not a valid national identity number");
+  Change view = Begin();
+  // The search itself concerns the person, whatever it finds: they have a right to know.
+  view.Log("search_person", "person", "", {"", person_id});
+  std::vector<Case> out;
+  for (const auto& [case_id, unused] : view.ScanIndex("person/" + person_id + "/")) {
+    auto c = view.Get<Case>(case_id);
+    if (!c.ok()) continue;
+    const AccessDecision decision = DecideCase(view, *c);
+    if (!decision.allowed) continue;
+    view.Log("list_case", "case/" + c->id, ReadDetail(decision), {c->id, c->person_id});
+    out.push_back(Shown(std::move(c).value()));
+  }
+  PM_RETURN_IF_ERROR(view.Commit());
+  return out;
+}
+
+Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& query) {
+  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "search documents"));
+  std::vector<std::string> words;
+  {
+    std::string lower = query;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    std::istringstream in(lower);
+    for (std::string w; in >> w;) words.push_back(w);
+  }
+  if (words.empty()) return Status::InvalidArgument("an empty search");
+  Change view = Begin();
+  view.Log("search_text", "documents", "\"" + MaskPersonIdsIn(query).substr(0, 80) + "\"");
+  std::vector<Document> out;
+  // Visibility first, then the match: what cannot be seen cannot be probed either.
+  for (auto& d : store_->List<Document>()) {
+    const AccessDecision decision = DecideDocument(view, d);
+    if (!decision.allowed || !AllWordsIn(d.type + "\n" + d.text, words)) continue;
+    view.Log("list_document", "document/" + d.id, ReadDetail(decision), view.About(d.case_id));
+    out.push_back(Shown(std::move(d)));
+  }
+  PM_RETURN_IF_ERROR(view.Commit());
+  return out;
 }
 
 }  // namespace postmottak

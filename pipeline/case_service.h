@@ -1,11 +1,19 @@
-// CaseService: what case systems call. Every call acts for a named actor, and every
-// write is one atomic Change with its event.
+// CaseService: what case systems and people call. Every call acts for one principal,
+// for a stated purpose; the access policy decides (pipeline/access.h), and every read
+// and write of a case, document, page image, cover sheet or task, every denial and
+// every unmasking is an audit entry. A write is one atomic Change with its entries.
+//
+// Person ids come back masked (MaskPersonId) unless the principal asked for them with
+// Unmask(), which needs the `unmask` permission; from then on each object read with a
+// person id in it is audited as unmasked.
 #ifndef POSTMOTTAK_PIPELINE_CASE_SERVICE_H_
 #define POSTMOTTAK_PIPELINE_CASE_SERVICE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "pipeline/access.h"
 #include "pipeline/completeness.h"
 #include "pipeline/cover_sheet.h"
 #include "pipeline/rules.h"
@@ -23,23 +31,85 @@ struct NewCase {
   std::string due;                    // YYYY-MM-DD or empty
 };
 
+// A case as its reader may see it: the record, its checklist, documents and tasks.
+struct CaseView {
+  Case c;
+  Checklist checklist;
+  std::vector<Document> documents;
+  std::vector<Task> tasks;
+  std::string basis;  // why the reader may see it
+};
+
+struct TaskFilter {
+  std::string unit;     // only this unit's queue
+  std::string case_id;  // only this case's tasks
+  bool closed_too = false;
+};
+
 class CaseService {
  public:
-  CaseService(Store* store, const Rules* rules, std::string actor)
-      : store_(store), rules_(rules), actor_(std::move(actor)) {}
+  // `purpose` goes into every audit entry ("case handling", "answering the citizen").
+  CaseService(Store* store, const Rules* rules, const Policy* policy, Principal principal,
+              std::string purpose);
 
-  // Registers a case and evaluates its checklist at once (missing-documentation tasks
-  // and the request letter's cover sheet are raised now, not when the case is opened).
+  // The time need to know is judged at (grant expiry); NowUtc() unless a test sets it.
+  void SetClock(std::function<std::string()> now) { now_ = std::move(now); }
+  // Person ids in full from now on: needs `unmask`; the request itself is audited.
+  Status Unmask();
+
+  // ---- writes ----
+  // Registers a case (in the principal's own domain) and evaluates its checklist at
+  // once: missing-documentation tasks and the request letter's cover sheet are raised
+  // now, not when the case is opened.
   Result<Case> AddCase(NewCase request);
+  // For a case the principal may see, or for a person and an area of its domain.
   Result<CoverSheet> IssueCoverSheet(CoverSheetRequest request);
   // Links a document by hand (manual journaling); closes its journaling task and
-  // re-evaluates both the old and the new case.
+  // re-evaluates both the old and the new case. Both must be visible to the principal.
   Result<Document> LinkDocument(const std::string& document_id, const std::string& case_id);
+  // Closes a case and its open tasks; its retention period starts now.
+  Result<Case> CloseCase(const std::string& case_id);
+  // Lets `principal_id` see one case for `purpose` until the end of `expires`
+  // (YYYY-MM-DD, within a year). Needs `grant`.
+  Result<Grant> GrantAccess(const std::string& case_id, const std::string& principal_id,
+                            const std::string& purpose, const std::string& expires);
+  Result<Grant> RevokeGrant(const std::string& grant_id);
+  // Grants on a case, or all (case_id empty). Needs `grant`.
+  Result<std::vector<Grant>> ListGrants(const std::string& case_id);
+
+  // ---- reads: refused (PermissionDenied, audited) without need to know ----
+  Result<CaseView> ReadCase(const std::string& case_id);
+  Result<Document> ReadDocument(const std::string& document_id);
+  // The document's searchable PDF (its page images): a page-image read.
+  Result<std::string> ReadDocumentPdf(const std::string& document_id);
+  // Lists and searches hold only what the principal may see; what it may not see is
+  // left out without a trace in the result (not even a count).
+  Result<std::vector<Document>> ListDocuments(bool unlinked_only);
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter);
+  Result<std::vector<Case>> SearchCases(const std::string& person_id);
+  // Documents whose text or type holds every word of `query` (case-insensitive).
+  Result<std::vector<Document>> SearchDocuments(const std::string& query);
 
  private:
+  Change Begin() const { return store_->BeginChange(principal_, purpose_); }
+  AccessDecision DecideCase(const Change& view, const Case& c) const;
+  AccessDecision DecideDocument(const Change& view, const Document& d) const;
+  AccessDecision DecideTask(const Change& view, const Task& t) const;
+  // Audits the denial in a change of its own and returns the error for it.
+  Status Deny(const std::string& object, const AccessDecision& decision,
+              const Concerning& about) const;
+  Case Shown(Case c) const;
+  Document Shown(Document d) const;
+  // The audit detail of a read: the basis of access, and whether ids were unmasked.
+  std::string ReadDetail(const AccessDecision& decision) const;
+
   Store* store_;
   const Rules* rules_;
-  std::string actor_;
+  const Policy* policy_;
+  Principal principal_;
+  std::string purpose_;
+  bool unmasked_ = false;
+  std::function<std::string()> now_;
 };
 
 // Ids that go into keys: letters, digits, '-', '_' and '.', 1 to 64 characters.

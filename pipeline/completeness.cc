@@ -33,7 +33,7 @@ Checklist ChecklistOf(const Change& change, const Case& c) {
 namespace {
 
 // Opens or closes a task, keeping its first creation time; returns true when it changed.
-bool SetTask(Change& change, Task task, TaskStatus status) {
+bool SetTask(Change& change, Task task, TaskStatus status, const Concerning& about) {
   auto existing = change.Get<Task>(task.id);
   if (existing.ok()) {
     if (existing->status == status) return false;
@@ -47,7 +47,7 @@ bool SetTask(Change& change, Task task, TaskStatus status) {
   task.closed_at = status == TaskStatus::kClosed ? NowUtc() : "";
   change.Put(task);
   change.Log(status == TaskStatus::kOpen ? "open_task" : "close_task", "task/" + task.id,
-             ToString(task.kind));
+             ToString(task.kind), about);
   return true;
 }
 
@@ -60,6 +60,7 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
   Case c = std::move(c_or).value();
   CompletenessOutcome out;
   if (c.status == CaseStatus::kClosed) return out;
+  const Concerning about{c.id, c.person_id};
 
   const Checklist list = ChecklistOf(change, c);
   std::vector<Task> to_raise;
@@ -74,7 +75,7 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
     t.awaited_from = rule ? rule->awaited_from : "citizen";
     t.reason = rules.TitleOf(item.type) + " is missing";
     if (!item.documents.empty()) {
-      if (SetTask(change, t, TaskStatus::kClosed)) ++out.tasks_closed;
+      if (SetTask(change, t, TaskStatus::kClosed, about)) ++out.tasks_closed;
     } else {
       auto existing = change.Get<Task>(t.id);
       if (!existing.ok() || existing->status != TaskStatus::kOpen) to_raise.push_back(std::move(t));
@@ -91,7 +92,7 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
     out.cover_id = sheet->id;
     for (auto& t : to_raise) {
       t.cover_id = sheet->id;
-      if (SetTask(change, t, TaskStatus::kOpen)) ++out.tasks_raised;
+      if (SetTask(change, t, TaskStatus::kOpen, about)) ++out.tasks_raised;
     }
   }
 
@@ -103,13 +104,14 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
   decide.reason = "all required documents have arrived";
   const CaseStatus status =
       list.complete() ? CaseStatus::kReadyForDecision : CaseStatus::kAwaitingDocumentation;
-  if (SetTask(change, decide, list.complete() ? TaskStatus::kOpen : TaskStatus::kClosed)) {
+  if (SetTask(change, decide, list.complete() ? TaskStatus::kOpen : TaskStatus::kClosed,
+              about)) {
     list.complete() ? ++out.tasks_raised : ++out.tasks_closed;
   }
   if (c.status != status) {
     c.status = status;
     change.Put(c);
-    change.Log("case_status", "case/" + c.id, ToString(status));
+    change.Log("case_status", "case/" + c.id, ToString(status), about);
   }
   return out;
 }

@@ -59,10 +59,11 @@ Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverShee
       !req.title.empty() ? req.title : KindTitle(sheet.kind) + " – " + rules.Area(sheet.area)->name;
   sheet.id = MakeCoverId(change.NextSequence("cover"));
   sheet.issued_at = NowUtc();
-  sheet.issued_by = change.actor();
+  sheet.issued_by = change.principal().id;
   change.Put(sheet);
   change.Log("issue_cover_sheet", "cover_sheet/" + sheet.id,
-             sheet.case_id.empty() ? "area " + sheet.area : "case " + sheet.case_id);
+             sheet.case_id.empty() ? "area " + sheet.area : "case " + sheet.case_id,
+             Concerning{sheet.case_id, sheet.person_id});
   return sheet;
 }
 

@@ -318,7 +318,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     });
   }
 
-  Journal journal(store, &rules, options.actor, batch);
+  Journal journal(store, &rules, options.principal, batch);
   Assembler assembler;
   Status failure;
   int pages_done = 0;
@@ -399,8 +399,8 @@ bool FileAccounted(const Store& store, const std::string& batch, int index, int 
 
 // Records a new batch, or finds the one these files began before (resumption).
 Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& inventory,
-                         const std::string& actor) {
-  Change change = store->BeginChange(actor);
+                         const Principal& principal) {
+  Change change = store->BeginChange(principal, "intake of batch " + id);
   Batch b;
   if (auto existing = change.Get<Batch>(id); existing.ok()) {
     b = std::move(existing).value();
@@ -417,7 +417,7 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
   } else {
     b.id = id;
     b.created_at = NowUtc();
-    b.created_by = actor;
+    b.created_by = principal.id;
     b.files = inventory.files;
     b.runs = 1;
     if (inventory.manifest) {
@@ -454,13 +454,14 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths,
                                const IntakeOptions& options) {
+  PM_RETURN_IF_ERROR(Require(options.principal, Permission::kIntake, "take in scans"));
   auto inventory = TakeInventory(paths, options.limits);
   if (!inventory.ok()) return inventory.status();
   const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;
   if (!IsValidBatchName(id))
     return Status::InvalidArgument("batch name \"" + id +
                                    "\" must be 1-64 letters, digits, '.', '_' or '-'");
-  auto batch = BeginBatch(store, id, *inventory, options.actor);
+  auto batch = BeginBatch(store, id, *inventory, options.principal);
   if (!batch.ok()) return batch.status();
 
   const auto done = AccountedPages(*store, id);
@@ -499,7 +500,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   report->resumed_pages = resumed;
   report->runs = batch->runs;
 
-  Change change = store->BeginChange(options.actor);
+  Change change = store->BeginChange(options.principal, "intake of batch " + id);
   auto b = change.Get<Batch>(id);
   if (!b.ok()) return b.status();
   if (!b->complete) {

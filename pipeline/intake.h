@@ -40,7 +40,9 @@ struct IntakeProgress {
 struct IntakeOptions {
   int workers = 0;    // 0: one per core
   std::string batch;  // batch name; default: derived from the time
-  std::string actor = "intake-service";
+  // Who takes the batch in: required, and it must carry the `intake` permission (a
+  // quarantine retry runs the pipeline for a principal with `quarantine`).
+  Principal principal;
   OcrOptions ocr;
   // Pages behind a cover sheet skip OCR: the cover sheet already names the case, so
   // they are journaled at once, without text, and `reindex --pending` adds the text
@@ -119,7 +121,8 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page);
 
 // Takes in the files under `paths` (folders walked recursively, in name order) as one
-// batch, or resumes the batch when it was begun before.
+// batch, or resumes the batch when it was begun before. Refused (PermissionDenied)
+// unless options.principal may take in scans.
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths, const IntakeOptions& options);
 

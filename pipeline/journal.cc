@@ -37,8 +37,12 @@ std::string QuarantineId(const std::string& batch, const std::string& file, int 
   return "q-" + Sha256Hex(batch + "\n" + file + "\n" + std::to_string(page)).substr(0, 20);
 }
 
-Journal::Journal(Store* store, const Rules* rules, std::string actor, std::string batch)
-    : store_(store), rules_(rules), actor_(std::move(actor)), batch_(std::move(batch)) {}
+Journal::Journal(Store* store, const Rules* rules, Principal principal, std::string batch)
+    : store_(store),
+      rules_(rules),
+      principal_(std::move(principal)),
+      batch_(std::move(batch)),
+      purpose_("intake of batch " + batch_) {}
 
 void Journal::Record(Change& change, LedgerEntry entry) {
   entry.batch = batch_;
@@ -55,7 +59,7 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
     // Refused again (a retry that failed): the earlier refusal stays on record.
     q = std::move(earlier).value();
     q.history.push_back(
-        {q.time, q.resolved_by.empty() ? actor_ : q.resolved_by, q.reason, q.blob_key, q.sha256});
+        {q.time, q.resolved_by.empty() ? principal_.id : q.resolved_by, q.reason, q.blob_key, q.sha256});
     q.blob_key.clear();
     q.sha256.clear();
     q.status = QuarantineStatus::kHeld;
@@ -86,7 +90,7 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
 }
 
 Result<QuarantineEntry> Journal::QuarantineFile(const ProcessedPage& page) {
-  Change change = store_->BeginChange(actor_);
+  Change change = store_->BeginChange(principal_, purpose_);
   QuarantineEntry q =
       Quarantine(change, page.file_index, page.file, 0, page.error, FileBytes(page));
   PM_RETURN_IF_ERROR(change.Commit());
@@ -103,7 +107,7 @@ Result<int> Journal::RecordDuplicateFile(int file_index, const std::string& file
   if (earlier.empty())
     return Status::FailedPrecondition("file " + file + ": its original " + original +
                                       " has no ledger entries");
-  Change change = store_->BeginChange(actor_);
+  Change change = store_->BeginChange(principal_, purpose_);
   for (const auto& o : earlier) {
     LedgerEntry e;
     e.file_index = file_index;
@@ -125,7 +129,7 @@ Result<int> Journal::RecordDuplicateFile(int file_index, const std::string& file
 }
 
 Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
-  Change change = store_->BeginChange(actor_);
+  Change change = store_->BeginChange(principal_, purpose_);
   PieceOutcome out;
   auto page_entry = [&piece](int page, PageDisposition disposition) {
     LedgerEntry e;
@@ -160,7 +164,8 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   if (piece.sheet) {
     change.Log(piece.separator ? "separator_sheet" : "cover_sheet", "mail_piece/" + mail_piece,
                "file " + piece.file + " page " + std::to_string(piece.sheet->page) +
-                   (piece.cover_id.empty() ? "" : " cover " + piece.cover_id));
+                   (piece.cover_id.empty() ? "" : " cover " + piece.cover_id),
+               sheet ? Concerning{sheet->case_id, sheet->person_id} : Concerning{});
     if (piece.separator || sheet) {
       LedgerEntry e = page_entry(piece.sheet->page, piece.separator ? PageDisposition::kSeparator
                                                                     : PageDisposition::kCoverSheet);
@@ -294,7 +299,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       d.case_id = decision.case_id;
       d.linked_by = decision.method;
       d.linked_at = NowUtc();
-      d.linked_actor = actor_;
+      d.linked_actor = principal_.id;
       touched.insert(d.case_id);
       decision.method == LinkMethod::kCoverSheet ? ++out.linked_by_cover : ++out.linked_by_text;
     } else {
@@ -307,6 +312,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       t.reason = decision.evidence;
       t.created_at = NowUtc();
       change.Put(t);
+      change.Log("open_task", "task/" + t.id, ToString(t.kind));
       ++out.tasks_raised;
     }
     for (size_t i = 0; i < fresh.size(); ++i) {
@@ -321,7 +327,8 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     change.Put(d);
     change.Log("journal_document", "document/" + d.id,
                d.case_id.empty() ? "left for manual journaling"
-                                 : "case " + d.case_id + " by " + ToString(d.linked_by));
+                                 : "case " + d.case_id + " by " + ToString(d.linked_by),
+               change.About(d.case_id));
   }
   for (const auto& case_id : touched) {
     auto outcome = EvaluateCase(change, *rules_, case_id);

@@ -39,7 +39,8 @@ std::string QuarantineId(const std::string& batch, const std::string& file, int 
 
 class Journal {
  public:
-  Journal(Store* store, const Rules* rules, std::string actor, std::string batch);
+  // Every change acts for `principal`, with the purpose "intake of batch <batch>".
+  Journal(Store* store, const Rules* rules, Principal principal, std::string batch);
   Result<PieceOutcome> Commit(const MailPiece& piece);
   // A whole input file that could not be read (`page` is its page-0 stand-in, with the
   // reason in `error`): kept in quarantine, with its bytes.
@@ -58,8 +59,9 @@ class Journal {
   void Record(Change& change, LedgerEntry entry);
   Store* store_;
   const Rules* rules_;
-  std::string actor_;
+  Principal principal_;
   std::string batch_;
+  std::string purpose_;
 };
 
 }  // namespace postmottak

@@ -53,6 +53,8 @@ std::string ReleaseTaskId(const std::string& quarantine_id) { return "release-" 
 Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
                                       const std::string& replacement,
                                       const IntakeOptions& options) {
+  PM_RETURN_IF_ERROR(
+      Require(options.principal, Permission::kQuarantine, "retry quarantined input"));
   auto q = store->Get<QuarantineEntry>(id);
   if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
   if (q->status != QuarantineStatus::kHeld)
@@ -92,7 +94,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
   RetryOutcome outcome;
   outcome.report = std::move(report).value();
-  Change change = store->BeginChange(options.actor);
+  Change change = store->BeginChange(options.principal, "quarantine retry");
   auto now = change.Get<QuarantineEntry>(id);
   if (!now.ok()) return now.status();
   outcome.entry = std::move(now).value();
@@ -102,7 +104,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
   if (outcome.resolved) {
     outcome.entry.status = QuarantineStatus::kRetried;
     outcome.entry.resolution = WhatBecameOf(*store, outcome.entry, file_index);
-    outcome.entry.resolved_by = options.actor;
+    outcome.entry.resolved_by = options.principal.id;
     outcome.entry.resolved_at = NowUtc();
     if (q->page == 0 && pages > 0) {
       auto b = change.Get<Batch>(q->batch);
@@ -121,10 +123,12 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 }
 
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
-                                           const std::string& reason, const std::string& actor) {
+                                           const std::string& reason,
+                                           const Principal& principal) {
+  PM_RETURN_IF_ERROR(Require(principal, Permission::kQuarantine, "release quarantined input"));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a release needs a reason");
-  Change change = store->BeginChange(actor);
+  Change change = store->BeginChange(principal, "quarantine release: " + reason);
   auto q = change.Get<QuarantineEntry>(id);
   if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
   if (q->status != QuarantineStatus::kHeld)
@@ -138,9 +142,10 @@ Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, con
   t.reason = "released from quarantine: " + reason + " (refused: " + q->reason + ")";
   t.created_at = NowUtc();
   change.Put(t);
+  change.Log("open_task", "task/" + t.id, ToString(t.kind));
   q->status = QuarantineStatus::kReleased;
   q->resolution = reason;
-  q->resolved_by = actor;
+  q->resolved_by = principal.id;
   q->resolved_at = NowUtc();
   q->task_id = t.id;
   change.Put(*q);

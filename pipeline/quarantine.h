@@ -22,6 +22,8 @@ struct RetryOutcome {
   IntakeReport report;
 };
 
+// Both need a principal with the `quarantine` permission (options.principal for a retry).
+//
 // Runs the quarantined input through intake again, in its own batch, recorded under its
 // own file and page. The bytes are those kept in quarantine, or `replacement` (a
 // corrected copy of the file) when given. A page is retried on its own, as a mail piece
@@ -32,7 +34,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 // Hands a quarantined input to a person: a manual-journaling task in the intake unit's
 // queue, naming the entry and `reason` (required).
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
-                                           const std::string& reason, const std::string& actor);
+                                           const std::string& reason, const Principal& principal);
 
 // The task a released entry goes to.
 std::string ReleaseTaskId(const std::string& quarantine_id);

@@ -57,6 +57,8 @@ Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, O
 }  // namespace
 
 Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOptions& options) {
+  PM_RETURN_IF_ERROR(Require(options.principal, Permission::kMaintain, "reindex the store"));
+  const std::string purpose = "reindex";
   ReindexReport report;
   std::vector<Document> docs = store->List<Document>();
   report.documents = static_cast<int>(docs.size());
@@ -93,14 +95,17 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
     }
     for (auto& t : pool) t.join();
 
-    Change change = store->BeginChange(options.actor);
+    Change change = store->BeginChange(options.principal, purpose);
     for (size_t i = begin; i < end; ++i) {
       Redone& r = results[i - begin];
       if (!r.status.ok()) return r.status;
       Document d = docs[i];
       if (!d.ocr_pending && r.text == d.text && r.type == d.type && r.person_ids == d.person_ids &&
-          r.case_numbers == d.case_numbers && r.dates == d.dates)
+          r.case_numbers == d.case_numbers && r.dates == d.dates) {
+        change.Log("reindex_read", "document/" + d.id, "page images read, nothing changed",
+                   change.About(d.case_id));
         continue;
+      }
       d.ocr_pending = false;
       d.text = std::move(r.text);
       d.type = std::move(r.type);
@@ -115,7 +120,8 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
       d.pdf_blob = "doc/" + d.id + "/pdf";
       d.pipeline_version = POSTMOTTAK_VERSION;
       change.Put(d);
-      change.Log("reindex_document", "document/" + d.id);
+      change.Log("reindex_document", "document/" + d.id, "page images read, text redone",
+                 change.About(d.case_id));
       ++report.changed;
     }
     change.SetMeta(kReindexCursorKey, docs[end - 1].id);
@@ -124,8 +130,8 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
     if (options.on_progress) options.on_progress(report.processed, static_cast<int>(docs.size()));
   }
 
-  PM_RETURN_IF_ERROR(store->RebuildIndexes(options.actor));
-  Change change = store->BeginChange(options.actor);
+  PM_RETURN_IF_ERROR(store->RebuildIndexes(options.principal, purpose));
+  Change change = store->BeginChange(options.principal, purpose);
   for (const auto& c : store->List<Case>()) {
     if (c.status == CaseStatus::kClosed) continue;
     auto outcome = EvaluateCase(change, rules, c.id);

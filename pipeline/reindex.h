@@ -22,7 +22,9 @@ namespace postmottak {
 
 struct ReindexOptions {
   int workers = 0;  // 0: one per core
-  std::string actor = "reindex";
+  // Who reindexes: required, with the `maintain` permission. Every document read is
+  // audited for it.
+  Principal principal;
   OcrOptions ocr;
   int chunk = 16;             // documents per checkpoint
   bool only_pending = false;  // only documents whose OCR intake deferred

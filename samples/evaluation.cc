@@ -1,5 +1,7 @@
 #include "samples/evaluation.h"
 
+#include "pipeline/access.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -201,6 +203,12 @@ Result<EvalReport> EvaluateCorpus(const std::string& corpus_dir, const Rules& ru
   std::vector<PageOutcome> pages;
   options.on_page = [&pages](const ProcessedPage& p) { pages.push_back(OutcomeOf(p)); };
   if (options.batch.empty()) options.batch = "eval";
+  if (options.principal.id.empty()) {
+    auto intake = Policy().MakePrincipal("service:evaluation", "4817", Domain::kState,
+                                         {"intake_service"});
+    if (!intake.ok()) return intake.status();
+    options.principal = *intake;
+  }
   auto report = RunIntake(store->get(), rules, {(corpus / "scans").string()}, options);
   if (!report.ok()) return report.status();
   EvalReport r = Evaluate(truth, pages, (*store)->List<Document>());

@@ -134,7 +134,10 @@ class Generator {
 };
 
 Status Generator::MakeCases() {
-  CaseService service(store_, &rules_, o_.actor);
+  const Policy policy;  // the built-in roles
+  auto principal = policy.MakePrincipal(o_.principal, "4400", Domain::kState, {"case_system"});
+  if (!principal.ok()) return principal.status();
+  CaseService service(store_, &rules_, &policy, *principal, "sample cases");
   // About one case per eight pages; every fifth person has a second case in another
   // area, which makes text-only documents of theirs ambiguous.
   const int n_cases =
@@ -163,6 +166,7 @@ Status Generator::MakeCases() {
       auto c = service.AddCase(nc);
       if (!c.ok()) return c.status();
       cases_.push_back(*c);
+      cases_.back().person_id = p.id;  // the service hands it back masked
       cases_of_person_[p.id].push_back(c->id);
     }
   }

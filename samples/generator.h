@@ -52,7 +52,8 @@ struct SampleOptions {
   // Also write every page as it was scanned to pages/<file>-p<NNN>.png (for tools that
   // read single images).
   bool page_images = false;
-  std::string actor = "sample-generator";
+  // The case system registering the sample cases (role case_system).
+  std::string principal = "service:sample-generator";
 };
 
 struct SampleBatch {

@@ -87,7 +87,8 @@ void to_json(json& j, const Case& v) {
            {"status", ToString(v.status)},
            {"required", v.required},
            {"due", v.due},
-           {"created_at", v.created_at}};
+           {"created_at", v.created_at},
+           {"closed_at", v.closed_at}};
 }
 void from_json(const json& j, Case& v) {
   Get(j, "id", v.id);
@@ -99,6 +100,7 @@ void from_json(const json& j, Case& v) {
   Get(j, "required", v.required);
   Get(j, "due", v.due);
   Get(j, "created_at", v.created_at);
+  Get(j, "closed_at", v.closed_at);
 }
 
 void to_json(json& j, const CoverSheet& v) {
@@ -290,19 +292,6 @@ void from_json(const json& j, LedgerEntry& v) {
   Get(j, "sha256", v.sha256);
   Get(j, "detail", v.detail);
   Get(j, "time", v.time);
-}
-
-void to_json(json& j, const Event& v) {
-  j = json{{"seq", v.seq},       {"time", v.time},     {"actor", v.actor},
-           {"action", v.action}, {"object", v.object}, {"detail", v.detail}};
-}
-void from_json(const json& j, Event& v) {
-  Get(j, "seq", v.seq);
-  Get(j, "time", v.time);
-  Get(j, "actor", v.actor);
-  Get(j, "action", v.action);
-  Get(j, "object", v.object);
-  Get(j, "detail", v.detail);
 }
 
 std::string JoinPages(const std::vector<int>& pages) {

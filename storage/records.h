@@ -31,6 +31,7 @@ struct Case {
   std::vector<std::string> required;  // document types the case needs
   std::string due;                    // YYYY-MM-DD, empty when none
   std::string created_at;
+  std::string closed_at;  // when it was closed: its retention period runs from here
 };
 
 enum class CoverSheetKind { kApplication, kFollowUp, kLooseMail };
@@ -217,13 +218,69 @@ std::string LedgerBatchPrefix(const std::string& batch);
 // with a dot.
 bool IsValidBatchName(const std::string& name);
 
+// ---- Access --------------------------------------------------------------------------
+
+// An explicit exception to need to know: one principal may see one case, for a stated
+// purpose, until it expires (or is revoked). The only way across the state/municipal
+// divide. Grants are never deleted; a revoked or expired one stays as a record.
+struct Grant {
+  std::string id;  // "grant-<n>"
+  std::string case_id;
+  std::string principal;
+  std::string purpose;
+  std::string expires;  // ISO 8601 UTC; the grant holds strictly before this time
+  std::string granted_by;
+  std::string granted_at;
+  std::string revoked_by;
+  std::string revoked_at;
+};
+
+// What retention deleted of one case, kept in its place: enough to answer "what
+// happened to document X" and to keep references (ledger, audit trail) resolvable,
+// nothing that identifies the person except the audit pseudonym.
+struct DeletedDocument {
+  std::string id;
+  std::string type;
+  std::string content_hash;
+  int pages = 0;
+  std::string batch;
+  std::string received_at;
+};
+
+struct Tombstone {
+  std::string id;  // the case id
+  std::string area;
+  std::string unit;
+  std::string person;  // the person's audit pseudonym (Store::PersonPseudonym)
+  std::string closed_at;
+  int retention_days = 0;
+  std::string deleted_at;
+  std::string deleted_by;
+  std::vector<DeletedDocument> documents;
+  std::vector<std::string> cover_sheets;
+  std::vector<std::string> tasks;
+  int64_t bytes = 0;  // page images and PDFs deleted
+};
+
+// One entry of the audit trail: who did what to which object, why, and when. Entries
+// are append-only and hash-chained: `hash` is the SHA-256 of the entry's other fields
+// (canonical JSON, keys sorted), which include `prev`, the hash of the entry before.
+// Changing or removing an entry breaks the chain at that point (AuditTrail in
+// storage/audit.h checks it).
 struct Event {
   uint64_t seq = 0;
   std::string time;
-  std::string actor;
+  std::string principal;  // who: a principal id
+  std::string unit;       // the principal's unit and domain when it acted
+  std::string domain;
   std::string action;
-  std::string object;
-  std::string detail;
+  std::string object;   // "case/ID", "document/ID", "task/ID", "cover_sheet/ID", ...
+  std::string purpose;  // why, as the principal stated it
+  std::string case_id;  // the case the object belongs to, when there is one
+  std::string person;   // pseudonym of the person the object concerns, when known
+  std::string detail;   // never an unmasked person id
+  std::string prev;
+  std::string hash;
 };
 
 // Plain records whose JSON is their fields by name; a missing field keeps its default.
@@ -232,6 +289,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QuarantineAttempt, time, actor, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchFile, name, size, sha256, pages, error,
                                                 duplicate_of)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestFile, name, pages, sha256)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Grant, id, case_id, principal, purpose, expires,
+                                                granted_by, granted_at, revoked_by, revoked_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeletedDocument, id, type, content_hash, pages,
+                                                batch, received_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Tombstone, id, area, unit, person, closed_at,
+                                                retention_days, deleted_at, deleted_by, documents,
+                                                cover_sheets, tasks, bytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, seq, time, principal, unit, domain, action,
+                                                object, purpose, case_id, person, detail, prev,
+                                                hash)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Batch, id, created_at, created_by, files,
                                                 has_manifest, manifest, runs, complete,
                                                 completed_at)
@@ -259,8 +326,6 @@ void to_json(nlohmann::json& j, const QuarantineEntry& v);
 void from_json(const nlohmann::json& j, QuarantineEntry& v);
 void to_json(nlohmann::json& j, const LedgerEntry& v);
 void from_json(const nlohmann::json& j, LedgerEntry& v);
-void to_json(nlohmann::json& j, const Event& v);
-void from_json(const nlohmann::json& j, Event& v);
 
 // "3,4,7": page numbers for people and for event details.
 std::string JoinPages(const std::vector<int>& pages);

@@ -21,6 +21,8 @@ const char* CodeName(Status::Code code) {
       return "AlreadyExists";
     case Status::Code::kFailedPrecondition:
       return "FailedPrecondition";
+    case Status::Code::kPermissionDenied:
+      return "PermissionDenied";
   }
   return "Unknown";
 }

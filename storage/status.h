@@ -28,6 +28,7 @@ class Status {
     kUnsupported,
     kAlreadyExists,
     kFailedPrecondition,
+    kPermissionDenied,  // the principal may not do this (need to know, role); audited
   };
 
   Status() = default;
@@ -45,9 +46,13 @@ class Status {
   static Status FailedPrecondition(std::string msg) {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
+  static Status PermissionDenied(std::string msg) {
+    return Status(Code::kPermissionDenied, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   // "NotFound: case 2026-000001" style text for people.

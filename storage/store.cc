@@ -9,6 +9,10 @@
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+
+#include "codecs/sha256.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -16,18 +20,15 @@ namespace {
 
 const char* const kFamilyNames[] = {"meta",   "cases",   "cover_sheets", "documents",
                                     "blobs",  "tasks",   "quarantine",   "index",
-                                    "events", "batches", "ledger"};
+                                    "events", "batches", "ledger",
+                                    "grants", "tombstones"};
 static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 
 constexpr const char* kSchemaKey = "schema_version";
+constexpr const char* kSaltKey = "audit/salt";
+constexpr const char* kHeadKey = "audit/head";
 
 int Idx(Family f) { return static_cast<int>(f); }
-
-std::string EventKey(uint64_t seq) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);
-  return buf;
-}
 
 template <typename R>
 Result<R> Decode(const std::string& bytes, const std::string& key) {
@@ -41,6 +42,12 @@ Result<R> Decode(const std::string& bytes, const std::string& key) {
 }  // namespace
 
 const char* FamilyName(Family f) { return kFamilyNames[Idx(f)]; }
+
+std::string EventKey(uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);
+  return buf;
+}
 
 // ---- index derivation --------------------------------------------------------------
 
@@ -91,15 +98,41 @@ std::map<std::string, std::string> IndexEntriesOf(const Batch& b) {
 
 std::map<std::string, std::string> IndexEntriesOf(const LedgerEntry&) { return {}; }
 
+std::map<std::string, std::string> IndexEntriesOf(const Grant& g) {
+  return {{"case_grant/" + g.case_id + "/" + g.id, g.principal}};
+}
+
+std::map<std::string, std::string> IndexEntriesOf(const Tombstone& t) {
+  std::map<std::string, std::string> out{{"tombstone/case/" + t.id, ""}};
+  for (const auto& d : t.documents) out["tombstone/document/" + d.id] = t.id;
+  for (const auto& id : t.cover_sheets) out["tombstone/cover_sheet/" + id] = t.id;
+  for (const auto& id : t.tasks) out["tombstone/task/" + id] = t.id;
+  return out;
+}
+
+// The audit trail by case, by person pseudonym and by principal: what `audit show`
+// answers from without reading the whole trail.
+std::map<std::string, std::string> IndexEntriesOf(const Event& e) {
+  const std::string seq = EventKey(e.seq);
+  std::map<std::string, std::string> out{{"audit_principal/" + e.principal + "/" + seq, ""}};
+  if (!e.case_id.empty()) out["audit_case/" + e.case_id + "/" + seq] = "";
+  if (!e.person.empty()) out["audit_person/" + e.person + "/" + seq] = "";
+  return out;
+}
+
 // ---- Change ------------------------------------------------------------------------
 
-Change::Change(Store* store, std::string actor)
-    : store_(store), lock_(store->writer_), actor_(std::move(actor)) {}
+Change::Change(Store* store, Principal principal, std::string purpose)
+    : store_(store),
+      lock_(store->writer_),
+      principal_(std::move(principal)),
+      purpose_(std::move(purpose)) {}
 
 Change::Change(Change&& o) noexcept
     : store_(o.store_),
       lock_(std::move(o.lock_)),
-      actor_(std::move(o.actor_)),
+      principal_(std::move(o.principal_)),
+      purpose_(std::move(o.purpose_)),
       events_(std::move(o.events_)),
       committed_(o.committed_) {
   for (int i = 0; i < Idx(Family::kCount); ++i) pending_[i] = std::move(o.pending_[i]);
@@ -144,6 +177,16 @@ void Change::Put(const R& record) {
   Write(RecordTraits<R>::kFamily, record.id, nlohmann::json(record).dump());
 }
 
+template <typename R>
+void Change::Delete(const std::string& id) {
+  auto old = Get<R>(id);
+  if (old.ok())
+    for (const auto& [key, value] : IndexEntriesOf(*old)) Write(Family::kIndex, key, std::nullopt);
+  Write(RecordTraits<R>::kFamily, id, std::nullopt);
+}
+
+void Change::DeleteBlob(const std::string& key) { Write(Family::kBlobs, key, std::nullopt); }
+
 void Change::PutBlob(const std::string& key, std::string bytes) {
   Write(Family::kBlobs, key, std::move(bytes));
 }
@@ -184,22 +227,56 @@ void Change::SetMeta(const std::string& key, const std::string& value) {
 
 void Change::DeleteMeta(const std::string& key) { Write(Family::kMeta, key, std::nullopt); }
 
-void Change::Log(const std::string& action, const std::string& object, const std::string& detail) {
+Concerning Change::About(const std::string& case_id) const {
+  Concerning about{case_id, ""};
+  if (case_id.empty()) return about;
+  if (auto c = Get<Case>(case_id); c.ok()) about.person_id = c->person_id;
+  return about;
+}
+
+void Change::Log(const std::string& action, const std::string& object, const std::string& detail,
+                 const Concerning& about) {
   Event e;
   e.time = NowUtc();
-  e.actor = actor_;
+  e.principal = principal_.id;
+  e.unit = principal_.unit;
+  e.domain = ToString(principal_.domain);
   e.action = action;
   e.object = object;
+  e.purpose = purpose_;
+  e.case_id = about.case_id;
+  if (!about.person_id.empty()) e.person = store_->PersonPseudonym(about.person_id);
   e.detail = detail;
   events_.push_back(std::move(e));
 }
 
 Status Change::Commit() {
   if (committed_) return Status::FailedPrecondition("change committed twice");
-  for (auto& e : events_) {
-    e.seq = NextSequence("event");
-    Write(Family::kEvents, EventKey(e.seq), nlohmann::json(e).dump());
+  PM_RETURN_IF_ERROR(CheckPrincipal(principal_));
+  // The writer lock is held, so the head read here is the last committed entry.
+  uint64_t head_seq = 0;
+  std::string head_hash = kAuditGenesis;
+  if (auto head = Read(Family::kMeta, kHeadKey)) {
+    try {
+      auto j = nlohmann::json::parse(*head);
+      head_seq = j.at("seq").get<uint64_t>();
+      head_hash = j.at("hash").get<std::string>();
+    } catch (const std::exception&) {
+      return Status::Corruption("the audit head in " + store_->dir_ +
+                                " cannot be decoded; run `postmottak audit verify`");
+    }
   }
+  for (auto& e : events_) {
+    e.seq = ++head_seq;
+    e.prev = head_hash;
+    e.hash = EventHash(e);
+    head_hash = e.hash;
+    Write(Family::kEvents, EventKey(e.seq),
+          nlohmann::json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    for (auto& [key, value] : IndexEntriesOf(e)) Write(Family::kIndex, key, value);
+  }
+  if (!events_.empty())
+    Write(Family::kMeta, kHeadKey, nlohmann::json{{"seq", head_seq}, {"hash", head_hash}}.dump());
   rocksdb::WriteBatch batch;
   for (int f = 0; f < Idx(Family::kCount); ++f) {
     for (const auto& [key, value] : pending_[f]) {
@@ -255,15 +332,27 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
 
   auto version = store->GetMeta(kSchemaKey);
   if (!version) {
+    // A new store: its schema and the salt of its person pseudonyms, 32 random bytes.
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    std::string random(32, '\0');
+    if (!urandom.read(random.data(), random.size()))
+      return Status::IOError("cannot read /dev/urandom for the audit salt of " + dir);
+    rocksdb::WriteBatch init;
+    init.Put(store->handles_[0], kSaltKey, Sha256Hex(random));
+    init.Put(store->handles_[0], kSchemaKey, std::to_string(kSchemaVersion));
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = store->db_->Put(wo, store->handles_[0], kSchemaKey, std::to_string(kSchemaVersion));
+    s = store->db_->Write(wo, &init);
     if (!s.ok()) return Status::IOError("cannot initialise store " + dir + ": " + s.ToString());
   } else if (*version != std::to_string(kSchemaVersion)) {
     return Status::FailedPrecondition("store " + dir + " has schema version " + *version +
                                       ", this build reads version " +
                                       std::to_string(kSchemaVersion));
   }
+  auto salt = store->GetMeta(kSaltKey);
+  if (!salt || salt->size() != 64)
+    return Status::Corruption("store " + dir + " has lost its audit salt (meta key audit/salt)");
+  store->salt_ = *salt;
   return store;
 }
 
@@ -274,7 +363,13 @@ Store::~Store() {
   }
 }
 
-Change Store::BeginChange(std::string actor) { return Change(this, std::move(actor)); }
+Change Store::BeginChange(const Principal& principal, std::string purpose) {
+  return Change(this, principal, std::move(purpose));
+}
+
+std::string Store::PersonPseudonym(const std::string& person_id) const {
+  return Sha256Hex(salt_ + ":" + person_id).substr(0, 32);
+}
 
 std::optional<std::string> Store::Read(Family f, const std::string& key) const {
   std::string value;
@@ -346,8 +441,8 @@ std::vector<Event> Store::ListEvents() const {
   return out;
 }
 
-Status Store::RebuildIndexes(const std::string& actor) {
-  Change change = BeginChange(actor);
+Status Store::RebuildIndexes(const Principal& principal, const std::string& purpose) {
+  Change change = BeginChange(principal, purpose);
   for (const auto& [key, value] : Scan(Family::kIndex, ""))
     change.Write(Family::kIndex, key, std::nullopt);
   auto add = [&change](const auto& records) {
@@ -360,6 +455,17 @@ Status Store::RebuildIndexes(const std::string& actor) {
   add(List<Task>());
   add(List<QuarantineEntry>());
   add(List<Batch>());
+  add(List<Grant>());
+  add(List<Tombstone>());
+  ForEach(Family::kEvents, "", [&change](const std::string&, const std::string& bytes) {
+    try {
+      for (auto& [key, value] : IndexEntriesOf(nlohmann::json::parse(bytes).get<Event>()))
+        change.Write(Family::kIndex, key, value);
+    } catch (const std::exception&) {
+      // An undecodable entry: `audit verify` reports it.
+    }
+    return true;
+  });
   change.Log("rebuild_indexes", "index");
   return change.Commit();
 }
@@ -367,6 +473,7 @@ Status Store::RebuildIndexes(const std::string& actor) {
 #define PM_INSTANTIATE(R)                                      \
   template Result<R> Change::Get<R>(const std::string&) const; \
   template void Change::Put<R>(const R&);                      \
+  template void Change::Delete<R>(const std::string&);         \
   template Result<R> Store::Get<R>(const std::string&) const;  \
   template std::vector<R> Store::List<R>(const std::string&) const;
 PM_INSTANTIATE(Case)
@@ -376,6 +483,8 @@ PM_INSTANTIATE(Task)
 PM_INSTANTIATE(QuarantineEntry)
 PM_INSTANTIATE(Batch)
 PM_INSTANTIATE(LedgerEntry)
+PM_INSTANTIATE(Grant)
+PM_INSTANTIATE(Tombstone)
 #undef PM_INSTANTIATE
 
 }  // namespace postmottak

@@ -9,15 +9,21 @@
 //   tasks         task id           -> Task (JSON)
 //   quarantine    quarantine id     -> QuarantineEntry (JSON)
 //   index         derived keys      -> value (person -> cases, hash -> document, ...)
-//   events        20-digit sequence -> Event (JSON): who did what, when
+//   events        20-digit sequence -> Event (JSON): the hash-chained audit trail
 //   batches       batch id          -> Batch (JSON): the files intake found
 //   ledger        batch/file/page   -> LedgerEntry (JSON): what became of each page
+//   grants        grant id          -> Grant (JSON): access to one case for one principal
+//   tombstones    case id           -> Tombstone (JSON): what retention deleted
 //
 // Invariants:
 //  * Every index entry is derived from a primary record by IndexEntriesOf(); the index
 //    column family can be dropped and rebuilt from the primaries at any time.
 //  * All writes go through a Change, committed as one WriteBatch: a crash leaves either
 //    all of a mail piece or none of it.
+//  * Every Change acts for a Principal with a stated purpose; it cannot commit without
+//    one. Its events become audit entries chained to the entry before (meta key
+//    "audit/head" holds the last one's sequence and hash). Nothing deletes or rewrites
+//    an event.
 //  * At most one Change is open per Store at a time (it holds the writer lock), so
 //    sequence counters and read-modify-write of records need no further locking.
 //    Reads through the Store itself are safe from any thread at any time.
@@ -33,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/principal.h"
 #include "storage/records.h"
 #include "storage/status.h"
 
@@ -55,6 +62,8 @@ enum class Family {
   kEvents,
   kBatches,
   kLedger,
+  kGrants,
+  kTombstones,
   kCount
 };
 
@@ -90,6 +99,15 @@ struct RecordTraits<LedgerEntry> {
   static constexpr Family kFamily = Family::kLedger;
 };
 
+template <>
+struct RecordTraits<Grant> {
+  static constexpr Family kFamily = Family::kGrants;
+};
+template <>
+struct RecordTraits<Tombstone> {
+  static constexpr Family kFamily = Family::kTombstones;
+};
+
 // The family's name in messages and docs (RocksDB calls "meta" "default").
 const char* FamilyName(Family f);
 
@@ -101,8 +119,22 @@ std::map<std::string, std::string> IndexEntriesOf(const Task& t);
 std::map<std::string, std::string> IndexEntriesOf(const QuarantineEntry& q);
 std::map<std::string, std::string> IndexEntriesOf(const Batch& b);
 std::map<std::string, std::string> IndexEntriesOf(const LedgerEntry& e);
+std::map<std::string, std::string> IndexEntriesOf(const Grant& g);
+std::map<std::string, std::string> IndexEntriesOf(const Tombstone& t);
+std::map<std::string, std::string> IndexEntriesOf(const Event& e);
 
-constexpr int kSchemaVersion = 1;
+// "00000000000000000042": event keys, and the audit index's sequence part.
+std::string EventKey(uint64_t seq);
+
+// Version 2: audit entries are hash-chained and name a principal and purpose.
+constexpr int kSchemaVersion = 2;
+
+// What an audit entry is about, beyond its object: the case and the person concerned
+// (stored as the person's pseudonym, never the id).
+struct Concerning {
+  std::string case_id;
+  std::string person_id;
+};
 
 struct StoreOptions {
   // fsync the write-ahead log on every commit. On by default: a journaled mail piece
@@ -120,12 +152,17 @@ class Change {
   Change& operator=(Change&&) = delete;
   ~Change();
 
-  const std::string& actor() const { return actor_; }
+  const Principal& principal() const { return principal_; }
+  const std::string& purpose() const { return purpose_; }
 
   template <typename R>
   Result<R> Get(const std::string& id) const;
   template <typename R>
   void Put(const R& record);
+  // Removes a record and its index entries (retention only; nothing else deletes).
+  template <typename R>
+  void Delete(const std::string& id);
+  void DeleteBlob(const std::string& key);
   void PutBlob(const std::string& key, std::string bytes);
   Result<std::string> GetBlob(const std::string& key) const;
   // Values of index keys under prefix, merged with pending writes, keyed by the rest
@@ -135,14 +172,20 @@ class Change {
   uint64_t NextSequence(const std::string& name);
   void SetMeta(const std::string& key, const std::string& value);
   void DeleteMeta(const std::string& key);
-  // Appends an event by this change's actor.
-  void Log(const std::string& action, const std::string& object, const std::string& detail = "");
+  // What an entry about case `case_id` concerns: the case and its person (empty when
+  // there is no such case).
+  Concerning About(const std::string& case_id) const;
+  // Appends an audit entry by this change's principal, for its purpose.
+  void Log(const std::string& action, const std::string& object, const std::string& detail = "",
+           const Concerning& about = {});
 
+  // Writes everything atomically, the audit entries chained onto the trail. Refused
+  // without a valid principal.
   Status Commit();
 
  private:
   friend class Store;
-  Change(Store* store, std::string actor);
+  Change(Store* store, Principal principal, std::string purpose);
   std::optional<std::string> Read(Family f, const std::string& key) const;
   void Write(Family f, const std::string& key, std::optional<std::string> value);
   template <typename R>
@@ -150,7 +193,8 @@ class Change {
 
   Store* store_;
   std::unique_lock<std::mutex> lock_;
-  std::string actor_;
+  Principal principal_;
+  std::string purpose_;
   // Pending writes per family; nullopt is a delete.
   std::map<std::string, std::optional<std::string>> pending_[static_cast<int>(Family::kCount)];
   std::vector<Event> events_;
@@ -165,8 +209,9 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Opens a Change acting for actor; blocks while another Change is open.
-  Change BeginChange(std::string actor);
+  // Opens a Change acting for `principal` with a stated purpose; blocks while another
+  // Change is open. A read that must be audited is a Change too: it logs and commits.
+  Change BeginChange(const Principal& principal, std::string purpose);
 
   template <typename R>
   Result<R> Get(const std::string& id) const;
@@ -182,10 +227,14 @@ class Store {
   std::map<std::string, std::string> ScanIndex(const std::string& prefix) const;
   std::optional<std::string> GetMeta(const std::string& key) const;
   std::vector<Event> ListEvents() const;
+  // The audit pseudonym of a person id: SHA-256 over this store's random salt and the
+  // id. Lets `audit show --person` find a person's entries, also after retention has
+  // deleted their cases, without writing the id itself into the trail.
+  std::string PersonPseudonym(const std::string& person_id) const;
 
   // Drops the index column family's content and derives it again from the primary
   // records, in one atomic write.
-  Status RebuildIndexes(const std::string& actor);
+  Status RebuildIndexes(const Principal& principal, const std::string& purpose);
 
   const std::string& dir() const { return dir_; }
 
@@ -196,6 +245,7 @@ class Store {
   std::map<std::string, std::string> Scan(Family f, const std::string& prefix) const;
 
   std::string dir_;
+  std::string salt_;
   StoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

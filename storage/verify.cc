@@ -4,6 +4,7 @@
 #include <set>
 
 #include "codecs/sha256.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -21,10 +22,12 @@ class Checker {
     Records<QuarantineEntry>("quarantine");
     Records<Batch>("batch");
     Records<LedgerEntry>("ledger");
+    Records<Grant>("grant");
+    Records<Tombstone>("tombstone");
     References();
     Blobs();
-    Index();
     Events();
+    Index();
     return std::move(report_);
   }
 
@@ -71,6 +74,12 @@ class Checker {
       if (!h.blob_key.empty()) Expect(h.blob_key, h.sha256, "quarantine/" + q.id);
   }
   void Keep(const Batch&) {}
+  void Keep(const Grant& g) { case_links_.push_back({"grant/" + g.id, g.case_id}); }
+  // What retention deleted stays a valid reference: the ledger and grants name it still.
+  void Keep(const Tombstone& t) {
+    cases_.insert(t.id);
+    for (const auto& d : t.documents) documents_.insert(d.id);
+  }
   void Keep(const LedgerEntry& e) { ledger_.push_back(e); }
 
   // A blob a record names, and the checksum it holds for it (may be empty: unknown).
@@ -143,23 +152,24 @@ class Checker {
         Problem("index_extra", "index " + key, "no record derives it", true);
   }
 
+  // The audit trail's chain (storage/audit.h), and the index entries it derives.
   void Events() {
-    uint64_t expected = 1;
-    store_.ForEach(Family::kEvents, "", [&](const std::string& key, const std::string&) {
-      ++report_.events;
-      const uint64_t seq = std::strtoull(key.c_str(), nullptr, 10);
-      if (seq != expected)
-        Problem("event_gap", "event " + key,
-                "expected event " + std::to_string(expected) + " here");
-      expected = seq + 1;
+    store_.ForEach(Family::kEvents, "", [&](const std::string&, const std::string& value) {
+      try {
+        for (auto& [k, v] : IndexEntriesOf(nlohmann::json::parse(value).get<Event>()))
+          expected_index_[k] = v;
+      } catch (const std::exception&) {
+        // Reported by the chain check below.
+      }
       return true;
     });
-    const auto counter = store_.GetMeta("seq/event");
-    const uint64_t last = counter ? std::strtoull(counter->c_str(), nullptr, 10) : 0;
-    if (last != expected - 1)
-      Problem("event_gap", "events",
-              "the log ends at " + std::to_string(expected - 1) + ", the counter says " +
-                  std::to_string(last));
+    auto check = VerifyAuditTrail(store_, {});
+    if (!check.ok()) {
+      Problem("corrupt_record", "events", check.status().message());
+      return;
+    }
+    report_.events = static_cast<int>(check->entries);
+    for (const auto& p : check->problems) Problem("audit_chain", "events", p);
   }
 
   const Store& store_;
@@ -174,15 +184,23 @@ class Checker {
 
 }  // namespace
 
-Result<VerifyReport> VerifyStore(Store* store, bool repair, const std::string& actor) {
+Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal) {
+  PM_RETURN_IF_ERROR(Require(principal, Permission::kMaintain, "verify the store"));
   VerifyReport report = Checker(*store).Run();
   bool index_differs = false;
   for (const auto& p : report.problems) index_differs = index_differs || p.repairable;
-  if (!repair || !index_differs) return report;
-  PM_RETURN_IF_ERROR(store->RebuildIndexes(actor));
-  VerifyReport after = Checker(*store).Run();
-  after.repaired = true;
-  return after;
+  if (repair && index_differs) {
+    PM_RETURN_IF_ERROR(store->RebuildIndexes(principal, "verify --repair"));
+    report = Checker(*store).Run();
+    report.repaired = true;
+  }
+  // Verification decodes every record and re-reads every blob: one entry says so.
+  Change change = store->BeginChange(principal, repair ? "verify --repair" : "verify");
+  change.Log("verify_store", "store",
+             std::to_string(report.records) + " records, " + std::to_string(report.blobs) +
+                 " blobs, " + std::to_string(report.problems.size()) + " problems");
+  PM_RETURN_IF_ERROR(change.Commit());
+  return report;
 }
 
 }  // namespace postmottak

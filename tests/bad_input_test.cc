@@ -71,6 +71,8 @@ TEST(BadInputTest, EveryKindGoesToQuarantineAndTheBatchGoesOn) {
   }());
 
   IntakeOptions intake;
+
+  intake.principal = test::As("service:intake");
   intake.workers = 2;
   auto report = RunIntake(store.get(), test::SampleRules(), {in}, intake);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -261,6 +263,8 @@ TEST(BadInputTest, HostileFilesAndLimitsAreRefusedWithFileAndPageNamed) {
   test::WriteTiff(in + "/i-too-many-pixels.tif", large);
 
   IntakeOptions intake;
+
+  intake.principal = test::As("service:intake");
   intake.workers = 2;
   intake.batch = "hostile";
   intake.limits.max_file_bytes = 4 << 20;

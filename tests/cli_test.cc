@@ -13,9 +13,23 @@ using nlohmann::json;
 
 class CliTest : public ::testing::Test {
  protected:
-  int Cli(const std::string& args, std::string* out = nullptr) {
-    return test::Run(
-        std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " " + args + " 2>/dev/null", out);
+  // The shipped policy plus user:tester, who holds every role and sees every unit: these
+  // tests are about the command line, access_test about the policy.
+  void SetUp() override {
+    json policy = json::parse(test::ReadFile(POSTMOTTAK_DEFAULT_POLICY));
+    policy["roles"]["tester"] = {"all_units"};
+    json roles = json::array({"tester"});
+    for (const auto& [role, unused] : policy["roles"].items()) roles.push_back(role);
+    policy["principals"].push_back(
+        {{"id", "user:tester"}, {"unit", "4817"}, {"domain", "state"}, {"roles", roles}});
+    test::WriteFile(dir_ / "policy.json", policy.dump());
+  }
+  int Cli(const std::string& args, std::string* out = nullptr,
+          const std::string& principal = "user:tester") {
+    return test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " --policy " +
+                         dir_ / "policy.json" + " --principal " + principal + " " + args +
+                         " 2>/dev/null",
+                     out);
   }
   json CliJson(const std::string& args) {
     std::string out;

@@ -12,13 +12,13 @@ class CompletenessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = test::OpenStore(dir_.path());
-    service_ = std::make_unique<CaseService>(store_.get(), &test::SampleRules(), "tester");
+    service_ = std::make_unique<CaseService>(test::ServiceFor(store_.get(), test::Tester()));
     ASSERT_TRUE(
         service_->AddCase(test::MakeNewCase("2026-000001", test::PersonId(1), "SYK", "4402")).ok());
   }
   // An unlinked document of a type, as intake would leave it.
   std::string Arrive(const std::string& id, const std::string& type) {
-    Change change = store_->BeginChange("tester");
+    Change change = store_->BeginChange(test::Tester(), "test");
     Document d;
     d.id = id;
     d.type = type;
@@ -68,7 +68,7 @@ TEST_F(CompletenessTest, ArrivalsCloseTasksAndCompleteTheCase) {
 TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
   const auto tasks_before = store_->List<Task>().size();
   const auto sheets_before = store_->List<CoverSheet>().size();
-  Change change = store_->BeginChange("tester");
+  Change change = store_->BeginChange(test::Tester(), "test");
   auto outcome = EvaluateCase(change, test::SampleRules(), "2026-000001");
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->tasks_raised, 0);

@@ -17,7 +17,7 @@ class CoverSheetTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = test::OpenStore(dir_.path());
-    CaseService service(store_.get(), &test::SampleRules(), "caseworker:1");
+    CaseService service = test::ServiceFor(store_.get(), test::Tester());
     NewCase nc = test::MakeNewCase("2026-000100", test::PersonId(100), "AAP", "0301");
     nc.person_name = "Kari Nordvik";
     ASSERT_TRUE(service.AddCase(nc).ok());
@@ -42,7 +42,7 @@ TEST_F(CoverSheetTest, IssuedSheetIsStoredWithItsMetadata) {
   EXPECT_EQ(stored->area, "AAP");
   EXPECT_EQ(stored->unit, "0301");
   EXPECT_EQ(stored->expected, (std::vector<std::string>{"medical_certificate"}));
-  EXPECT_EQ(stored->issued_by, "caseworker:1");
+  EXPECT_EQ(stored->issued_by, "user:tester");
   EXPECT_FALSE(stored->issued_at.empty());
 }
 
@@ -84,7 +84,7 @@ TEST_F(CoverSheetTest, PdfIsOnePrintablePage) {
 }
 
 TEST_F(CoverSheetTest, SheetForPersonAndAreaNeedsBoth) {
-  CaseService service(store_.get(), &test::SampleRules(), "caseworker:1");
+  CaseService service = test::ServiceFor(store_.get(), test::Tester());
   CoverSheetRequest req;
   req.person_id = test::PersonId(5);
   EXPECT_EQ(service.IssueCoverSheet(req).status().code(), Status::Code::kInvalidArgument);

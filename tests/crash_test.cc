@@ -36,7 +36,7 @@ pid_t StartIntake(const std::string& store, const std::string& in, const std::st
     (void)out;
     (void)err;
     setenv("OMP_THREAD_LIMIT", "1", 1);
-    execl(POSTMOTTAK_CLI, "postmottak", "--db", store.c_str(), "--actor", "intake-service",
+    execl(POSTMOTTAK_CLI, "postmottak", "--db", store.c_str(), "--principal", "service:intake",
           "intake", in.c_str(), "--workers", "2", "--defer-ocr", static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -181,6 +181,7 @@ TEST(EvaluateCorpusTest, CleanCorpusIsReadWithoutAWrongLink) {
   auto c = MakeCorpus(Degradation::kClean, 30, 21);
   ASSERT_NE(c, nullptr);
   IntakeOptions options;
+  options.principal = test::As("service:intake");
   options.workers = 2;
   auto r = EvaluateCorpus(c->dir.path(), test::SampleRules(), options);
   ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -12,7 +12,7 @@ class LinkerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = test::OpenStore(dir_.path());
-    CaseService service(store_.get(), &test::SampleRules(), "tester");
+    CaseService service = test::ServiceFor(store_.get(), test::Tester());
     Add(service, "2026-000001", test::PersonId(1), "AAP");
     Add(service, "2026-000002", test::PersonId(2), "AAP");
     Add(service, "2026-000003", test::PersonId(2), "DAG");
@@ -23,7 +23,7 @@ class LinkerTest : public ::testing::Test {
   }
   LinkDecision ByText(std::vector<std::string> persons, std::vector<std::string> cases,
                       const std::string& type) {
-    Change view = store_->BeginChange("tester");
+    Change view = store_->BeginChange(test::Tester(), "test");
     return LinkByText(view, test::SampleRules(), persons, cases, type);
   }
   test::TempDir dir_;
@@ -73,7 +73,7 @@ TEST_F(LinkerTest, UnknownPersonAndNoEvidenceAreNotLinked) {
 }
 
 TEST_F(LinkerTest, CoverSheetLinksToItsCaseOrToTheOnlyCaseOfItsArea) {
-  Change view = store_->BeginChange("tester");
+  Change view = store_->BeginChange(test::Tester(), "test");
   CoverSheet sheet;
   sheet.id = "000000000018";
   sheet.case_id = "2026-000001";

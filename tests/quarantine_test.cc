@@ -32,6 +32,7 @@ class QuarantineTest : public ::testing::Test {
 
   IntakeOptions Options() const {
     IntakeOptions options;
+    options.principal = test::Tester();  // intake, and the mail room's retries
     options.workers = 2;
     return options;
   }
@@ -97,9 +98,9 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
 
   // Released to a person, with a reason: a manual-journaling task in the intake unit.
   EXPECT_FALSE(
-      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "  ", "user:kari").ok());
+      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "  ", test::As("user:arkiv")).ok());
   auto released = ReleaseQuarantined(store_.get(), test::SampleRules(), text.id,
-                                     "a letter typed by the sender, journal by hand", "user:kari");
+                                     "a letter typed by the sender, journal by hand", test::As("user:arkiv"));
   ASSERT_TRUE(released.ok()) << released.status().ToString();
   EXPECT_EQ(released->status, QuarantineStatus::kReleased);
   auto task = store_->Get<Task>(released->task_id);
@@ -109,7 +110,7 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
   EXPECT_EQ(task->unit, test::SampleRules().intake_unit());
   EXPECT_NE(task->reason.find("journal by hand"), std::string::npos);
   EXPECT_FALSE(
-      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "again", "user:kari").ok());
+      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "again", test::As("user:arkiv")).ok());
   EXPECT_FALSE(RetryQuarantined(store_.get(), test::SampleRules(), text.id, "", Options()).ok());
 
   // The batch balances: every page journaled, or in quarantine with what became of it.
@@ -124,9 +125,11 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
 
 TEST_F(QuarantineTest, TheCommandsListShowRetryAndRelease) {
   store_.reset();  // the command opens the store itself
-  const std::string cli = std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " ";
+  const std::string cli =
+      std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " --principal user:arkiv ";
   std::string out;
-  ASSERT_EQ(test::Run(cli + "intake " + dir_ / "in" +
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" +
+                      " --principal service:intake intake " + dir_ / "in" +
                       " --batch mail --max-pages 2 --workers 2 >/dev/null"),
             0);
   ASSERT_EQ(test::Run(cli + "--json quarantine list", &out), 0);

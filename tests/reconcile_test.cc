@@ -33,6 +33,7 @@ class ReconcileTest : public ::testing::Test {
 
   IntakeReport Intake(const std::vector<std::string>& paths, const std::string& name = "") {
     IntakeOptions options;
+    options.principal = test::As("service:intake");
     options.workers = 2;
     options.batch = name;
     auto r = RunIntake(store_.get(), test::SampleRules(), paths, options);
@@ -85,7 +86,7 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
   test::RawWrite(dir_ / "store", Family::kLedger, key, std::nullopt);
   std::string out;
   EXPECT_EQ(
-      test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " reconcile first", &out),
+      test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " --principal user:arkiv reconcile first", &out),
       5);
   EXPECT_NE(out.find("MISSING " + batch_.files[0] + " page 2"), std::string::npos) << out;
   store_ = test::OpenStore(dir_ / "store");
@@ -169,6 +170,7 @@ TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
 
   // 4. The same name for other files is refused, not mixed into the batch.
   IntakeOptions options;
+  options.principal = test::As("service:intake");
   options.batch = "first";
   auto mixed = RunIntake(store_.get(), test::SampleRules(), {dir_ / "rescan"}, options);
   ASSERT_FALSE(mixed.ok());

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/store.h"
+#include "storage/audit.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -20,7 +21,7 @@ TEST(StoreTest, CommittedRecordsAreReadBackAfterReopen) {
   test::TempDir dir;
   {
     auto store = test::OpenStore(dir.path());
-    Change change = store->BeginChange("tester");
+    Change change = store->BeginChange(test::Tester(), "test");
     change.Put(MakeCase("2026-000001", test::PersonId(1)));
     change.PutBlob("doc/x/page/1", std::string("\0\1\2", 3));
     ASSERT_TRUE(change.Commit().ok());
@@ -37,7 +38,7 @@ TEST(StoreTest, UncommittedChangeLeavesNoTrace) {
   test::TempDir dir;
   auto store = test::OpenStore(dir.path());
   {
-    Change change = store->BeginChange("tester");
+    Change change = store->BeginChange(test::Tester(), "test");
     change.Put(MakeCase("2026-000002", test::PersonId(2)));
     change.Log("add_case", "case/2026-000002");
   }
@@ -49,7 +50,7 @@ TEST(StoreTest, UncommittedChangeLeavesNoTrace) {
 TEST(StoreTest, ChangeReadsItsOwnWrites) {
   test::TempDir dir;
   auto store = test::OpenStore(dir.path());
-  Change change = store->BeginChange("tester");
+  Change change = store->BeginChange(test::Tester(), "test");
   change.Put(MakeCase("2026-000003", test::PersonId(3)));
   EXPECT_TRUE(change.Get<Case>("2026-000003").ok());
   EXPECT_EQ(change.ScanIndex("person/" + test::PersonId(3) + "/").count("2026-000003"), 1u);
@@ -63,7 +64,7 @@ TEST(StoreTest, IndexFollowsTheRecordWhenItChanges) {
   d.id = "doc-1";
   d.content_hash = "abc";
   {
-    Change change = store->BeginChange("tester");
+    Change change = store->BeginChange(test::Tester(), "test");
     change.Put(d);
     ASSERT_TRUE(change.Commit().ok());
   }
@@ -71,7 +72,7 @@ TEST(StoreTest, IndexFollowsTheRecordWhenItChanges) {
   EXPECT_EQ(store->ScanIndex("hash/abc").at(""), "doc-1");
   d.case_id = "2026-000004";
   {
-    Change change = store->BeginChange("tester");
+    Change change = store->BeginChange(test::Tester(), "test");
     change.Put(d);
     ASSERT_TRUE(change.Commit().ok());
   }
@@ -83,7 +84,7 @@ TEST(StoreTest, RebuiltIndexesEqualTheMaintainedOnes) {
   test::TempDir dir;
   auto store = test::OpenStore(dir.path());
   {
-    Change change = store->BeginChange("tester");
+    Change change = store->BeginChange(test::Tester(), "test");
     for (int i = 0; i < 5; ++i)
       change.Put(MakeCase("2026-00001" + std::to_string(i), test::PersonId(i)));
     Task t;
@@ -91,18 +92,22 @@ TEST(StoreTest, RebuiltIndexesEqualTheMaintainedOnes) {
     t.case_id = "2026-000010";
     t.unit = "0301";
     change.Put(t);
+    change.Log("add_case", "case/2026-000010", "", {"2026-000010", test::PersonId(0)});
     ASSERT_TRUE(change.Commit().ok());
   }
-  const auto before = store->ScanIndex("");
-  ASSERT_TRUE(store->RebuildIndexes("tester").ok());
+  auto before = store->ScanIndex("");
+  EXPECT_EQ(before.count("audit_case/2026-000010/" + EventKey(1)), 1u);
+  ASSERT_TRUE(store->RebuildIndexes(test::Tester(), "test").ok());
+  // The rebuild is an audit entry of its own, indexed by its principal.
+  before["audit_principal/user:tester/" + EventKey(2)] = "";
   EXPECT_EQ(store->ScanIndex(""), before);
 }
 
-TEST(StoreTest, SequencesAndEventsAreOrderedAndCarryTheActor) {
+TEST(StoreTest, SequencesAndEventsAreOrderedAndCarryPrincipalAndPurpose) {
   test::TempDir dir;
   auto store = test::OpenStore(dir.path());
   for (int i = 0; i < 3; ++i) {
-    Change change = store->BeginChange("actor-" + std::to_string(i));
+    Change change = store->BeginChange(test::Tester(), "purpose-" + std::to_string(i));
     EXPECT_EQ(change.NextSequence("cover"), static_cast<uint64_t>(i + 1));
     change.Log("did", "thing");
     ASSERT_TRUE(change.Commit().ok());
@@ -111,14 +116,44 @@ TEST(StoreTest, SequencesAndEventsAreOrderedAndCarryTheActor) {
   ASSERT_EQ(events.size(), 3u);
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(events[i].seq, i + 1);
-    EXPECT_EQ(events[i].actor, "actor-" + std::to_string(i));
+    EXPECT_EQ(events[i].principal, "user:tester");
+    EXPECT_EQ(events[i].unit, "4817");
+    EXPECT_EQ(events[i].purpose, "purpose-" + std::to_string(i));
+    EXPECT_EQ(events[i].prev, i == 0 ? std::string(kAuditGenesis) : events[i - 1].hash);
   }
+}
+
+TEST(StoreTest, NoChangeCommitsWithoutAPrincipal) {
+  test::TempDir dir;
+  auto store = test::OpenStore(dir.path());
+  Change change = store->BeginChange(Principal{}, "anonymous");
+  change.PutBlob("x", "y");
+  change.Log("did", "thing");
+  Status st = change.Commit();
+  EXPECT_TRUE(st.IsPermissionDenied()) << st.ToString();
+  EXPECT_FALSE(store->GetBlob("x").ok());
+  EXPECT_TRUE(store->ListEvents().empty());
+}
+
+TEST(StoreTest, PersonPseudonymsAreStablePerStoreAndDifferAcrossStores) {
+  test::TempDir a, b;
+  const std::string person = test::PersonId(1);
+  std::string first;
+  {
+    auto store = test::OpenStore(a.path());
+    first = store->PersonPseudonym(person);
+    EXPECT_EQ(first.size(), 32u);
+    EXPECT_EQ(first.find(person), std::string::npos);
+    EXPECT_NE(store->PersonPseudonym(test::PersonId(2)), first);
+  }
+  EXPECT_EQ(test::OpenStore(a.path())->PersonPseudonym(person), first) << "salt is kept";
+  EXPECT_NE(test::OpenStore(b.path())->PersonPseudonym(person), first) << "salt is per store";
 }
 
 TEST(StoreTest, CorruptRecordIsReportedNotThrown) {
   test::TempDir dir;
   auto store = test::OpenStore(dir.path());
-  Change change = store->BeginChange("tester");
+  Change change = store->BeginChange(test::Tester(), "test");
   change.PutBlob("x", "y");
   ASSERT_TRUE(change.Commit().ok());
   EXPECT_TRUE(store->Get<Case>("missing").status().IsNotFound());

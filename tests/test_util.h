@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codecs/image.h"
+#include "pipeline/access.h"
 #include "pipeline/case_service.h"
 #include "pipeline/rules.h"
 #include "storage/store.h"
@@ -27,6 +28,15 @@ class TempDir {
 };
 
 const Rules& SampleRules();
+// The shipped access policy (samples/policy.json).
+const Policy& SamplePolicy();
+// A principal of the shipped policy ("service:intake", "user:kari", ...).
+Principal As(const std::string& id);
+// A principal for tests of internals: unit 4817, state domain, every role of the
+// shipped policy. Tests of the access model itself use As() instead.
+Principal Tester();
+// A case service acting for `principal` with the shipped rules and policy.
+CaseService ServiceFor(Store* store, const Principal& principal);
 std::unique_ptr<Store> OpenStore(const std::string& dir);
 // A synthetic person id (month + 80) that differs for each n.
 std::string PersonId(int n);
@@ -51,7 +61,8 @@ void RawWrite(const std::string& store_dir, Family family, const std::string& ke
 
 // Everything a store holds, one line per entry in key order, leaving out what differs
 // between two equal runs: times, the run counter, event sequence numbers and the
-// batch-level events that only say a run started, resumed or finished. Blobs appear as
+// batch-level events that only say a run started, resumed or finished, and the audit
+// chain's hashes and per-store pseudonyms (they cover times and salts). Blobs appear as
 // their checksums. Two stores with equal dumps hold the same cases, documents, pages,
 // tasks, quarantine, ledger, indexes and events.
 std::string CanonicalDump(const Store& store);

@@ -28,10 +28,11 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
     options.seed = 31;
     ASSERT_TRUE(GenerateSamples(store.get(), test::SampleRules(), options).ok());
     IntakeOptions intake;
+    intake.principal = test::As("service:intake");
     intake.workers = 2;
     ASSERT_TRUE(RunIntake(store.get(), test::SampleRules(), {dir / "batch/scans"}, intake).ok());
 
-    auto clean = VerifyStore(store.get(), false, "user:test");
+    auto clean = VerifyStore(store.get(), false, test::As("user:arkiv"));
     ASSERT_TRUE(clean.ok());
     for (const auto& p : clean->problems)
       ADD_FAILURE() << p.kind << " " << p.object << " " << p.detail;
@@ -57,14 +58,14 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
   test::RawWrite(dir / "store", Family::kIndex, lost_index, std::nullopt);
 
   auto store = test::OpenStore(dir / "store");
-  auto damaged = VerifyStore(store.get(), false, "user:test");
+  auto damaged = VerifyStore(store.get(), false, test::As("user:arkiv"));
   ASSERT_TRUE(damaged.ok());
   EXPECT_TRUE(Has(*damaged, "checksum_mismatch", page_key));
   EXPECT_TRUE(Has(*damaged, "missing_blob", "doc/" + doc_id + "/pdf"));
   EXPECT_TRUE(Has(*damaged, "index_extra", "unlinked/doc-made-up"));
   EXPECT_TRUE(Has(*damaged, "index_missing", lost_index));
 
-  auto repaired = VerifyStore(store.get(), true, "user:test");
+  auto repaired = VerifyStore(store.get(), true, test::As("user:arkiv"));
   ASSERT_TRUE(repaired.ok());
   EXPECT_TRUE(repaired->repaired);
   EXPECT_FALSE(Has(*repaired, "index_extra", ""));
@@ -80,13 +81,13 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
   test::RawWrite(dir / "store", Family::kLedger, "x/000000/000001",
                  std::string(R"({"id":"x/000000/000001","document":"doc-nowhere"})"));
   store = test::OpenStore(dir / "store");
-  auto more = VerifyStore(store.get(), false, "user:test");
+  auto more = VerifyStore(store.get(), false, test::As("user:arkiv"));
   EXPECT_TRUE(Has(*more, "corrupt_record", "broken-task"));
   EXPECT_TRUE(Has(*more, "dangling_reference", "x/000000/000001"));
 
   std::string out;
   store.reset();
-  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir / "store" + " verify", &out), 5);
+  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir / "store" + " --principal user:arkiv verify", &out), 5);
   EXPECT_NE(out.find("checksum_mismatch"), std::string::npos) << out;
 }
 

@@ -1,0 +1,272 @@
+#include "pipeline/access.h"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "pipeline/rules.h"
+
+namespace postmottak {
+
+namespace {
+
+using nlohmann::json;
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Reads a list of strings, naming the field when it is anything else.
+Status StringList(const json& j, const std::string& field, std::vector<std::string>* out) {
+  if (!j.is_array()) return Status::InvalidArgument(field + " must be a list of strings");
+  for (const auto& item : j) {
+    if (!item.is_string()) return Status::InvalidArgument(field + " must be a list of strings");
+    out->push_back(item.get<std::string>());
+  }
+  return Status::OK();
+}
+
+Status String(const json& j, const char* key, const std::string& where, std::string* out) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string())
+    return Status::InvalidArgument(where + ": \"" + key + "\" must be a string");
+  *out = it->get<std::string>();
+  return Status::OK();
+}
+
+}  // namespace
+
+Policy::Policy() : municipal_areas_{"SOS"} {
+  auto give = [this](const std::string& role, std::initializer_list<Permission> ps) {
+    roles_[role] = std::set<Permission>(ps);
+  };
+  give("intake_service", {Permission::kIntake});
+  give("case_system", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
+                       Permission::kReadCases, Permission::kAllUnits});
+  give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
+                      Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
+                      Permission::kUnmask});
+  give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
+                     Permission::kRetention});
+  give("auditor", {Permission::kAudit, Permission::kUnmask});
+}
+
+Result<Policy> Policy::Parse(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(source + " is not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) return Status::InvalidArgument(source + " must hold a JSON object");
+  Policy p;
+  auto fail = [&source](const Status& s) { return s.WithContext(source); };
+  if (auto it = j.find("municipal_areas"); it != j.end()) {
+    std::vector<std::string> areas;
+    if (Status s = StringList(*it, "municipal_areas", &areas); !s.ok()) return fail(s);
+    p.municipal_areas_ = std::set<std::string>(areas.begin(), areas.end());
+  }
+  if (auto it = j.find("roles"); it != j.end()) {
+    if (!it->is_object())
+      return fail(Status::InvalidArgument("roles must map role names to permission lists"));
+    p.roles_.clear();
+    for (const auto& [role, list] : it->items()) {
+      std::vector<std::string> names;
+      if (Status s = StringList(list, "roles." + role, &names); !s.ok()) return fail(s);
+      std::set<Permission>& perms = p.roles_[role];
+      for (const auto& name : names) {
+        Permission perm;
+        if (!ParsePermission(name, &perm))
+          return fail(Status::InvalidArgument("roles." + role + ": unknown permission '" +
+                                              name.substr(0, 40) + "'"));
+        perms.insert(perm);
+      }
+    }
+  }
+  if (auto it = j.find("area_rules"); it != j.end()) {
+    if (!it->is_array()) return fail(Status::InvalidArgument("area_rules must be a list"));
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& r = (*it)[i];
+      const std::string where = "area_rules[" + std::to_string(i) + "]";
+      if (!r.is_object()) return fail(Status::InvalidArgument(where + " must be an object"));
+      AreaAccessRule rule;
+      if (Status s = String(r, "role", where, &rule.role); !s.ok()) return fail(s);
+      if (!p.roles_.count(rule.role))
+        return fail(Status::InvalidArgument(where + ": unknown role '" + rule.role + "'"));
+      if (Status s = StringList(r.value("areas", json()), where + ".areas", &rule.areas); !s.ok())
+        return fail(s);
+      if (r.contains("units")) {
+        if (Status s = StringList(r["units"], where + ".units", &rule.units); !s.ok())
+          return fail(s);
+        for (const auto& u : rule.units)
+          if (!IsValidUnit(u))
+            return fail(Status::InvalidArgument(where + ": unit '" + u + "' must be 4 digits"));
+      }
+      p.area_rules_.push_back(std::move(rule));
+    }
+  }
+  if (auto it = j.find("retention_days"); it != j.end()) {
+    if (!it->is_object())
+      return fail(Status::InvalidArgument("retention_days must map areas (or \"default\") to "
+                                          "days"));
+    for (const auto& [area, days] : it->items()) {
+      if (!days.is_number_integer() || days.get<int64_t>() < 0 || days.get<int64_t>() > 365000)
+        return fail(Status::InvalidArgument("retention_days." + area +
+                                            " must be a whole number of days, 0 to 365000"));
+      if (area == "default") {
+        p.default_retention_days_ = days.get<int>();
+      } else {
+        p.retention_days_[area] = days.get<int>();
+      }
+    }
+  }
+  if (auto it = j.find("principals"); it != j.end()) {
+    if (!it->is_array()) return fail(Status::InvalidArgument("principals must be a list"));
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& e = (*it)[i];
+      const std::string where = "principals[" + std::to_string(i) + "]";
+      if (!e.is_object()) return fail(Status::InvalidArgument(where + " must be an object"));
+      std::string id, unit, domain_name;
+      std::vector<std::string> roles;
+      if (Status s = String(e, "id", where, &id); !s.ok()) return fail(s);
+      if (Status s = String(e, "unit", where, &unit); !s.ok()) return fail(s);
+      if (Status s = String(e, "domain", where, &domain_name); !s.ok()) return fail(s);
+      if (Status s = StringList(e.value("roles", json()), where + ".roles", &roles); !s.ok())
+        return fail(s);
+      Domain domain;
+      if (!ParseDomain(domain_name, &domain))
+        return fail(Status::InvalidArgument(where + ": domain must be state or municipal"));
+      auto principal = p.MakePrincipal(id, unit, domain, roles);
+      if (!principal.ok()) return fail(principal.status().WithContext(where));
+      if (!p.principals_.emplace(id, std::move(principal).value()).second)
+        return fail(Status::InvalidArgument(where + ": principal " + id + " is listed twice"));
+    }
+  }
+  return p;
+}
+
+Result<Policy> Policy::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument("cannot read policy file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Parse(ss.str(), "policy file " + path);
+}
+
+Result<Principal> Policy::MakePrincipal(const std::string& id, const std::string& unit,
+                                        Domain domain,
+                                        const std::vector<std::string>& roles) const {
+  if (!IsValidPrincipalId(id))
+    return Status::InvalidArgument("principal id '" + id.substr(0, 64) +
+                                   "' must be 1-64 of letters, digits and . _ : @ -");
+  if (!IsValidUnit(unit))
+    return Status::InvalidArgument("principal " + id + ": unit '" + unit + "' must be 4 digits");
+  Principal p;
+  p.id = id;
+  p.unit = unit;
+  p.domain = domain;
+  for (const auto& role : roles) {
+    auto it = roles_.find(role);
+    if (it == roles_.end())
+      return Status::InvalidArgument("principal " + id + ": unknown role '" + role + "'");
+    p.roles.push_back(role);
+    p.permissions.insert(it->second.begin(), it->second.end());
+  }
+  return p;
+}
+
+Result<Principal> Policy::Resolve(const std::string& id) const {
+  auto it = principals_.find(id);
+  if (it == principals_.end())
+    return Status::PermissionDenied("principal '" + id.substr(0, 64) +
+                                    "' is not in the access policy");
+  return it->second;
+}
+
+Domain Policy::DomainOf(const std::string& area) const {
+  return municipal_areas_.count(area) ? Domain::kMunicipal : Domain::kState;
+}
+
+int Policy::RetentionDays(const std::string& area) const {
+  auto it = retention_days_.find(area);
+  return it != retention_days_.end() ? it->second : default_retention_days_;
+}
+
+bool Policy::InDomain(const Principal& p, const std::string& area) const {
+  return DomainOf(area) == p.domain;
+}
+
+bool GrantHolds(const Grant& g, const std::string& now) {
+  return g.revoked_at.empty() && !g.expires.empty() && now <= g.expires;
+}
+
+AccessDecision Policy::SeeCase(const Principal& p, const Case& c, const CaseFacts& facts,
+                               const std::string& now) const {
+  AccessDecision d;
+  if (!CheckPrincipal(p).ok()) {
+    d.basis = "no valid principal";
+    return d;
+  }
+  if (!p.May(Permission::kReadCases)) {
+    d.basis = "its roles do not carry 'read_cases'";
+    return d;
+  }
+  for (const auto& g : facts.grants) {
+    if (g.principal == p.id && g.case_id == c.id && GrantHolds(g, now)) {
+      d.allowed = true;
+      d.grant_id = g.id;
+      d.basis = "grant " + g.id + " until " + g.expires;
+      return d;
+    }
+  }
+  if (!InDomain(p, c.area)) {
+    d.basis = "case " + c.id + " (" + c.area + ") belongs to the " + ToString(DomainOf(c.area)) +
+              " domain and there is no grant for " + p.id;
+    return d;
+  }
+  if (c.unit == p.unit) {
+    d.allowed = true;
+    d.basis = "own unit " + p.unit;
+    return d;
+  }
+  if (p.May(Permission::kAllUnits)) {
+    d.allowed = true;
+    d.basis = "all units";
+    return d;
+  }
+  if (Contains(facts.open_task_units, p.unit)) {
+    d.allowed = true;
+    d.basis = "open task in unit " + p.unit;
+    return d;
+  }
+  for (const auto& rule : area_rules_) {
+    if (Contains(p.roles, rule.role) && Contains(rule.areas, c.area) &&
+        (rule.units.empty() || Contains(rule.units, p.unit))) {
+      d.allowed = true;
+      d.basis = "area rule: " + rule.role + " handles " + c.area;
+      return d;
+    }
+  }
+  d.basis = "no need to know: unit " + c.unit + " owns case " + c.id + ", unit " + p.unit +
+            " holds no task on it, and no rule or grant gives it to " + p.id;
+  return d;
+}
+
+AccessDecision Policy::SeeUncased(const Principal& p,
+                                  const std::vector<std::string>& task_units) const {
+  AccessDecision d;
+  if (!CheckPrincipal(p).ok() || !p.May(Permission::kReadCases)) {
+    d.basis = "its roles do not carry 'read_cases'";
+    return d;
+  }
+  if (Contains(task_units, p.unit) || p.May(Permission::kAllUnits)) {
+    d.allowed = true;
+    d.basis = "task in unit " + p.unit;
+    return d;
+  }
+  d.basis = "no need to know: no task on it in unit " + p.unit;
+  return d;
+}
+
+}  // namespace postmottak
