@@ -122,12 +122,8 @@ int CaseShow(Context& ctx, const std::string& id) {
     json jd = json::array(), jt = json::array();
     for (const auto& d : docs) jd.push_back(DocumentSummary(d));
     for (const auto& t : tasks) jt.push_back(TaskJson(t));
-    std::cout << json{{"case", CaseJson(*c)},
-                      {"access", view->basis},
-                      {"checklist", checklist},
-                      {"missing", list.missing},
-                      {"documents", jd},
-                      {"tasks", jt}}
+    std::cout << json{{"case", CaseJson(*c)},    {"access", view->basis}, {"checklist", checklist},
+                      {"missing", list.missing}, {"documents", jd},       {"tasks", jt}}
                      .dump(2)
               << "\n";
     return 0;
@@ -396,8 +392,7 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
 }
 
 int StatsCommand(Context& ctx) {
-  if (Status st = Require(ctx.principal, Permission::kStatistics, "see unit statistics");
-      !st.ok())
+  if (Status st = Require(ctx.principal, Permission::kStatistics, "see unit statistics"); !st.ok())
     return Fail(st);
   {
     // Counts only, no personal data; the reading of every case and task is still noted.

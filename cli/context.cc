@@ -26,6 +26,17 @@ Status OpenContext(const Globals& g, const std::string& command, Context* ctx) {
   auto store = Store::Open(g.db);
   if (!store.ok()) return store.status();
   ctx->store = std::move(store).value();
+  if (g.unmask) {
+    // Refused for every command alike, and on the trail; an allowed unmasking is
+    // recorded by the case service that does it.
+    Status allowed = Require(ctx->principal, Permission::kUnmask, "see person ids unmasked");
+    if (!allowed.ok()) {
+      Change change = ctx->store->BeginChange(ctx->principal, ctx->g.purpose);
+      change.Log("denied", "person_ids", allowed.message());
+      PM_RETURN_IF_ERROR(change.Commit());
+      return allowed;
+    }
+  }
   return Status::OK();
 }
 

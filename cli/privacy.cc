@@ -87,8 +87,9 @@ int AuditVerify(Context& ctx, const std::vector<std::string>& anchor_texts) {
   }
   std::cout << "Audit trail: " << check->entries << " entries checked";
   if (!anchors.empty()) std::cout << ", " << anchors.size() << " anchors";
-  std::cout << "\nHead: " << check->head_seq << ":" << check->head_hash
-            << "\n  (keep this line outside the store; `audit verify --anchor` checks against it)\n";
+  std::cout
+      << "\nHead: " << check->head_seq << ":" << check->head_hash
+      << "\n  (keep this line outside the store; `audit verify --anchor` checks against it)\n";
   for (const auto& p : check->problems) std::cout << "  BROKEN: " << p << "\n";
   std::cout << (check->ok() ? "The chain is intact.\n"
                             : "The audit trail has been tampered with.\n");
@@ -120,12 +121,9 @@ int RetentionRun(Context& ctx, bool dry_run) {
   auto r = RunRetention(ctx.store.get(), ctx.policy, options);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
-    std::cout << json{{"dry_run", dry_run},
-                      {"cases_examined", r->cases_examined},
-                      {"cases_kept", r->cases_kept},
-                      {"documents", r->documents},
-                      {"pages", r->pages},
-                      {"bytes", r->bytes},
+    std::cout << json{{"dry_run", dry_run},          {"cases_examined", r->cases_examined},
+                      {"cases_kept", r->cases_kept}, {"documents", r->documents},
+                      {"pages", r->pages},           {"bytes", r->bytes},
                       {"deleted", r->deleted}}
                      .dump(2)
               << "\n";
@@ -133,8 +131,7 @@ int RetentionRun(Context& ctx, bool dry_run) {
   }
   std::cout << (dry_run ? "Retention (dry run, nothing deleted): " : "Retention: ")
             << r->cases_examined << " closed cases examined, " << r->deleted.size()
-            << (dry_run ? " past their period" : " deleted") << ", " << r->cases_kept
-            << " kept\n";
+            << (dry_run ? " past their period" : " deleted") << ", " << r->cases_kept << " kept\n";
   for (const auto& t : r->deleted) {
     std::cout << "  case " << Padded(t.id, 14) << Padded(t.area, 5) << "closed " << t.closed_at
               << ", period " << t.retention_days << " days: " << t.documents.size()
@@ -143,8 +140,8 @@ int RetentionRun(Context& ctx, bool dry_run) {
     for (const auto& d : t.documents)
       std::cout << "      " << d.id << "  " << Padded(d.type, 22) << d.pages << " pages\n";
   }
-  std::cout << "  Documents: " << r->documents << ", pages: " << r->pages << ", "
-            << r->bytes / 1024 << " KiB of images and PDFs"
+  std::cout << "  Documents: " << r->documents << ", pages: " << r->pages << ", " << r->bytes / 1024
+            << " KiB of images and PDFs"
             << (dry_run ? " would go" : " deleted; tombstones and the audit trail kept") << "\n";
   return 0;
 }
@@ -162,7 +159,8 @@ void AddPrivacyCommands(CLI::App& app, Context& ctx, const Runner& run) {
 
   auto* grant = app.add_subcommand("grant", "access to one case beyond need to know, audited")
                     ->require_subcommand(1);
-  auto* add = grant->add_subcommand("add", "let a principal see a case, for a purpose, until a day");
+  auto* add =
+      grant->add_subcommand("add", "let a principal see a case, for a purpose, until a day");
   add->add_option("--case", o->case_id, "the case")->required();
   add->add_option("--to", o->to, "the principal")->required();
   add->add_option("--for", o->purpose, "the purpose")->required();

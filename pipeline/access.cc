@@ -44,9 +44,9 @@ Policy::Policy() : municipal_areas_{"SOS"} {
   give("intake_service", {Permission::kIntake});
   give("case_system", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
                        Permission::kReadCases, Permission::kAllUnits});
-  give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
-                      Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
-                      Permission::kUnmask});
+  give("caseworker",
+       {Permission::kRegisterCases, Permission::kIssueCoverSheets, Permission::kReadCases,
+        Permission::kLinkDocuments, Permission::kCloseCases, Permission::kUnmask});
   give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
                      Permission::kRetention});
   give("auditor", {Permission::kAudit, Permission::kUnmask});
@@ -108,8 +108,9 @@ Result<Policy> Policy::Parse(const std::string& text, const std::string& source)
   }
   if (auto it = j.find("retention_days"); it != j.end()) {
     if (!it->is_object())
-      return fail(Status::InvalidArgument("retention_days must map areas (or \"default\") to "
-                                          "days"));
+      return fail(
+          Status::InvalidArgument("retention_days must map areas (or \"default\") to "
+                                  "days"));
     for (const auto& [area, days] : it->items()) {
       if (!days.is_number_integer() || days.get<int64_t>() < 0 || days.get<int64_t>() > 365000)
         return fail(Status::InvalidArgument("retention_days." + area +
@@ -132,7 +133,7 @@ Result<Policy> Policy::Parse(const std::string& text, const std::string& source)
       if (Status s = String(e, "id", where, &id); !s.ok()) return fail(s);
       if (Status s = String(e, "unit", where, &unit); !s.ok()) return fail(s);
       if (Status s = String(e, "domain", where, &domain_name); !s.ok()) return fail(s);
-      if (Status s = StringList(e.value("roles", json()), where + ".roles", &roles); !s.ok())
+      if (Status s = StringList(e.value("roles", json::array()), where + ".roles", &roles); !s.ok())
         return fail(s);
       Domain domain;
       if (!ParseDomain(domain_name, &domain))

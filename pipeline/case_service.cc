@@ -26,10 +26,24 @@ bool IsValidDate(const std::string& date) {
 
 namespace {
 
+// Lower case for matching: ASCII, and the Norwegian capitals Æ, Ø and Å (UTF-8 C3 86,
+// C3 98, C3 85 become C3 A6, C3 B8, C3 A5).
+std::string Lower(std::string s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      s[i] = static_cast<char>(std::tolower(c));
+    } else if (c == 0xC3 && i + 1 < s.size()) {
+      const unsigned char next = s[i + 1];
+      if (next == 0x86 || next == 0x98 || next == 0x85) s[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    }
+  }
+  return s;
+}
+
 bool AllWordsIn(const std::string& haystack, const std::vector<std::string>& words) {
-  std::string lower = haystack;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = Lower(haystack);
   for (const auto& w : words)
     if (lower.find(w) == std::string::npos) return false;
   return true;
@@ -95,8 +109,7 @@ Status CaseService::Deny(const std::string& object, const AccessDecision& decisi
   Change change = Begin();
   change.Log("denied", object, decision.basis, about);
   PM_RETURN_IF_ERROR(change.Commit());
-  return Status::PermissionDenied(principal_.id + " may not see " + object + ": " +
-                                  decision.basis);
+  return Status::PermissionDenied(principal_.id + " may not see " + object + ": " + decision.basis);
 }
 
 Case CaseService::Shown(Case c) const {
@@ -175,8 +188,7 @@ Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
       decision.allowed = policy_->InDomain(principal_, request.area);
       decision.basis = decision.allowed ? "area " + request.area + " in its domain"
                                         : "area " + request.area + " belongs to the " +
-                                              ToString(policy_->DomainOf(request.area)) +
-                                              " domain";
+                                              ToString(policy_->DomainOf(request.area)) + " domain";
     }
     if (decision.allowed) {
       auto sheet = postmottak::IssueCoverSheet(change, *rules_, std::move(request));
@@ -480,10 +492,7 @@ Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& qu
   PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "search documents"));
   std::vector<std::string> words;
   {
-    std::string lower = query;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    std::istringstream in(lower);
+    std::istringstream in(Lower(query));
     for (std::string w; in >> w;) words.push_back(w);
   }
   if (words.empty()) return Status::InvalidArgument("an empty search");

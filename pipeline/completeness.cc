@@ -104,8 +104,7 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
   decide.reason = "all required documents have arrived";
   const CaseStatus status =
       list.complete() ? CaseStatus::kReadyForDecision : CaseStatus::kAwaitingDocumentation;
-  if (SetTask(change, decide, list.complete() ? TaskStatus::kOpen : TaskStatus::kClosed,
-              about)) {
+  if (SetTask(change, decide, list.complete() ? TaskStatus::kOpen : TaskStatus::kClosed, about)) {
     list.complete() ? ++out.tasks_raised : ++out.tasks_closed;
   }
   if (c.status != status) {

@@ -58,8 +58,8 @@ QuarantineEntry Journal::Quarantine(Change& change, int file_index, const std::s
   if (auto earlier = change.Get<QuarantineEntry>(q.id); earlier.ok()) {
     // Refused again (a retry that failed): the earlier refusal stays on record.
     q = std::move(earlier).value();
-    q.history.push_back(
-        {q.time, q.resolved_by.empty() ? principal_.id : q.resolved_by, q.reason, q.blob_key, q.sha256});
+    q.history.push_back({q.time, q.resolved_by.empty() ? principal_.id : q.resolved_by, q.reason,
+                         q.blob_key, q.sha256});
     q.blob_key.clear();
     q.sha256.clear();
     q.status = QuarantineStatus::kHeld;

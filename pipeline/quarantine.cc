@@ -123,8 +123,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 }
 
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
-                                           const std::string& reason,
-                                           const Principal& principal) {
+                                           const std::string& reason, const Principal& principal) {
   PM_RETURN_IF_ERROR(Require(principal, Permission::kQuarantine, "release quarantined input"));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a release needs a reason");

@@ -29,8 +29,8 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
   t.deleted_at = NowUtc();
   t.deleted_by = change.principal().id;
   const Concerning about{c.id, c.person_id};
-  const std::string why = "retention: closed " + c.closed_at + ", kept " + std::to_string(days) +
-                          " days for " + c.area;
+  const std::string why =
+      "retention: closed " + c.closed_at + ", kept " + std::to_string(days) + " days for " + c.area;
   for (const auto& [doc_id, unused] : change.ScanIndex("case_doc/" + c.id + "/")) {
     auto d = change.Get<Document>(doc_id);
     if (!d.ok()) continue;
@@ -60,8 +60,7 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
   change.Delete<Case>(c.id);
   change.Put(t);
   change.Log("retention_delete", "case/" + c.id,
-             why + "; " + std::to_string(t.documents.size()) + " documents, tombstone kept",
-             about);
+             why + "; " + std::to_string(t.documents.size()) + " documents, tombstone kept", about);
   return t;
 }
 
@@ -95,9 +94,8 @@ Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
   }
   Change change = store->BeginChange(options.principal, "retention");
   change.Log(options.dry_run ? "retention_dry_run" : "retention_run", "store",
-             std::to_string(report.deleted.size()) + " cases, " +
-                 std::to_string(report.documents) + " documents " +
-                 (options.dry_run ? "due" : "deleted") + "; " +
+             std::to_string(report.deleted.size()) + " cases, " + std::to_string(report.documents) +
+                 " documents " + (options.dry_run ? "due" : "deleted") + "; " +
                  std::to_string(report.cases_kept) + " closed cases kept");
   PM_RETURN_IF_ERROR(change.Commit());
   return report;

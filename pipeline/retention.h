@@ -19,13 +19,13 @@
 namespace postmottak {
 
 struct RetentionOptions {
-  Principal principal;  // needs the `retention` permission
+  Principal principal;   // needs the `retention` permission
   bool dry_run = false;  // report what would go, delete nothing
 };
 
 struct RetentionReport {
-  int cases_examined = 0;  // closed cases looked at
-  int cases_kept = 0;      // closed, but within their period (or an area without one)
+  int cases_examined = 0;          // closed cases looked at
+  int cases_kept = 0;              // closed, but within their period (or an area without one)
   std::vector<Tombstone> deleted;  // one per case deleted (or that would be, dry run)
   int documents = 0;
   int pages = 0;

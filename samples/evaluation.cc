@@ -1,7 +1,5 @@
 #include "samples/evaluation.h"
 
-#include "pipeline/access.h"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +9,8 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "pipeline/access.h"
 
 namespace postmottak {
 
@@ -204,8 +204,8 @@ Result<EvalReport> EvaluateCorpus(const std::string& corpus_dir, const Rules& ru
   options.on_page = [&pages](const ProcessedPage& p) { pages.push_back(OutcomeOf(p)); };
   if (options.batch.empty()) options.batch = "eval";
   if (options.principal.id.empty()) {
-    auto intake = Policy().MakePrincipal("service:evaluation", "4817", Domain::kState,
-                                         {"intake_service"});
+    auto intake =
+        Policy().MakePrincipal("service:evaluation", "4817", Domain::kState, {"intake_service"});
     if (!intake.ok()) return intake.status();
     options.principal = *intake;
   }

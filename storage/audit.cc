@@ -41,47 +41,47 @@ Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditA
   std::string prev = kAuditGenesis;
   std::map<uint64_t, std::string> anchored;
   for (const auto& a : anchors) anchored[a.seq] = a.hash;
-  Status st = store.ForEach(Family::kEvents, "", [&](const std::string& key,
-                                                     const std::string& bytes) {
-    Event e;
-    try {
-      e = nlohmann::json::parse(bytes).get<Event>();
-    } catch (const std::exception&) {
-      check.problems.push_back("entry " + key + " cannot be decoded: it was altered");
-      ++expected;
-      prev.clear();
-      return true;
-    }
-    ++check.entries;
-    if (key != EventKey(e.seq))
-      check.problems.push_back("entry " + key + " claims sequence number " +
-                               std::to_string(e.seq) + ": it was altered or moved");
-    if (e.seq > expected) {
-      check.problems.push_back(
-          e.seq == expected + 1
-              ? "entry " + std::to_string(expected) + " is missing: it was removed"
-              : "entries " + std::to_string(expected) + " to " + std::to_string(e.seq - 1) +
-                    " are missing: they were removed");
-    } else if (!prev.empty() && e.prev != prev) {
-      check.problems.push_back("entry " + std::to_string(e.seq) +
-                               " does not follow the entry before it (its prev hash differs): "
-                               "an earlier entry was changed, inserted or removed");
-    }
-    if (EventHash(e) != e.hash)
-      check.problems.push_back("entry " + std::to_string(e.seq) +
-                               " does not match its hash: it was altered");
-    if (auto it = anchored.find(e.seq); it != anchored.end()) {
-      if (it->second != e.hash)
-        check.problems.push_back("entry " + std::to_string(e.seq) +
-                                 " does not hold the anchored hash: the trail was rewritten");
-      anchored.erase(it);
-    }
-    expected = e.seq + 1;
-    prev = e.hash;
-    check.head_seq = e.seq;
-    check.head_hash = e.hash;
-    return true;
-  });
+  Status st =
+      store.ForEach(Family::kEvents, "", [&](const std::string& key, const std::string& bytes) {
+        Event e;
+        try {
+          e = nlohmann::json::parse(bytes).get<Event>();
+        } catch (const std::exception&) {
+          check.problems.push_back("entry " + key + " cannot be decoded: it was altered");
+          ++expected;
+          prev.clear();
+          return true;
+        }
+        ++check.entries;
+        if (key != EventKey(e.seq))
+          check.problems.push_back("entry " + key + " claims sequence number " +
+                                   std::to_string(e.seq) + ": it was altered or moved");
+        if (e.seq > expected) {
+          check.problems.push_back(
+              e.seq == expected + 1
+                  ? "entry " + std::to_string(expected) + " is missing: it was removed"
+                  : "entries " + std::to_string(expected) + " to " + std::to_string(e.seq - 1) +
+                        " are missing: they were removed");
+        } else if (!prev.empty() && e.prev != prev) {
+          check.problems.push_back("entry " + std::to_string(e.seq) +
+                                   " does not follow the entry before it (its prev hash differs): "
+                                   "an earlier entry was changed, inserted or removed");
+        }
+        if (EventHash(e) != e.hash)
+          check.problems.push_back("entry " + std::to_string(e.seq) +
+                                   " does not match its hash: it was altered");
+        if (auto it = anchored.find(e.seq); it != anchored.end()) {
+          if (it->second != e.hash)
+            check.problems.push_back("entry " + std::to_string(e.seq) +
+                                     " does not hold the anchored hash: the trail was rewritten");
+          anchored.erase(it);
+        }
+        expected = e.seq + 1;
+        prev = e.hash;
+        check.head_seq = e.seq;
+        check.head_hash = e.hash;
+        return true;
+      });
   PM_RETURN_IF_ERROR(st);
   for (const auto& [seq, hash] : anchored)
     check.problems.push_back("anchored entry " + std::to_string(seq) +
@@ -98,14 +98,14 @@ Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditA
     }
   }
   if (head_seq != check.head_seq || (head_seq > 0 && head_hash != check.head_hash)) {
-    check.problems.push_back(
-        head_seq > check.head_seq
-            ? "the trail ends at entry " + std::to_string(check.head_seq) +
-                  " but its head is entry " + std::to_string(head_seq) +
-                  ": entries at the end were removed"
-            : "the trail's last entry " + std::to_string(check.head_seq) +
-                  " is not its recorded head (entry " + std::to_string(head_seq) +
-                  "): entries were added or changed outside the library");
+    check.problems.push_back(head_seq > check.head_seq
+                                 ? "the trail ends at entry " + std::to_string(check.head_seq) +
+                                       " but its head is entry " + std::to_string(head_seq) +
+                                       ": entries at the end were removed"
+                                 : "the trail's last entry " + std::to_string(check.head_seq) +
+                                       " is not its recorded head (entry " +
+                                       std::to_string(head_seq) +
+                                       "): entries were added or changed outside the library");
   }
   return check;
 }
@@ -126,8 +126,7 @@ Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
 Result<std::vector<Event>> ReadAuditTrail(Store* store, const Principal& auditor,
                                           const std::string& purpose, const AuditQuery& query) {
   PM_RETURN_IF_ERROR(Require(auditor, Permission::kAudit, "read the audit trail"));
-  const std::string person =
-      query.person_id.empty() ? "" : store->PersonPseudonym(query.person_id);
+  const std::string person = query.person_id.empty() ? "" : store->PersonPseudonym(query.person_id);
   // The narrowest index answers; the other fields filter.
   std::string prefix;
   if (!person.empty()) {
@@ -165,10 +164,10 @@ Result<std::vector<Event>> ReadAuditTrail(Store* store, const Principal& auditor
   if (!query.case_id.empty()) asked += " case " + query.case_id;
   if (!query.person_id.empty()) asked += " person " + MaskPersonId(query.person_id);
   if (!query.principal.empty()) asked += " principal " + query.principal;
-  change.Log("audit_read", "events",
-             "entries for" + (asked.empty() ? " everything" : asked) + ": " +
-                 std::to_string(out.size()),
-             {query.case_id, query.person_id});
+  change.Log(
+      "audit_read", "events",
+      "entries for" + (asked.empty() ? " everything" : asked) + ": " + std::to_string(out.size()),
+      {query.case_id, query.person_id});
   PM_RETURN_IF_ERROR(change.Commit());
   return out;
 }

@@ -7,10 +7,11 @@ namespace postmottak {
 
 namespace {
 const char* const kDomains[] = {"state", "municipal"};
-const char* const kPermissions[] = {
-    "intake",  "register_cases", "issue_cover_sheets", "read_cases", "all_units",
-    "link_documents", "close_cases", "unmask", "quarantine", "maintain",
-    "statistics", "retention", "grant", "audit"};
+const char* const kPermissions[] = {"intake",      "register_cases", "issue_cover_sheets",
+                                    "read_cases",  "all_units",      "link_documents",
+                                    "close_cases", "unmask",         "quarantine",
+                                    "maintain",    "statistics",     "retention",
+                                    "grant",       "audit"};
 static_assert(std::size(kPermissions) == static_cast<size_t>(Permission::kCount));
 
 bool IsValidUnitNumber(const std::string& unit) {
@@ -54,8 +55,9 @@ bool IsValidPrincipalId(const std::string& id) {
 
 Status CheckPrincipal(const Principal& p) {
   if (!IsValidPrincipalId(p.id))
-    return Status::PermissionDenied("no valid principal: every call acts for a named user or "
-                                    "service (--principal or $POSTMOTTAK_PRINCIPAL)");
+    return Status::PermissionDenied(
+        "no valid principal: every call acts for a named user or "
+        "service (--principal or $POSTMOTTAK_PRINCIPAL)");
   if (!IsValidUnitNumber(p.unit))
     return Status::PermissionDenied("principal " + p.id + " has no 4-digit unit");
   return Status::OK();

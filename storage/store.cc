@@ -18,10 +18,9 @@ namespace postmottak {
 
 namespace {
 
-const char* const kFamilyNames[] = {"meta",   "cases",   "cover_sheets", "documents",
-                                    "blobs",  "tasks",   "quarantine",   "index",
-                                    "events", "batches", "ledger",
-                                    "grants", "tombstones"};
+const char* const kFamilyNames[] = {"meta",   "cases",      "cover_sheets", "documents", "blobs",
+                                    "tasks",  "quarantine", "index",        "events",    "batches",
+                                    "ledger", "grants",     "tombstones"};
 static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 
 constexpr const char* kSchemaKey = "schema_version";

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "storage/store.h"
 #include "storage/audit.h"
+#include "storage/store.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
