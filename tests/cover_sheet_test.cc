@@ -7,6 +7,7 @@
 #include "codecs/check_digits.h"
 #include "codecs/pdf_merge.h"
 #include "pipeline/case_service.h"
+#include "pipeline/ocr.h"
 #include "pipeline/page_analysis.h"
 #include "tests/test_util.h"
 
@@ -72,6 +73,29 @@ TEST_F(CoverSheetTest, DataMatrixAloneStillGivesTheId) {
   PageAnalysis a = AnalyzePage(*page);
   EXPECT_EQ(a.kind, PageKind::kCoverSheet);
   EXPECT_EQ(a.cover_id, sheet_.id);
+}
+
+// What goes to the citizen (and may be read by whoever opens the envelope): the
+// barcodes hold the cover id and nothing else, the print the name and a masked id.
+TEST_F(CoverSheetTest, SheetCarriesNoMorePersonalDataThanNeeded) {
+  auto page = DrawCoverSheet(sheet_, test::SampleRules(), 300);
+  ASSERT_TRUE(page.ok());
+  pixSetResolution(page->get(), 300, 300);
+  auto linear = FindLinearBarcode(*page);
+  ASSERT_EQ(linear.size(), 1u);
+  EXPECT_EQ(linear[0].text, sheet_.id);
+  const int w = pixGetWidth(page->get()), h = pixGetHeight(page->get());
+  auto matrix = FindMatrixBarcodes(*page, {{w / 2, h / 2, std::max(w, h)}});
+  for (const auto& b : matrix) EXPECT_EQ(b.text, sheet_.id);
+  auto ocr = OcrEngine::Create({});
+  ASSERT_TRUE(ocr.ok());
+  auto text = (*ocr)->Recognize(*page);
+  ASSERT_TRUE(text.ok());
+  const std::string person = test::PersonId(100);
+  EXPECT_EQ(text->text.find(person), std::string::npos) << text->text;
+  EXPECT_EQ(text->text.find(person.substr(6)), std::string::npos) << "no personal number part";
+  EXPECT_NE(text->text.find(person.substr(0, 6)), std::string::npos)
+      << "the birth date, for the citizen to recognise the letter: " << text->text;
 }
 
 TEST_F(CoverSheetTest, PdfIsOnePrintablePage) {

@@ -97,7 +97,8 @@ def fresh_store(corpus, dest):
 def intake(cli, corpus, store, workers, extra=(), files=None):
     fresh_store(corpus, store)
     paths = files or [os.path.join(corpus, "scans")]
-    r = run_measured([cli, "--db", store, "--json", "intake", "--workers", str(workers),
+    r = run_measured([cli, "--db", store, "--principal", "service:intake", "--json", "intake",
+                      "--workers", str(workers),
                       "--batch", "bench", *extra, *paths])
     report = json.loads(r["out"])
     return r["seconds"], r["rss_mib"], report
