@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "pipeline/rules.h"
+#include "pipeline/config_json.h"
 
 namespace postmottak {
 
@@ -17,24 +17,6 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// Reads a list of strings, naming the field when it is anything else.
-Status StringList(const json& j, const std::string& field, std::vector<std::string>* out) {
-  if (!j.is_array()) return Status::InvalidArgument(field + " must be a list of strings");
-  for (const auto& item : j) {
-    if (!item.is_string()) return Status::InvalidArgument(field + " must be a list of strings");
-    out->push_back(item.get<std::string>());
-  }
-  return Status::OK();
-}
-
-Status String(const json& j, const char* key, const std::string& where, std::string* out) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string())
-    return Status::InvalidArgument(where + ": \"" + key + "\" must be a string");
-  *out = it->get<std::string>();
-  return Status::OK();
-}
-
 }  // namespace
 
 Policy::Policy() : municipal_areas_{"SOS"} {
@@ -44,9 +26,9 @@ Policy::Policy() : municipal_areas_{"SOS"} {
   give("intake_service", {Permission::kIntake});
   give("case_system", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
                        Permission::kReadCases, Permission::kAllUnits});
-  give("caseworker",
-       {Permission::kRegisterCases, Permission::kIssueCoverSheets, Permission::kReadCases,
-        Permission::kLinkDocuments, Permission::kCloseCases, Permission::kUnmask});
+  give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
+                      Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
+                      Permission::kUnmask, Permission::kStatistics});
   give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
                      Permission::kRetention});
   give("auditor", {Permission::kAudit, Permission::kUnmask});
@@ -61,90 +43,83 @@ Result<Policy> Policy::Parse(const std::string& text, const std::string& source)
   }
   if (!j.is_object()) return Status::InvalidArgument(source + " must hold a JSON object");
   Policy p;
-  auto fail = [&source](const Status& s) { return s.WithContext(source); };
+  if (Status s = p.Read(j); !s.ok()) return s.WithContext(source);
+  return p;
+}
+
+Status Policy::Read(const json& j) {
   if (auto it = j.find("municipal_areas"); it != j.end()) {
     std::vector<std::string> areas;
-    if (Status s = StringList(*it, "municipal_areas", &areas); !s.ok()) return fail(s);
-    p.municipal_areas_ = std::set<std::string>(areas.begin(), areas.end());
+    PM_RETURN_IF_ERROR(StringList(*it, "municipal_areas", &areas));
+    municipal_areas_ = std::set<std::string>(areas.begin(), areas.end());
   }
   if (auto it = j.find("roles"); it != j.end()) {
     if (!it->is_object())
-      return fail(Status::InvalidArgument("roles must map role names to permission lists"));
-    p.roles_.clear();
+      return Status::InvalidArgument("roles: must map role names to permission lists");
+    roles_.clear();
     for (const auto& [role, list] : it->items()) {
       std::vector<std::string> names;
-      if (Status s = StringList(list, "roles." + role, &names); !s.ok()) return fail(s);
-      std::set<Permission>& perms = p.roles_[role];
+      PM_RETURN_IF_ERROR(StringList(list, "roles." + role, &names));
       for (const auto& name : names) {
         Permission perm;
         if (!ParsePermission(name, &perm))
-          return fail(Status::InvalidArgument("roles." + role + ": unknown permission '" +
-                                              name.substr(0, 40) + "'"));
-        perms.insert(perm);
+          return Status::InvalidArgument("roles." + role + ": unknown permission '" +
+                                         name.substr(0, 40) + "'");
+        roles_[role].insert(perm);
       }
     }
   }
   if (auto it = j.find("area_rules"); it != j.end()) {
-    if (!it->is_array()) return fail(Status::InvalidArgument("area_rules must be a list"));
+    if (!it->is_array()) return Status::InvalidArgument("area_rules: must be a list");
     for (size_t i = 0; i < it->size(); ++i) {
       const json& r = (*it)[i];
       const std::string where = "area_rules[" + std::to_string(i) + "]";
-      if (!r.is_object()) return fail(Status::InvalidArgument(where + " must be an object"));
+      if (!r.is_object()) return Status::InvalidArgument(where + ": must be an object");
       AreaAccessRule rule;
-      if (Status s = String(r, "role", where, &rule.role); !s.ok()) return fail(s);
-      if (!p.roles_.count(rule.role))
-        return fail(Status::InvalidArgument(where + ": unknown role '" + rule.role + "'"));
-      if (Status s = StringList(r.value("areas", json()), where + ".areas", &rule.areas); !s.ok())
-        return fail(s);
-      if (r.contains("units")) {
-        if (Status s = StringList(r["units"], where + ".units", &rule.units); !s.ok())
-          return fail(s);
-        for (const auto& u : rule.units)
-          if (!IsValidUnit(u))
-            return fail(Status::InvalidArgument(where + ": unit '" + u + "' must be 4 digits"));
-      }
-      p.area_rules_.push_back(std::move(rule));
+      PM_RETURN_IF_ERROR(RequiredString(r, "role", where, &rule.role));
+      if (!roles_.count(rule.role))
+        return Status::InvalidArgument(where + ": unknown role '" + rule.role + "'");
+      PM_RETURN_IF_ERROR(StringList(r.value("areas", json()), where + ".areas", &rule.areas));
+      PM_RETURN_IF_ERROR(
+          StringList(r.value("units", json::array()), where + ".units", &rule.units));
+      for (const auto& u : rule.units)
+        if (!IsValidUnit(u))
+          return Status::InvalidArgument(where + ": unit '" + u + "' must be 4 digits");
+      area_rules_.push_back(std::move(rule));
     }
   }
   if (auto it = j.find("retention_days"); it != j.end()) {
     if (!it->is_object())
-      return fail(
-          Status::InvalidArgument("retention_days must map areas (or \"default\") to "
-                                  "days"));
+      return Status::InvalidArgument("retention_days: must map areas (or \"default\") to days");
     for (const auto& [area, days] : it->items()) {
       if (!days.is_number_integer() || days.get<int64_t>() < 0 || days.get<int64_t>() > 365000)
-        return fail(Status::InvalidArgument("retention_days." + area +
-                                            " must be a whole number of days, 0 to 365000"));
-      if (area == "default") {
-        p.default_retention_days_ = days.get<int>();
-      } else {
-        p.retention_days_[area] = days.get<int>();
-      }
+        return Status::InvalidArgument("retention_days." + area +
+                                       ": must be a whole number of days, 0 to 365000");
+      (area == "default" ? default_retention_days_ : retention_days_[area]) = days.get<int>();
     }
   }
   if (auto it = j.find("principals"); it != j.end()) {
-    if (!it->is_array()) return fail(Status::InvalidArgument("principals must be a list"));
+    if (!it->is_array()) return Status::InvalidArgument("principals: must be a list");
     for (size_t i = 0; i < it->size(); ++i) {
       const json& e = (*it)[i];
       const std::string where = "principals[" + std::to_string(i) + "]";
-      if (!e.is_object()) return fail(Status::InvalidArgument(where + " must be an object"));
+      if (!e.is_object()) return Status::InvalidArgument(where + ": must be an object");
       std::string id, unit, domain_name;
       std::vector<std::string> roles;
-      if (Status s = String(e, "id", where, &id); !s.ok()) return fail(s);
-      if (Status s = String(e, "unit", where, &unit); !s.ok()) return fail(s);
-      if (Status s = String(e, "domain", where, &domain_name); !s.ok()) return fail(s);
-      if (Status s = StringList(e.value("roles", json::array()), where + ".roles", &roles); !s.ok())
-        return fail(s);
+      PM_RETURN_IF_ERROR(RequiredString(e, "id", where, &id));
+      PM_RETURN_IF_ERROR(RequiredString(e, "unit", where, &unit));
+      PM_RETURN_IF_ERROR(RequiredString(e, "domain", where, &domain_name));
+      PM_RETURN_IF_ERROR(StringList(e.value("roles", json::array()), where + ".roles", &roles));
       Domain domain;
       if (!ParseDomain(domain_name, &domain))
-        return fail(Status::InvalidArgument(where + ": domain must be state or municipal"));
-      auto principal = p.MakePrincipal(id, unit, domain, roles);
-      if (!principal.ok()) return fail(principal.status().WithContext(where));
-      if (!p.principals_.emplace(id, std::move(principal).value()).second)
-        return fail(Status::InvalidArgument(where + ": principal " + id + " is listed twice"));
+        return Status::InvalidArgument(where + ": domain must be state or municipal");
+      auto principal = MakePrincipal(id, unit, domain, roles);
+      if (!principal.ok()) return principal.status().WithContext(where);
+      if (!principals_.emplace(id, std::move(principal).value()).second)
+        return Status::InvalidArgument(where + ": principal " + id + " is listed twice");
     }
   }
-  return p;
+  return Status::OK();
 }
 
 Result<Policy> Policy::Load(const std::string& path) {

@@ -17,6 +17,7 @@
 #define POSTMOTTAK_PIPELINE_ACCESS_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ class Policy {
   bool InDomain(const Principal& p, const std::string& area) const;
 
  private:
+  // Fills the policy from its JSON; errors name the field, Parse() adds the file.
+  Status Read(const nlohmann::json& j);
+
   std::map<std::string, std::set<Permission>> roles_;
   std::map<std::string, Principal> principals_;
   std::vector<AreaAccessRule> area_rules_;

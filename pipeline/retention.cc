@@ -1,19 +1,6 @@
 #include "pipeline/retention.h"
 
-#include <ctime>
-
 namespace postmottak {
-
-std::string AddDays(const std::string& iso, int days) {
-  std::tm tm{};
-  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return "";
-  const time_t t = timegm(&tm) + static_cast<time_t>(days) * 86400;
-  std::tm out{};
-  gmtime_r(&t, &out);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &out);
-  return buf;
-}
 
 namespace {
 

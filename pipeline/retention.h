@@ -35,9 +35,6 @@ struct RetentionReport {
 Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
                                      const RetentionOptions& options);
 
-// The time `days` after `iso` (both ISO 8601 UTC), or empty when `iso` cannot be read.
-std::string AddDays(const std::string& iso, int days);
-
 }  // namespace postmottak
 
 #endif  // POSTMOTTAK_PIPELINE_RETENTION_H_

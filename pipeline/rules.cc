@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pipeline/config_json.h"
+#include "storage/records.h"
+
 namespace postmottak {
 
 using nlohmann::json;
@@ -16,26 +19,15 @@ const std::vector<std::string>& KnownAreas() {
   return areas;
 }
 
-bool IsValidUnit(const std::string& unit) {
-  return unit.size() == 4 &&
-         std::all_of(unit.begin(), unit.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
 namespace {
 
 Status Bad(const std::string& source, const std::string& field, const std::string& why) {
   return Status::InvalidArgument("rules file " + source + ": " + field + ": " + why);
 }
 
-Status StringList(const json& j, const std::string& source, const std::string& field,
-                  std::vector<std::string>* out) {
-  if (!j.is_array()) return Bad(source, field, "must be a list of strings");
-  for (size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_string() || j[i].get<std::string>().empty())
-      return Bad(source, field + "[" + std::to_string(i) + "]", "must be a non-empty string");
-    out->push_back(j[i].get<std::string>());
-  }
-  return Status::OK();
+// The shared readers' errors, in the rules file's words.
+Status InRules(const std::string& source, const Status& s) {
+  return s.WithContext("rules file " + source);
 }
 
 }  // namespace
@@ -85,7 +77,7 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
   }
   if (j.contains("return_address"))
     PM_RETURN_IF_ERROR(
-        StringList(j["return_address"], source, "return_address", &rules.return_address_));
+        InRules(source, StringList(j["return_address"], "return_address", &rules.return_address_)));
 
   if (!j.contains("document_types") || !j["document_types"].is_object() ||
       j["document_types"].empty())
@@ -99,7 +91,8 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
       return Bad(source, field + ".title", "missing");
     rule.title = t["title"].get<std::string>();
     if (!t.contains("keywords")) return Bad(source, field + ".keywords", "missing");
-    PM_RETURN_IF_ERROR(StringList(t["keywords"], source, field + ".keywords", &rule.keywords));
+    PM_RETURN_IF_ERROR(
+        InRules(source, StringList(t["keywords"], field + ".keywords", &rule.keywords)));
     if (rule.keywords.empty())
       return Bad(source, field + ".keywords", "needs at least one keyword");
     PM_RETURN_IF_ERROR(
@@ -122,9 +115,11 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     rule.code = code;
     PM_RETURN_IF_ERROR(OptionalString(a, "name", code, source, field, &rule.name));
     if (!a.contains("requires")) return Bad(source, field + ".requires", "missing");
-    PM_RETURN_IF_ERROR(StringList(a["requires"], source, field + ".requires", &rule.required));
+    PM_RETURN_IF_ERROR(
+        InRules(source, StringList(a["requires"], field + ".requires", &rule.required)));
     if (a.contains("accepts"))
-      PM_RETURN_IF_ERROR(StringList(a["accepts"], source, field + ".accepts", &rule.accepts));
+      PM_RETURN_IF_ERROR(
+          InRules(source, StringList(a["accepts"], field + ".accepts", &rule.accepts)));
     for (const auto* list : {&rule.required, &rule.accepts})
       for (const auto& type : *list)
         if (!rules.types_.count(type))

@@ -54,9 +54,6 @@ class Rules {
   std::map<std::string, AreaRule> areas_;
 };
 
-// A unit number is four digits.
-bool IsValidUnit(const std::string& unit);
-
 }  // namespace postmottak
 
 #endif  // POSTMOTTAK_PIPELINE_RULES_H_

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <iterator>
 
+#include "storage/enum_names.h"
+#include "storage/records.h"
+
 namespace postmottak {
 
 namespace {
@@ -13,35 +16,13 @@ const char* const kPermissions[] = {"intake",      "register_cases", "issue_cove
                                     "maintain",    "statistics",     "retention",
                                     "grant",       "audit"};
 static_assert(std::size(kPermissions) == static_cast<size_t>(Permission::kCount));
-
-bool IsValidUnitNumber(const std::string& unit) {
-  if (unit.size() != 4) return false;
-  for (char c : unit)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
 }  // namespace
 
-std::string ToString(Domain d) { return kDomains[static_cast<int>(d)]; }
-
-bool ParseDomain(const std::string& s, Domain* out) {
-  for (size_t i = 0; i < std::size(kDomains); ++i)
-    if (s == kDomains[i]) {
-      *out = static_cast<Domain>(i);
-      return true;
-    }
-  return false;
-}
-
-std::string ToString(Permission p) { return kPermissions[static_cast<int>(p)]; }
-
+std::string ToString(Domain d) { return EnumName(d, kDomains); }
+bool ParseDomain(const std::string& s, Domain* out) { return ParseEnum(s, kDomains, out); }
+std::string ToString(Permission p) { return EnumName(p, kPermissions); }
 bool ParsePermission(const std::string& s, Permission* out) {
-  for (size_t i = 0; i < std::size(kPermissions); ++i)
-    if (s == kPermissions[i]) {
-      *out = static_cast<Permission>(i);
-      return true;
-    }
-  return false;
+  return ParseEnum(s, kPermissions, out);
 }
 
 bool IsValidPrincipalId(const std::string& id) {
@@ -58,7 +39,7 @@ Status CheckPrincipal(const Principal& p) {
     return Status::PermissionDenied(
         "no valid principal: every call acts for a named user or "
         "service (--principal or $POSTMOTTAK_PRINCIPAL)");
-  if (!IsValidUnitNumber(p.unit))
+  if (!IsValidUnit(p.unit))
     return Status::PermissionDenied("principal " + p.id + " has no 4-digit unit");
   return Status::OK();
 }

@@ -1,25 +1,17 @@
 #include "storage/records.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+
+#include "storage/enum_names.h"
 
 namespace postmottak {
 
 using nlohmann::json;
 
 namespace {
-template <typename E, size_t N>
-std::string EnumName(E e, const char* const (&names)[N]) {
-  size_t i = static_cast<size_t>(e);
-  return i < N ? names[i] : "unknown";
-}
-template <typename E, size_t N>
-E EnumValue(const std::string& s, const char* const (&names)[N], E fallback) {
-  for (size_t i = 0; i < N; ++i)
-    if (s == names[i]) return static_cast<E>(i);
-  return fallback;
-}
 
 const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision", "closed"};
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
@@ -69,13 +61,12 @@ bool IsValidBatchName(const std::string& name) {
 }
 
 bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out) {
-  for (size_t i = 0; i < std::size(kCoverKind); ++i) {
-    if (s == kCoverKind[i]) {
-      *out = static_cast<CoverSheetKind>(i);
-      return true;
-    }
-  }
-  return false;
+  return ParseEnum(s, kCoverKind, out);
+}
+
+bool IsValidUnit(const std::string& unit) {
+  return unit.size() == 4 &&
+         std::all_of(unit.begin(), unit.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 void to_json(json& j, const Case& v) {
@@ -306,6 +297,17 @@ std::string NowUtc() {
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string AddDays(const std::string& iso, int days) {
+  std::tm tm{};
+  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return "";
+  const time_t t = timegm(&tm) + static_cast<time_t>(days) * 86400;
+  std::tm out{};
+  gmtime_r(&t, &out);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &out);
   return buf;
 }
 

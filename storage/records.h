@@ -217,6 +217,8 @@ std::string LedgerBatchPrefix(const std::string& batch);
 // Batch names are used in keys and file names: 1-64 of [A-Za-z0-9._-], not starting
 // with a dot.
 bool IsValidBatchName(const std::string& name);
+// A unit number (enhetsnummer): 4 digits.
+bool IsValidUnit(const std::string& unit);
 
 // ---- Access --------------------------------------------------------------------------
 
@@ -332,6 +334,8 @@ std::string JoinPages(const std::vector<int>& pages);
 
 // Current time as ISO 8601 UTC with seconds ("2026-11-22T10:00:00Z").
 std::string NowUtc();
+// The time `days` after `iso` (both ISO 8601 UTC), or empty when `iso` cannot be read.
+std::string AddDays(const std::string& iso, int days);
 // Masks a person id for logs and reports: the birth date stays, the rest is starred.
 std::string MaskPersonId(const std::string& person_id);
 
