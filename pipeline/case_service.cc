@@ -85,23 +85,32 @@ AccessDecision CaseService::DecideCase(const Change& view, const Case& c) const 
   return policy_->SeeCase(principal_, c, FactsOf(view, c.id), now_());
 }
 
-AccessDecision CaseService::DecideDocument(const Change& view, const Document& d) const {
-  if (!d.case_id.empty()) {
-    auto c = view.Get<Case>(d.case_id);
-    if (c.ok()) return DecideCase(view, *c);
-  }
+std::optional<CaseService::Judgement> CaseService::JudgeCase(const Change& view,
+                                                             const std::string& case_id,
+                                                             Judgements* memo) const {
+  if (case_id.empty()) return std::nullopt;
+  if (memo)
+    if (auto it = memo->find(case_id); it != memo->end()) return it->second;
+  auto c = view.Get<Case>(case_id);
+  if (!c.ok()) return std::nullopt;
+  Judgement j{DecideCase(view, *c), {c->id, c->person_id}};
+  if (memo) memo->emplace(case_id, j);
+  return j;
+}
+
+CaseService::Judgement CaseService::JudgeDocument(const Change& view, const Document& d,
+                                                  Judgements* memo) const {
+  if (auto j = JudgeCase(view, d.case_id, memo)) return *j;
   std::vector<std::string> units;
   if (auto t = view.Get<Task>(JournalingTaskId(d.id)); t.ok() && t->status == TaskStatus::kOpen)
     units.push_back(t->unit);
-  return policy_->SeeUncased(principal_, units);
+  return {policy_->SeeUncased(principal_, units), {d.case_id, ""}};
 }
 
-AccessDecision CaseService::DecideTask(const Change& view, const Task& t) const {
-  if (!t.case_id.empty()) {
-    auto c = view.Get<Case>(t.case_id);
-    if (c.ok()) return DecideCase(view, *c);
-  }
-  return policy_->SeeUncased(principal_, {t.unit});
+CaseService::Judgement CaseService::JudgeTask(const Change& view, const Task& t,
+                                              Judgements* memo) const {
+  if (auto j = JudgeCase(view, t.case_id, memo)) return *j;
+  return {policy_->SeeUncased(principal_, {t.unit}), {t.case_id, ""}};
 }
 
 Status CaseService::Deny(const std::string& object, const AccessDecision& decision,
@@ -213,9 +222,10 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
     if (!d.ok()) return Status::NotFound("unknown document " + document_id);
     auto c = change.Get<Case>(case_id);
     if (!c.ok()) return Status::NotFound("unknown case " + case_id);
-    decision = DecideDocument(change, *d);
+    const Judgement j = JudgeDocument(change, *d);
+    decision = j.decision;
     denied_object = "document/" + document_id;
-    about = change.About(d->case_id);
+    about = j.about;
     if (decision.allowed) {
       decision = DecideCase(change, *c);
       denied_object = "case/" + case_id;
@@ -247,7 +257,7 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
         if (!outcome.ok()) return outcome.status();
       }
       PM_RETURN_IF_ERROR(change.Commit());
-      return Shown(store_->Get<Document>(document_id).value());
+      return Shown(std::move(d).value());
     }
   }
   return Deny(denied_object, decision, about);
@@ -295,7 +305,7 @@ Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::st
   const std::string now = now_();
   const std::string until = expires + "T23:59:59Z";
   if (until < now) return Status::InvalidArgument("expiry " + expires + " has passed");
-  if (expires > std::to_string(std::stoi(now.substr(0, 4)) + 1) + now.substr(4, 6))
+  if (expires > AddDays(now, 366).substr(0, 10))
     return Status::InvalidArgument("a grant may last a year at most; " + expires +
                                    " is further away");
   auto grantee = policy_->Resolve(principal_id);
@@ -377,47 +387,45 @@ Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
   return Deny("case/" + case_id, decision, about);
 }
 
-Result<Document> CaseService::ReadDocument(const std::string& document_id) {
-  AccessDecision decision;
-  Concerning about;
+Result<std::pair<Document, std::string>> CaseService::ReadDocumentWith(
+    const std::string& document_id, bool with_pdf) {
+  Judgement j;
   {
     Change view = Begin();
     auto d = view.Get<Document>(document_id);
     if (!d.ok()) return Status::NotFound("unknown document " + document_id);
-    about = view.About(d->case_id);
-    decision = DecideDocument(view, *d);
-    if (decision.allowed) {
-      view.Log("read_document", "document/" + document_id, ReadDetail(decision), about);
+    j = JudgeDocument(view, *d);
+    if (j.decision.allowed) {
+      std::string detail = ReadDetail(j.decision);
+      std::string pdf;
+      if (with_pdf) {
+        if (d->pdf_blob.empty())
+          return Status::FailedPrecondition("document " + document_id +
+                                            " has no searchable PDF yet (OCR deferred: reindex)");
+        auto bytes = view.GetBlob(d->pdf_blob);
+        if (!bytes.ok()) return bytes.status();
+        pdf = std::move(bytes).value();
+        detail += "; " + std::to_string(d->pages.size()) + " pages as PDF";
+      }
+      view.Log(with_pdf ? "read_page_images" : "read_document", "document/" + document_id, detail,
+               j.about);
       PM_RETURN_IF_ERROR(view.Commit());
-      return Shown(std::move(d).value());
+      return std::make_pair(Shown(std::move(d).value()), std::move(pdf));
     }
   }
-  return Deny("document/" + document_id, decision, about);
+  return Deny("document/" + document_id, j.decision, j.about);
+}
+
+Result<Document> CaseService::ReadDocument(const std::string& document_id) {
+  auto read = ReadDocumentWith(document_id, false);
+  if (!read.ok()) return read.status();
+  return std::move(read->first);
 }
 
 Result<std::string> CaseService::ReadDocumentPdf(const std::string& document_id) {
-  AccessDecision decision;
-  Concerning about;
-  {
-    Change view = Begin();
-    auto d = view.Get<Document>(document_id);
-    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
-    about = view.About(d->case_id);
-    decision = DecideDocument(view, *d);
-    if (decision.allowed) {
-      if (d->pdf_blob.empty())
-        return Status::FailedPrecondition("document " + document_id +
-                                          " has no searchable PDF yet (OCR deferred: reindex)");
-      auto pdf = view.GetBlob(d->pdf_blob);
-      if (!pdf.ok()) return pdf.status();
-      view.Log("read_page_images", "document/" + document_id,
-               ReadDetail(decision) + "; " + std::to_string(d->pages.size()) + " pages as PDF",
-               about);
-      PM_RETURN_IF_ERROR(view.Commit());
-      return pdf;
-    }
-  }
-  return Deny("document/" + document_id, decision, about);
+  auto read = ReadDocumentWith(document_id, true);
+  if (!read.ok()) return read.status();
+  return std::move(read->second);
 }
 
 Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
@@ -431,10 +439,11 @@ Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
     all = store_->List<Document>();
   }
   std::vector<Document> out;
+  Judgements memo;
   for (auto& d : all) {
-    const AccessDecision decision = DecideDocument(view, d);
-    if (!decision.allowed) continue;
-    view.Log("list_document", "document/" + d.id, ReadDetail(decision), view.About(d.case_id));
+    const Judgement j = JudgeDocument(view, d, &memo);
+    if (!j.decision.allowed) continue;
+    view.Log("list_document", "document/" + d.id, ReadDetail(j.decision), j.about);
     out.push_back(Shown(std::move(d)));
   }
   PM_RETURN_IF_ERROR(view.Commit());
@@ -455,12 +464,13 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
     all = store_->List<Task>();
   }
   std::vector<Task> out;
+  Judgements memo;
   for (auto& t : all) {
     if (!filter.unit.empty() && t.unit != filter.unit) continue;
     if (!filter.closed_too && t.status != TaskStatus::kOpen) continue;
-    const AccessDecision decision = DecideTask(view, t);
-    if (!decision.allowed) continue;
-    view.Log("list_task", "task/" + t.id, decision.basis, view.About(t.case_id));
+    const Judgement j = JudgeTask(view, t, &memo);
+    if (!j.decision.allowed) continue;
+    view.Log("list_task", "task/" + t.id, j.decision.basis, j.about);
     out.push_back(std::move(t));
   }
   PM_RETURN_IF_ERROR(view.Commit());
@@ -499,11 +509,12 @@ Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& qu
   Change view = Begin();
   view.Log("search_text", "documents", "\"" + MaskPersonIdsIn(query).substr(0, 80) + "\"");
   std::vector<Document> out;
+  Judgements memo;
   // Visibility first, then the match: what cannot be seen cannot be probed either.
   for (auto& d : store_->List<Document>()) {
-    const AccessDecision decision = DecideDocument(view, d);
-    if (!decision.allowed || !AllWordsIn(d.type + "\n" + d.text, words)) continue;
-    view.Log("list_document", "document/" + d.id, ReadDetail(decision), view.About(d.case_id));
+    const Judgement j = JudgeDocument(view, d, &memo);
+    if (!j.decision.allowed || !AllWordsIn(d.type + "\n" + d.text, words)) continue;
+    view.Log("list_document", "document/" + d.id, ReadDetail(j.decision), j.about);
     out.push_back(Shown(std::move(d)));
   }
   PM_RETURN_IF_ERROR(view.Commit());

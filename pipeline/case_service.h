@@ -10,7 +10,10 @@
 #define POSTMOTTAK_PIPELINE_CASE_SERVICE_H_
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/access.h"
@@ -92,9 +95,25 @@ class CaseService {
 
  private:
   Change Begin() const { return store_->BeginChange(principal_, purpose_); }
+  // A need-to-know decision with what its audit entry concerns.
+  struct Judgement {
+    AccessDecision decision;
+    Concerning about;
+  };
+  // By case id, for one call: a list meets the same case for each of its documents and
+  // tasks, and decides it once.
+  using Judgements = std::map<std::string, Judgement>;
   AccessDecision DecideCase(const Change& view, const Case& c) const;
-  AccessDecision DecideDocument(const Change& view, const Document& d) const;
-  AccessDecision DecideTask(const Change& view, const Task& t) const;
+  // Nullopt when there is no case `case_id` (or it is empty).
+  std::optional<Judgement> JudgeCase(const Change& view, const std::string& case_id,
+                                     Judgements* memo) const;
+  // Through the case, or, without one, through the unit holding the open task.
+  Judgement JudgeDocument(const Change& view, const Document& d, Judgements* memo = nullptr) const;
+  Judgement JudgeTask(const Change& view, const Task& t, Judgements* memo = nullptr) const;
+  // A document read in one view and audited once: the document and, with `with_pdf` (a
+  // page-image read), its searchable PDF.
+  Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
+                                                            bool with_pdf);
   // Audits the denial in a change of its own and returns the error for it.
   Status Deny(const std::string& object, const AccessDecision& decision,
               const Concerning& about) const;
