@@ -18,6 +18,7 @@
 #define POSTMOTTAK_STORAGE_AUDIT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,10 @@ struct AuditCheck {
 };
 
 // Walks the whole trail and checks the chain, the head and the anchors. The problems
-// found are the result; a Status only when the store cannot be read.
-Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditAnchor>& anchors);
+// found are the result; a Status only when the store cannot be read. `each`, if given,
+// sees every entry that decodes (verify derives the audit index from them on the way).
+Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditAnchor>& anchors,
+                                    const std::function<void(const Event&)>& each = {});
 
 // The same for an auditor: needs the `audit` permission, and is itself audited.
 Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,

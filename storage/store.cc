@@ -431,6 +431,12 @@ std::optional<std::string> Store::GetMeta(const std::string& key) const {
   return Read(Family::kMeta, key);
 }
 
+Result<Event> Store::GetEvent(const std::string& key) const {
+  auto bytes = Read(Family::kEvents, key);
+  if (!bytes) return Status::NotFound("no audit entry " + key);
+  return Decode<Event>(*bytes, key);
+}
+
 std::vector<Event> Store::ListEvents() const {
   std::vector<Event> out;
   for (const auto& [key, bytes] : Scan(Family::kEvents, "")) {

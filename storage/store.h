@@ -227,6 +227,8 @@ class Store {
   std::map<std::string, std::string> ScanIndex(const std::string& prefix) const;
   std::optional<std::string> GetMeta(const std::string& key) const;
   std::vector<Event> ListEvents() const;
+  // One audit entry by its key (EventKey).
+  Result<Event> GetEvent(const std::string& key) const;
   // The audit pseudonym of a person id: SHA-256 over this store's random salt and the
   // id. Lets `audit show --person` find a person's entries, also after retention has
   // deleted their cases, without writing the id itself into the trail.
