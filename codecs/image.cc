@@ -124,10 +124,14 @@ Result<std::string> EncodeJpeg(const Image& image, int quality) {
   return TakeBytes(data, size, rc, "JPEG");
 }
 
-Result<std::string> EncodePng(const Image& image) {
+Result<std::string> EncodePng(const Image& image, int level) {
   l_uint8* data = nullptr;
   size_t size = 0;
+  // Leptonica takes the level from the PIX's `special` field, which nothing else here
+  // sets; it goes back to 0 (the default) after.
+  pixSetZlibCompression(image.get(), level);
   l_ok rc = pixWriteMemPng(&data, &size, image.get(), 0.0f);
+  pixSetSpecial(image.get(), 0);
   return TakeBytes(data, size, rc, "PNG");
 }
 

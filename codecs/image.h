@@ -67,7 +67,8 @@ Image RotateSmall(const Image& image, double degrees);
 // Compact storage encodings.
 Result<std::string> EncodeTiffG4(const Image& bitonal);
 Result<std::string> EncodeJpeg(const Image& image, int quality);
-Result<std::string> EncodePng(const Image& image);
+// `level`: zlib's 1 (fastest) to 9 (smallest); Leptonica's default is 6.
+Result<std::string> EncodePng(const Image& image, int level = 6);
 
 }  // namespace postmottak
 

@@ -28,8 +28,9 @@ void Reject(ProcessedPage* page, const std::string& reason) {
   if (page->original.empty()) page->original = page->image;
 }
 
-}  // namespace
-
+// The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
+// analyses the decoded page and sets `upright` to the image OCR would read (left empty
+// when the page needs no OCR); RecognizePage adds text, searchable PDF and extraction.
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright) {
   ProcessedPage out;
   out.seq = job.seq;
@@ -86,17 +87,20 @@ void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, Pro
   page->extraction = ExtractFromText(page->text, rules);
 }
 
-namespace {
-
-// Puts pages back in batch order. A worker may run at most `window` pages ahead of the
-// committer, which bounds the pages held here.
-class ReorderWindow {
+// Puts pages back in batch order. Workers start a page only when it is less than
+// `window` pages ahead of the page the committer takes next, which bounds the pages
+// held here (and, with remote workers, the jobs in flight).
+class ReorderWindow : public ResultSink {
  public:
   explicit ReorderWindow(uint64_t window) : window_(window) {}
 
-  void Put(ProcessedPage page) {
+  void WaitRoom(uint64_t seq) override {
     std::unique_lock<std::mutex> lock(mu_);
-    room_.wait(lock, [&] { return page.seq < next_ + window_; });
+    room_.wait(lock, [&] { return seq < next_ + window_ || !failure_.ok(); });
+  }
+  void Put(ProcessedPage page) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (page.seq < next_ || pages_.count(page.seq)) return;  // a duplicate delivery
     pages_.emplace(page.seq, std::move(page));
     ready_.notify_all();
   }
@@ -106,12 +110,25 @@ class ReorderWindow {
     total_ = total;
     ready_.notify_all();
   }
-  // Next page in order, or nullopt at the end of the batch.
+  // The workers failed: no more pages will come.
+  void Abort(Status failure) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure_ = std::move(failure);
+    ready_.notify_all();
+    room_.notify_all();
+  }
+  Status failure() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failure_;
+  }
+  // Next page in order, or nullopt at the end of the batch or after Abort.
   std::optional<ProcessedPage> Next() {
     std::unique_lock<std::mutex> lock(mu_);
-    ready_.wait(lock, [&] { return pages_.count(next_) || (total_ && next_ >= *total_); });
+    ready_.wait(lock, [&] {
+      return pages_.count(next_) || (total_ && next_ >= *total_) || !failure_.ok();
+    });
     auto it = pages_.find(next_);
-    if (it == pages_.end()) return std::nullopt;
+    if (it == pages_.end() || !failure_.ok()) return std::nullopt;
     ProcessedPage page = std::move(it->second);
     pages_.erase(it);
     ++next_;
@@ -126,6 +143,7 @@ class ReorderWindow {
   std::map<uint64_t, ProcessedPage> pages_;
   uint64_t next_ = 0;
   std::optional<uint64_t> total_;
+  Status failure_;
 };
 
 // Tells workers whether a page sits behind a cover sheet, which depends on the pages
@@ -201,11 +219,88 @@ void Accumulate(const PieceOutcome& o, IntakeReport* r) {
   for (const auto& q : o.quarantined) r->quarantined.push_back({q.file, q.page, q.reason});
 }
 
+// Threads of this process, each owning one Tesseract (an instance is not shared).
+class ThreadWorkers : public PageWorkers {
+ public:
+  ThreadWorkers(std::vector<std::unique_ptr<OcrEngine>> engines,
+                const PageAnalysisOptions& analysis, const Rules& rules)
+      : engines_(std::move(engines)), analysis_(analysis), rules_(rules) {}
+
+  int count() const override { return static_cast<int>(engines_.size()); }
+  uint64_t window() const override { return engines_.size() * 4; }
+  bool can_defer_ocr() const override { return true; }
+
+  Status Process(BoundedQueue<PageJob>* jobs, ResultSink* sink, const DeferOcr& defer) override {
+    std::vector<std::thread> pool;
+    for (auto& engine : engines_) {
+      pool.emplace_back([&, ocr = engine.get()] {
+        while (auto job = jobs->Pop()) {
+          sink->WaitRoom(job->seq);
+          sink->Put(ProcessJob(std::move(*job), analysis_, rules_, ocr, defer));
+        }
+      });
+    }
+    for (auto& t : pool) t.join();
+    return Status::OK();
+  }
+
+ private:
+  std::vector<std::unique_ptr<OcrEngine>> engines_;
+  const PageAnalysisOptions analysis_;
+  const Rules& rules_;
+};
+
 }  // namespace
+
+ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const Rules& rules,
+                         OcrEngine* ocr, const DeferOcr& defer) {
+  ProcessedPage page;
+  page.seq = job.seq;
+  page.file_index = job.file_index;
+  page.file = job.file;
+  page.path = job.path;
+  page.page = job.page;
+  if (job.page == 0) {  // a whole-file error or duplicate travels as it is
+    page.error = job.duplicate_of.empty() ? job.image.status().message() : "";
+    page.duplicate_of = job.duplicate_of;
+    if (defer) defer(page, false);
+    return page;
+  }
+  Image upright;
+  try {
+    page = AnalyzeJob(std::move(job), analysis, &upright);
+  } catch (const std::exception& e) {
+    Reject(&page, std::string("page could not be processed: ") + e.what());
+  }
+  const bool needs_ocr = !upright.empty();
+  if (defer && defer(page, needs_ocr) && needs_ocr) {
+    page.ocr_deferred = true;
+  } else if (needs_ocr) {
+    try {
+      RecognizePage(upright, ocr, rules, &page);
+    } catch (const std::exception& e) {
+      Reject(&page, std::string("OCR failed: ") + e.what());
+    }
+  }
+  return page;
+}
+
+Result<std::unique_ptr<PageWorkers>> LocalWorkers(int threads, const OcrOptions& ocr,
+                                                  const PageAnalysisOptions& analysis,
+                                                  const Rules& rules) {
+  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<OcrEngine>> engines;
+  for (int i = 0; i < threads; ++i) {
+    auto engine = OcrEngine::Create(ocr);
+    if (!engine.ok()) return engine.status();
+    engines.push_back(std::move(engine).value());
+  }
+  return std::unique_ptr<PageWorkers>(new ThreadWorkers(std::move(engines), analysis, rules));
+}
 
 int FeedFile(const std::string& path, const std::string& name, int file_index,
              const SourceLimits& limits, const std::set<int>& skip, int only_page,
-             const std::function<void(PageJob)>& emit) {
+             const EmitPage& emit) {
   // Messages name the file as the batch knows it, not a scratch copy.
   auto named = [&](const Status& s) {
     if (path == name) return s;
@@ -221,7 +316,7 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
     if (path != name) j.path = path;
     j.page = page;
     j.image = image.ok() ? std::move(image) : Result<Image>(named(image.status()));
-    emit(std::move(j));
+    return emit(std::move(j));
   };
   auto source = PageSource::Open(path, limits);
   if (!source.ok()) {
@@ -234,7 +329,7 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
     return n;
   }
   for (int p = 0; p < n; ++p)
-    if (!skip.count(p + 1)) job(p + 1, (*source)->ReadPage(p));
+    if (!skip.count(p + 1) && !job(p + 1, (*source)->ReadPage(p))) return n;
   // The unreachable rest of a damaged file, reported as the next page.
   if (Status damage = (*source)->Damage(); !damage.ok() && !skip.count(n + 1)) job(n + 1, damage);
   return n;
@@ -246,77 +341,57 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   const auto start = std::chrono::steady_clock::now();
   IntakeReport report;
   report.batch = batch;
-  const int workers =
-      options.workers > 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
-  report.workers = workers;
 
-  std::vector<std::unique_ptr<OcrEngine>> engines;
-  for (int i = 0; i < workers; ++i) {
-    auto engine = OcrEngine::Create(options.ocr);
-    if (!engine.ok()) return engine.status();
-    engines.push_back(std::move(engine).value());
+  std::unique_ptr<PageWorkers> local;
+  PageWorkers* workers = options.page_workers;
+  if (!workers) {
+    auto made = LocalWorkers(options.workers, options.ocr, options.analysis, rules);
+    if (!made.ok()) return made.status();
+    local = std::move(made).value();
+    workers = local.get();
   }
+  const bool defer = options.defer_covered_ocr;
+  if (defer && !workers->can_defer_ocr())
+    return Status::InvalidArgument(
+        "deferred OCR needs every page's neighbours in one process: use it without remote "
+        "workers");
+  report.workers = workers->count();
 
-  BoundedQueue<PageJob> jobs(static_cast<size_t>(workers) * 2);
-  ReorderWindow window(static_cast<uint64_t>(workers) * 4);
+  BoundedQueue<PageJob> jobs(static_cast<size_t>(report.workers) * 2);
+  ReorderWindow window(workers->window());
 
+  std::atomic<bool> interrupted{false};
   std::thread reader([&] {
     uint64_t seq = 0;
     feed([&](PageJob job) {
-      job.seq = seq++;
-      jobs.Push(std::move(job));
+      if (options.stop && options.stop->load()) {
+        interrupted = true;
+        return false;
+      }
+      job.seq = seq;
+      if (!jobs.Push(std::move(job))) return false;
+      ++seq;
+      return true;
     });
     window.SetTotal(seq);
     jobs.Close();
   });
 
   CoverTracker tracker;
-  const bool defer = options.defer_covered_ocr;
-  std::vector<std::thread> pool;
-  for (int i = 0; i < workers; ++i) {
-    pool.emplace_back([&, engine = engines[i].get()] {
-      while (auto job = jobs.Pop()) {
-        if (job->page == 0) {  // a whole-file error or duplicate travels as it is
-          ProcessedPage p;
-          p.seq = job->seq;
-          p.file_index = job->file_index;
-          p.file = job->file;
-          p.path = job->path;
-          p.error = job->duplicate_of.empty() ? job->image.status().message() : "";
-          p.duplicate_of = job->duplicate_of;
-          if (defer) tracker.Publish(p.seq, p.file, CoverTracker::Boundary::kOther);
-          window.Put(std::move(p));
-          continue;
-        }
-        // A library that throws on one hostile page must not take the batch with it.
-        ProcessedPage page;
-        page.seq = job->seq;
-        page.file_index = job->file_index;
-        page.file = job->file;
-        page.path = job->path;
-        page.page = job->page;
-        Image upright;
-        try {
-          page = AnalyzeJob(std::move(*job), options.analysis, &upright);
-        } catch (const std::exception& e) {
-          Reject(&page, std::string("page could not be processed: ") + e.what());
-        }
-        if (defer) tracker.Publish(page.seq, page.file, BoundaryOf(page));
-        if (!upright.empty()) {
-          if (defer && tracker.Covered(page.seq)) {
-            page.ocr_deferred = true;
-          } else {
-            try {
-              RecognizePage(upright, engine, rules, &page);
-            } catch (const std::exception& e) {
-              Reject(&page, std::string("OCR failed: ") + e.what());
-            }
-          }
-        }
-        window.Put(std::move(page));
-      }
-    });
-  }
+  DeferOcr defer_ocr;
+  if (defer)
+    defer_ocr = [&tracker](const ProcessedPage& page, bool needs_ocr) {
+      tracker.Publish(page.seq, page.file,
+                      page.page == 0 ? CoverTracker::Boundary::kOther : BoundaryOf(page));
+      return needs_ocr && tracker.Covered(page.seq);
+    };
+  std::thread processing([&] {
+    Status st = workers->Process(&jobs, &window, defer_ocr);
+    if (!st.ok()) {
+      window.Abort(st);
+      jobs.Close();
+    }
+  });
 
   Journal journal(store, &rules, options.principal, batch);
   Assembler assembler;
@@ -332,8 +407,18 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     }
     Accumulate(*outcome, &report);
   };
+  // The last page taken, and whether the pages up to it are committed: a piece is
+  // committed when the next one starts, so each commit covers everything before the
+  // page that started the new piece.
+  uint64_t taken = 0;
+  bool any_taken = false;
+  auto committed_before = [&](uint64_t seq) {
+    if (seq > 0 && failure.ok()) workers->Committed(seq - 1);
+  };
   while (auto page = window.Next()) {
     if (defer) tracker.Forget(page->seq);
+    taken = page->seq;
+    any_taken = true;
     if (page->page == 0) {
       // Pieces never span files; closing the open one first keeps the ledger a prefix
       // of the batch.
@@ -353,6 +438,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
         if (!q.ok()) failure = q.status();
         report.quarantined.push_back({page->file, 0, page->error});
       }
+      committed_before(page->seq + 1);
       continue;
     }
     ++report.pages;
@@ -363,14 +449,21 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
       if (page->kind == PageKind::kSeparator) ++report.separator_sheets;
     }
     if (options.on_page) options.on_page(*page);
-    commit(assembler.Add(std::move(*page)));
+    const uint64_t seq = page->seq;
+    if (auto piece = assembler.Add(std::move(*page))) {
+      commit(std::move(piece));
+      committed_before(seq);
+    }
     if (options.on_progress) options.on_progress({pages_done, expected_pages});
   }
   commit(assembler.Finish());
+  if (any_taken) committed_before(taken + 1);
 
   reader.join();
-  for (auto& t : pool) t.join();
+  processing.join();
+  PM_RETURN_IF_ERROR(window.failure());
   if (!failure.ok()) return failure;
+  report.interrupted = interrupted;
 
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.pages_per_second = report.seconds > 0 ? report.pages / report.seconds : 0;
@@ -475,7 +568,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
 
   // The files as named this run (the batch keeps the names of its first run).
   const std::vector<BatchFile>& files = inventory->files;
-  const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
+  const PageFeed feed = [&](const EmitPage& emit) {
     static const std::set<int> kNone;
     for (size_t i = 0; i < files.size(); ++i) {
       const int index = static_cast<int>(i);
@@ -488,9 +581,10 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         job.file_index = index;
         job.file = files[i].name;
         job.duplicate_of = batch->files[i].duplicate_of;
-        emit(std::move(job));
+        if (!emit(std::move(job))) return;
         continue;
       }
+      if (options.stop && options.stop->load()) return;  // the next emit would refuse anyway
       FeedFile(files[i].name, files[i].name, index, options.limits, accounted, 0, emit);
     }
   };
@@ -503,13 +597,13 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   Change change = store->BeginChange(options.principal, "intake of batch " + id);
   auto b = change.Get<Batch>(id);
   if (!b.ok()) return b.status();
-  if (!b->complete) {
+  if (!b->complete && !report->interrupted) {
     b->complete = true;
     b->completed_at = NowUtc();
     change.Put(*b);
   }
   change.Log(
-      "intake_finished", "batch/" + id,
+      report->interrupted ? "intake_interrupted" : "intake_finished", "batch/" + id,
       std::to_string(report->pages) + " pages this run, " + std::to_string(resumed) + " before");
   PM_RETURN_IF_ERROR(change.Commit());
   return report;

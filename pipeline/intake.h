@@ -18,13 +18,16 @@
 #ifndef POSTMOTTAK_PIPELINE_INTAKE_H_
 #define POSTMOTTAK_PIPELINE_INTAKE_H_
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "codecs/page_source.h"
 #include "pipeline/assembler.h"
+#include "pipeline/bounded_queue.h"
 #include "pipeline/ocr.h"
 #include "pipeline/page_analysis.h"
 #include "pipeline/rules.h"
@@ -36,6 +39,8 @@ struct IntakeProgress {
   int pages_done = 0;
   int pages_known = 0;  // pages this run is expected to read
 };
+
+class PageWorkers;
 
 struct IntakeOptions {
   int workers = 0;    // 0: one per core
@@ -55,6 +60,11 @@ struct IntakeOptions {
   // Sees every page after the CPU-heavy stages, in batch order, on the committer thread
   // (evaluation and diagnostics; it must not keep references).
   std::function<void(const ProcessedPage&)> on_page;
+  // Where the CPU-heavy stages run (not owned); null: `workers` threads here.
+  PageWorkers* page_workers = nullptr;
+  // Set (by a signal handler, say): read no further pages; the pages in flight are
+  // committed and the batch stays resumable (IntakeReport::interrupted).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct QuarantinedInput {
@@ -86,6 +96,7 @@ struct IntakeReport {
   double seconds = 0;
   double pages_per_second = 0;
   int workers = 0;
+  bool interrupted = false;  // stopped before the end (IntakeOptions::stop): rerun to resume
 };
 
 // One page as the reader hands it to the workers: decoded, or the reason it was not.
@@ -101,24 +112,72 @@ struct PageJob {
   Result<Image> image = Status::NotFound("no image");
 };
 
+// Takes the next page in batch order; false when the run is stopping and the feed
+// should read no more.
+using EmitPage = std::function<bool(PageJob)>;
 // Produces the pages to process, in batch order, by calling `emit` for each; runs on
 // the reader thread.
-using PageFeed = std::function<void(const std::function<void(PageJob)>& emit)>;
+using PageFeed = std::function<void(const EmitPage& emit)>;
 
 // Feeds one file: every page not in `skip`; the file's refusal as page 0 when it cannot
 // be opened; the unreachable rest of a damaged file as the page after its last. With
 // `only_page`, that page alone (a file of one page is taken to hold it) and a refusal
 // is that page's. `path` is read; `name` is what the jobs and their messages say.
-// Returns the pages the file holds, or -1 when it cannot be opened.
+// Stops early when `emit` says so. Returns the pages the file holds, or -1 when it
+// cannot be opened.
 int FeedFile(const std::string& path, const std::string& name, int file_index,
              const SourceLimits& limits, const std::set<int>& skip, int only_page,
-             const std::function<void(PageJob)>& emit);
-// The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
-// analyses the decoded page and sets `upright` to the image OCR would read (left
-// empty when the page needs no OCR); RecognizePage adds text, searchable PDF and
-// extraction. Their failures are the page's own, returned inside it.
-ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright);
-void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page);
+             const EmitPage& emit);
+
+// Called by ProcessJob once a job is analysed: `needs_ocr` tells whether the page has
+// text to read. Returns true to leave OCR to `reindex --pending` (deferred OCR behind a
+// cover sheet); may block until the pages before it are known.
+using DeferOcr = std::function<bool(const ProcessedPage& analysed, bool needs_ocr)>;
+
+// The CPU-heavy stages on one job, exactly as embedded and remote workers both run
+// them: a whole-file job (page 0) passes through as it is; a page is analysed (page
+// analysis, barcodes, orientation, the stored image), then OCRed and extracted unless
+// `defer` (may be null) leaves its OCR for later. Failures are the page's own, returned
+// inside it: a library that throws on one hostile page fails that page, not the batch.
+ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const Rules& rules,
+                         OcrEngine* ocr, const DeferOcr& defer);
+
+// Takes processed pages back to the committer, in any order, from any thread.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Blocks until page `seq` may be started: the committer has taken every page more
+  // than the workers' window() before it. This is intake's backpressure.
+  virtual void WaitRoom(uint64_t seq) = 0;
+  // Exactly once per job, after WaitRoom(seq).
+  virtual void Put(ProcessedPage page) = 0;
+};
+
+// Where the CPU-heavy stages run: threads of this process (the default), or remote
+// workers (pipeline/distributed.h). The transport is the only difference: both run
+// ProcessJob on every page.
+class PageWorkers {
+ public:
+  virtual ~PageWorkers() = default;
+  // Workers, for the report ("2 workers", "nats: 3 workers seen").
+  virtual int count() const = 0;
+  // Pages that may be in flight beyond the last page the committer took.
+  virtual uint64_t window() const = 0;
+  // Whether `defer` may be used: it blocks on pages other workers analyse, which only
+  // works when they share this process.
+  virtual bool can_defer_ocr() const = 0;
+  // Processes the jobs of `jobs` until it is closed and drained, handing each result to
+  // `sink` exactly once. Returns early with the failure that stopped it, if any.
+  virtual Status Process(BoundedQueue<PageJob>* jobs, ResultSink* sink, const DeferOcr& defer) = 0;
+  // Every page up to and including `seq` is committed durably (remote results can be
+  // acknowledged).
+  virtual void Committed(uint64_t seq) { (void)seq; }
+};
+
+// Threads in this process, each with its own Tesseract.
+Result<std::unique_ptr<PageWorkers>> LocalWorkers(int threads, const OcrOptions& ocr,
+                                                  const PageAnalysisOptions& analysis,
+                                                  const Rules& rules);
 
 // Takes in the files under `paths` (folders walked recursively, in name order) as one
 // batch, or resumes the batch when it was begun before. Refused (PermissionDenied)

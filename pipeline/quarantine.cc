@@ -86,7 +86,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
   const size_t refusals_before = q->history.size();
   int pages = -1;  // written by the reader thread, read after RunPages has joined it
-  const PageFeed feed = [&](const std::function<void(PageJob)>& emit) {
+  const PageFeed feed = [&](const EmitPage& emit) {
     pages = FeedFile(path, q->file, file_index, options.limits, {}, q->page, emit);
   };
   auto report = RunPages(store, rules, q->batch, feed, q->page == 0 ? 0 : 1, options);

@@ -64,6 +64,7 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
   }
   if (!j.is_object()) return Bad(source, "top level", "must be an object");
   Rules rules;
+  rules.text_ = text;
   if (!j.contains("intake_unit") || !j["intake_unit"].is_string() ||
       !IsValidUnit(j["intake_unit"].get<std::string>()))
     return Bad(source, "intake_unit", "must be a 4-digit unit number");

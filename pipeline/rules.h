@@ -45,8 +45,12 @@ class Rules {
   bool Plausible(const std::string& area, const std::string& type) const;
   // Title for a type, or the id when it is not known.
   std::string TitleOf(const std::string& type) const;
+  // The JSON text these rules were parsed from: what remote workers parse again, so
+  // that every worker of a run applies the same rules.
+  const std::string& text() const { return text_; }
 
  private:
+  std::string text_;
   std::string intake_unit_;
   int response_days_ = 14;
   std::vector<std::string> return_address_;

@@ -1,0 +1,216 @@
+#include "pipeline/wire.h"
+
+#include <leptonica/allheaders.h>
+
+#include <nlohmann/json.hpp>
+
+namespace postmottak {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kVersion = 1;  // bumped when a field changes meaning
+
+json Binary(const std::string& bytes) {
+  return json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+}
+
+// Reads CBOR from the network; every typed access below throws on a wrong type, which
+// the callers turn into a Status.
+Result<json> Parse(const std::string& bytes, const char* what) {
+  json j = json::from_cbor(bytes, /*strict=*/true, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return Status::Corruption(std::string(what) + " is not valid CBOR");
+  if (j.value("v", 0) != kVersion)
+    return Status::Corruption(std::string(what) + " has an unknown wire version " +
+                              std::to_string(j.value("v", 0)) + " (a worker of another release?)");
+  return j;
+}
+
+std::string BytesOf(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  const auto& bin = it->get_binary();
+  return std::string(bin.begin(), bin.end());
+}
+
+const char* KindName(PageKind k) {
+  switch (k) {
+    case PageKind::kContent:
+      return "content";
+    case PageKind::kBlank:
+      return "blank";
+    case PageKind::kCoverSheet:
+      return "cover";
+    case PageKind::kSeparator:
+      return "separator";
+  }
+  return "content";
+}
+
+Result<PageKind> KindOf(const std::string& s) {
+  for (PageKind k :
+       {PageKind::kContent, PageKind::kBlank, PageKind::kCoverSheet, PageKind::kSeparator})
+    if (s == KindName(k)) return k;
+  return Status::Corruption("unknown page kind \"" + s + "\"");
+}
+
+template <typename Fn>
+auto Guarded(const char* what, Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const json::exception& e) {
+    return Status::Corruption(std::string(what) + " is malformed: " + e.what());
+  }
+}
+
+}  // namespace
+
+Result<std::string> EncodeJob(const PageJob& job) {
+  if (!job.image.ok()) return Status::InvalidArgument("a page that was not decoded has no job");
+  const Image& image = *job.image;
+  // Lossless, and cheap for what scanners produce: G4 for bitonal pages (tens of KB),
+  // PNG at zlib level 1 for gray and colour (a tenth of a second for A4 at 300 dpi).
+  auto bytes = image.depth() == 1 ? EncodeTiffG4(image) : EncodePng(image, 1);
+  if (!bytes.ok()) return bytes.status();
+  json j = {{"v", kVersion},
+            {"seq", job.seq},
+            {"file_index", job.file_index},
+            {"file", job.file},
+            {"path", job.path},
+            {"page", job.page},
+            {"xres", pixGetXRes(image.get())},
+            {"yres", pixGetYRes(image.get())},
+            {"image", Binary(*bytes)}};
+  const auto cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+Result<std::string> JobPageBytes(const std::string& bytes) {
+  auto j = Parse(bytes, "job");
+  if (!j.ok()) return j.status();
+  return Guarded("job", [&]() -> Result<std::string> {
+    std::string image = BytesOf(*j, "image");
+    if (image.empty()) return Status::Corruption("job carries no page");
+    return image;
+  });
+}
+
+Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
+  auto j = Parse(bytes, "job");
+  if (!j.ok()) return j.status();
+  return Guarded("job", [&]() -> Result<PageJob> {
+    PageJob job;
+    job.seq = j->at("seq").get<uint64_t>();
+    job.file_index = j->at("file_index").get<int>();
+    job.file = j->at("file").get<std::string>();
+    job.path = j->at("path").get<std::string>();
+    job.page = j->at("page").get<int>();
+    auto image = DecodeImage(BytesOf(*j, "image"), limits);
+    if (image.ok())
+      pixSetResolution(image->get(), j->at("xres").get<int>(), j->at("yres").get<int>());
+    job.image = std::move(image);
+    return job;
+  });
+}
+
+std::string EncodeResult(const ProcessedPage& p) {
+  const Extraction& e = p.extraction;
+  json j = {{"v", kVersion},
+            {"seq", p.seq},
+            {"file_index", p.file_index},
+            {"file", p.file},
+            {"path", p.path},
+            {"page", p.page},
+            {"kind", KindName(p.kind)},
+            {"cover_id", p.cover_id},
+            {"error", p.error},
+            {"error_starts_piece", p.error_starts_piece},
+            {"duplicate_of", p.duplicate_of},
+            {"original", Binary(p.original)},
+            {"rotation", p.rotation},
+            {"skew", p.skew},
+            {"image", Binary(p.image)},
+            {"image_format", p.image_format},
+            {"pdf", Binary(p.pdf)},
+            {"text", p.text},
+            {"ocr_deferred", p.ocr_deferred},
+            {"person_ids", e.person_ids},
+            {"case_numbers", e.case_numbers},
+            {"dates", e.dates},
+            {"document_type", e.document_type},
+            {"titled", e.titled}};
+  const auto cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+Result<ProcessedPage> DecodeResult(const std::string& bytes) {
+  auto j = Parse(bytes, "result");
+  if (!j.ok()) return j.status();
+  return Guarded("result", [&]() -> Result<ProcessedPage> {
+    ProcessedPage p;
+    p.seq = j->at("seq").get<uint64_t>();
+    p.file_index = j->at("file_index").get<int>();
+    p.file = j->at("file").get<std::string>();
+    p.path = j->at("path").get<std::string>();
+    p.page = j->at("page").get<int>();
+    auto kind = KindOf(j->at("kind").get<std::string>());
+    if (!kind.ok()) return kind.status();
+    p.kind = *kind;
+    p.cover_id = j->at("cover_id").get<std::string>();
+    p.error = j->at("error").get<std::string>();
+    p.error_starts_piece = j->at("error_starts_piece").get<bool>();
+    p.duplicate_of = j->at("duplicate_of").get<std::string>();
+    p.original = BytesOf(*j, "original");
+    p.rotation = j->at("rotation").get<int>();
+    p.skew = j->at("skew").get<double>();
+    p.image = BytesOf(*j, "image");
+    p.image_format = j->at("image_format").get<std::string>();
+    p.pdf = BytesOf(*j, "pdf");
+    p.text = j->at("text").get<std::string>();
+    p.ocr_deferred = j->at("ocr_deferred").get<bool>();
+    Extraction& e = p.extraction;
+    e.person_ids = j->at("person_ids").get<std::vector<std::string>>();
+    e.case_numbers = j->at("case_numbers").get<std::vector<std::string>>();
+    e.dates = j->at("dates").get<std::vector<std::string>>();
+    e.document_type = j->at("document_type").get<std::string>();
+    e.titled = j->at("titled").get<bool>();
+    return p;
+  });
+}
+
+std::string EncodeSettings(const RunSettings& s) {
+  json j = {{"v", kVersion},
+            {"batch", s.batch},
+            {"rules", s.rules_json},
+            {"language", s.language},
+            {"searchable_pdf", s.searchable_pdf},
+            {"blank_ink_threshold", s.analysis.blank_ink_threshold},
+            {"detect_orientation", s.analysis.detect_orientation},
+            {"deskew", s.analysis.deskew},
+            {"max_pixels", s.limits.max_pixels},
+            {"max_side", s.limits.max_side}};
+  const auto cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+Result<RunSettings> DecodeSettings(const std::string& bytes) {
+  auto j = Parse(bytes, "run settings");
+  if (!j.ok()) return j.status();
+  return Guarded("run settings", [&]() -> Result<RunSettings> {
+    RunSettings s;
+    s.batch = j->at("batch").get<std::string>();
+    s.rules_json = j->at("rules").get<std::string>();
+    s.language = j->at("language").get<std::string>();
+    s.searchable_pdf = j->at("searchable_pdf").get<bool>();
+    s.analysis.blank_ink_threshold = j->at("blank_ink_threshold").get<double>();
+    s.analysis.detect_orientation = j->at("detect_orientation").get<bool>();
+    s.analysis.deskew = j->at("deskew").get<bool>();
+    s.limits.max_pixels = j->at("max_pixels").get<int64_t>();
+    s.limits.max_side = j->at("max_side").get<int>();
+    return s;
+  });
+}
+
+}  // namespace postmottak
