@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/accounting.h"
+#include "cli/cluster.h"
 #include "cli/context.h"
 #include "cli/privacy.h"
 #include "pipeline/case_service.h"
@@ -188,8 +189,14 @@ int CoverSheetCommand(Context& ctx, const std::string& case_id, const std::strin
 
 int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
                   const std::string& batch, bool fail_on_quarantine, bool defer_ocr,
-                  const SourceLimits& limits) {
+                  const SourceLimits& limits, const DistributedOptions& distributed) {
   IntakeOptions options;
+  options.stop = StopOnSignals();
+  if (!distributed.nats_url.empty()) {
+    options.remote_workers = [&](const std::string& batch_id) {
+      return NatsWorkers(*ctx.store, batch_id, ctx.rules, options, distributed);
+    };
+  }
   options.limits = limits;
   options.workers = workers;
   options.defer_covered_ocr = defer_ocr;
@@ -228,7 +235,9 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
                       {"quarantined", q},
                       {"seconds", r.seconds},
                       {"pages_per_second", r.pages_per_second},
-                      {"workers", r.workers}}
+                      {"workers", r.workers},
+                      {"distributed", !distributed.nats_url.empty()},
+                      {"interrupted", r.interrupted}}
                      .dump(2)
               << "\n";
   } else {
@@ -253,8 +262,13 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
     for (const auto& e : r.quarantined) std::cout << "    - " << e.reason << "\n";
     std::cout << std::fixed << std::setprecision(2)
               << "  Throughput:                " << r.pages_per_second << " pages/s (" << r.workers
-              << " workers, " << std::setprecision(1) << r.seconds << " s)\n";
+              << (distributed.nats_url.empty() ? " workers, " : " remote workers, ")
+              << std::setprecision(1) << r.seconds << " s)\n";
+    if (r.interrupted)
+      std::cout << "  Interrupted: the pages read so far are journaled; run the same intake "
+                   "again to go on\n";
   }
+  if (r.interrupted) return 7;
   return fail_on_quarantine && !r.quarantined.empty() ? 4 : 0;
 }
 
@@ -502,7 +516,7 @@ int RunCommandLine(int argc, char** argv) {
   Globals g;
   if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
   if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;
-  app.add_option("--db", g.db, "store directory (created when missing)")->required();
+  app.add_option("--db", g.db, "store directory (created when missing; every command but worker and cluster)");
   app.add_option("--rules", g.rules_path, "rules file")->capture_default_str();
   app.add_option("--policy", g.policy_path, "access policy file")->capture_default_str();
   app.add_option("--principal", g.principal,
@@ -584,8 +598,11 @@ int RunCommandLine(int argc, char** argv) {
   intake->add_flag("--defer-ocr", defer_ocr,
                    "journal pages behind a cover sheet without OCR; `reindex --pending` reads "
                    "them later");
+  DistributedOptions distributed;
+  AddDistributedOptions(intake, &distributed);
   intake->callback(run([&] {
-    return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine, defer_ocr, limits);
+    return IntakeCommand(ctx, paths, workers, batch, fail_on_quarantine, defer_ocr, limits,
+                         distributed);
   }));
 
   bool unlinked = false;
@@ -642,6 +659,7 @@ int RunCommandLine(int argc, char** argv) {
   };
   AddAccountingCommands(app, ctx, runner);
   AddPrivacyCommands(app, ctx, runner);
+  AddClusterCommands(app, g, &rc);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,8 @@
 //   4  intake finished, but some inputs went to quarantine (only with --fail-on-quarantine),
 //      or a quarantine retry was refused again
 //   5  reconcile found pages or files unaccounted for, or verify found problems
+//   6  the principal may not do this
+//   7  intake stopped by SIGTERM or SIGINT before the end; rerun it to go on
 #ifndef POSTMOTTAK_CLI_COMMANDS_H_
 #define POSTMOTTAK_CLI_COMMANDS_H_
 

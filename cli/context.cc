@@ -11,6 +11,7 @@ namespace postmottak {
 Status OpenContext(const Globals& g, const std::string& command, Context* ctx) {
   ctx->g = g;
   if (ctx->g.purpose.empty()) ctx->g.purpose = command;
+  if (g.db.empty()) return Status::InvalidArgument("--db is required: the store to work on");
   if (g.principal.empty())
     return Status::PermissionDenied(
         "no principal: every command acts for one (--principal ID or $POSTMOTTAK_PRINCIPAL)");

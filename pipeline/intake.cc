@@ -342,22 +342,17 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   IntakeReport report;
   report.batch = batch;
 
-  std::unique_ptr<PageWorkers> local;
-  PageWorkers* workers = options.page_workers;
-  if (!workers) {
-    auto made = LocalWorkers(options.workers, options.ocr, options.analysis, rules);
-    if (!made.ok()) return made.status();
-    local = std::move(made).value();
-    workers = local.get();
-  }
+  auto made = options.remote_workers
+                  ? options.remote_workers(batch)
+                  : LocalWorkers(options.workers, options.ocr, options.analysis, rules);
+  if (!made.ok()) return made.status();
+  const std::unique_ptr<PageWorkers> workers = std::move(made).value();
   const bool defer = options.defer_covered_ocr;
   if (defer && !workers->can_defer_ocr())
     return Status::InvalidArgument(
         "deferred OCR needs every page's neighbours in one process: use it without remote "
         "workers");
-  report.workers = workers->count();
-
-  BoundedQueue<PageJob> jobs(static_cast<size_t>(report.workers) * 2);
+  BoundedQueue<PageJob> jobs(static_cast<size_t>(std::max(2, workers->count() * 2)));
   ReorderWindow window(workers->window());
 
   std::atomic<bool> interrupted{false};
@@ -464,6 +459,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
   PM_RETURN_IF_ERROR(window.failure());
   if (!failure.ok()) return failure;
   report.interrupted = interrupted;
+  report.workers = workers->count();
 
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.pages_per_second = report.seconds > 0 ? report.pages / report.seconds : 0;

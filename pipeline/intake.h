@@ -60,8 +60,9 @@ struct IntakeOptions {
   // Sees every page after the CPU-heavy stages, in batch order, on the committer thread
   // (evaluation and diagnostics; it must not keep references).
   std::function<void(const ProcessedPage&)> on_page;
-  // Where the CPU-heavy stages run (not owned); null: `workers` threads here.
-  PageWorkers* page_workers = nullptr;
+  // Where the CPU-heavy stages run, made once the batch is known (remote workers:
+  // pipeline/distributed.h); unset: `workers` threads in this process.
+  std::function<Result<std::unique_ptr<PageWorkers>>(const std::string& batch)> remote_workers;
   // Set (by a signal handler, say): read no further pages; the pages in flight are
   // committed and the batch stays resumable (IntakeReport::interrupted).
   const std::atomic<bool>* stop = nullptr;

@@ -70,6 +70,7 @@ auto Guarded(const char* what, Fn fn) -> decltype(fn()) {
 Result<std::string> EncodeJob(const PageJob& job) {
   if (!job.image.ok()) return Status::InvalidArgument("a page that was not decoded has no job");
   const Image& image = *job.image;
+  const int xres = pixGetXRes(image.get()), yres = pixGetYRes(image.get());
   // Lossless, and cheap for what scanners produce: G4 for bitonal pages (tens of KB),
   // PNG at zlib level 1 for gray and colour (a tenth of a second for A4 at 300 dpi).
   auto bytes = image.depth() == 1 ? EncodeTiffG4(image) : EncodePng(image, 1);
@@ -80,8 +81,8 @@ Result<std::string> EncodeJob(const PageJob& job) {
             {"file", job.file},
             {"path", job.path},
             {"page", job.page},
-            {"xres", pixGetXRes(image.get())},
-            {"yres", pixGetYRes(image.get())},
+            {"xres", xres},
+            {"yres", yres},
             {"image", Binary(*bytes)}};
   const auto cbor = json::to_cbor(j);
   return std::string(cbor.begin(), cbor.end());
@@ -108,8 +109,10 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
     job.path = j->at("path").get<std::string>();
     job.page = j->at("page").get<int>();
     auto image = DecodeImage(BytesOf(*j, "image"), limits);
-    if (image.ok())
-      pixSetResolution(image->get(), j->at("xres").get<int>(), j->at("yres").get<int>());
+    if (image.ok()) {  // as the reader decoded it, 0 (not known) included
+      pixSetXRes(image->get(), j->at("xres").get<int>());
+      pixSetYRes(image->get(), j->at("yres").get<int>());
+    }
     job.image = std::move(image);
     return job;
   });
@@ -183,6 +186,8 @@ Result<ProcessedPage> DecodeResult(const std::string& bytes) {
 std::string EncodeSettings(const RunSettings& s) {
   json j = {{"v", kVersion},
             {"batch", s.batch},
+            {"started_at", s.started_at},
+            {"max_deliveries", s.max_deliveries},
             {"rules", s.rules_json},
             {"language", s.language},
             {"searchable_pdf", s.searchable_pdf},
@@ -201,6 +206,8 @@ Result<RunSettings> DecodeSettings(const std::string& bytes) {
   return Guarded("run settings", [&]() -> Result<RunSettings> {
     RunSettings s;
     s.batch = j->at("batch").get<std::string>();
+    s.started_at = j->at("started_at").get<std::string>();
+    s.max_deliveries = j->at("max_deliveries").get<int>();
     s.rules_json = j->at("rules").get<std::string>();
     s.language = j->at("language").get<std::string>();
     s.searchable_pdf = j->at("searchable_pdf").get<bool>();

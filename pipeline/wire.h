@@ -24,6 +24,8 @@ namespace postmottak {
 // What every worker must use for a run, so that its results equal the embedded ones.
 struct RunSettings {
   std::string batch;       // for operators (cluster status)
+  std::string started_at;  // for operators
+  int max_deliveries = 3;  // deliveries before a job goes to quarantine unprocessed
   std::string rules_json;  // the rules file's text
   std::string language = "nor";
   bool searchable_pdf = true;

@@ -370,6 +370,13 @@ std::string Store::PersonPseudonym(const std::string& person_id) const {
   return Sha256Hex(salt_ + ":" + person_id).substr(0, 32);
 }
 
+std::string Store::Identity() const {
+  std::string id;
+  if (!db_->GetDbIdentity(id).ok()) return "";
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  return id;
+}
+
 std::optional<std::string> Store::Read(Family f, const std::string& key) const {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[Idx(f)], key, &value);

@@ -233,6 +233,9 @@ class Store {
   // id. Lets `audit show --person` find a person's entries, also after retention has
   // deleted their cases, without writing the id itself into the trail.
   std::string PersonPseudonym(const std::string& person_id) const;
+  // RocksDB's identity of this database (a UUID made when it was created): tells
+  // stores apart where several share something, such as one NATS cluster.
+  std::string Identity() const;
 
   // Drops the index column family's content and derives it again from the primary
   // records, in one atomic write.
