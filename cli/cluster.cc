@@ -5,8 +5,8 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace postmottak {
 
@@ -62,9 +62,24 @@ int ClusterStatusCommand(const Globals& g, const std::string& url) {
                         {"idle_fetchers", s.queue.waiting},
                         {"ack_wait_seconds", s.queue.ack_wait_ms / 1000.0}}},
                       {"streams",
-                       {{"jobs", {{"messages", s.jobs.messages}, {"bytes", s.jobs.bytes}, {"replicas", s.jobs.replicas}, {"leader", s.jobs.leader}, {"lagging", s.jobs.lagging}}},
-                        {"results", {{"messages", s.results.messages}, {"bytes", s.results.bytes}, {"replicas", s.results.replicas}, {"leader", s.results.leader}, {"lagging", s.results.lagging}}},
-                        {"data", {{"messages", s.data.messages}, {"bytes", s.data.bytes}, {"replicas", s.data.replicas}, {"leader", s.data.leader}, {"lagging", s.data.lagging}}}}},
+                       {{"jobs",
+                         {{"messages", s.jobs.messages},
+                          {"bytes", s.jobs.bytes},
+                          {"replicas", s.jobs.replicas},
+                          {"leader", s.jobs.leader},
+                          {"lagging", s.jobs.lagging}}},
+                        {"results",
+                         {{"messages", s.results.messages},
+                          {"bytes", s.results.bytes},
+                          {"replicas", s.results.replicas},
+                          {"leader", s.results.leader},
+                          {"lagging", s.results.lagging}}},
+                        {"data",
+                         {{"messages", s.data.messages},
+                          {"bytes", s.data.bytes},
+                          {"replicas", s.data.replicas},
+                          {"leader", s.data.leader},
+                          {"lagging", s.data.lagging}}}}},
                       {"runs", runs},
                       {"workers", workers}}
                      .dump(2)
@@ -90,7 +105,8 @@ int ClusterStatusCommand(const Globals& g, const std::string& url) {
   stream("Chunks:", s.data);
   std::cout << "  Runs:      " << s.runs.size() << "\n";
   for (const auto& r : s.runs)
-    std::cout << "    - batch " << r.batch << " (run " << r.run << ", since " << r.started_at << ")\n";
+    std::cout << "    - batch " << r.batch << " (run " << r.run << ", since " << r.started_at
+              << ")\n";
   int healthy = 0;
   for (const auto& w : s.workers) healthy += w.healthy;
   std::cout << "  Workers:   " << s.workers.size() << " (" << healthy << " healthy)\n";
@@ -114,14 +130,17 @@ void AddDistributedOptions(CLI::App* intake, DistributedOptions* o) {
   intake->add_option("--nats", o->nats_url,
                      "NATS server URL(s), comma-separated: hand the pages to `postmottak worker` "
                      "processes instead of threads here");
-  intake->add_option("--nats-replicas", o->topology.replicas,
-                     "copies of each stream when this run makes them (3 on a three-node cluster)")
+  intake
+      ->add_option("--nats-replicas", o->topology.replicas,
+                   "copies of each stream when this run makes them (3 on a three-node cluster)")
       ->capture_default_str();
-  intake->add_option("--max-in-flight", o->max_in_flight,
-                     "pages handed to workers ahead of the committer (backpressure)")
+  intake
+      ->add_option("--max-in-flight", o->max_in_flight,
+                   "pages handed to workers ahead of the committer (backpressure)")
       ->capture_default_str();
-  intake->add_option("--max-deliveries", o->max_deliveries,
-                     "deliveries of a page before it goes to quarantine")
+  intake
+      ->add_option("--max-deliveries", o->max_deliveries,
+                   "deliveries of a page before it goes to quarantine")
       ->capture_default_str();
   intake->add_option_function<double>(
       "--ack-wait",

@@ -516,7 +516,8 @@ int RunCommandLine(int argc, char** argv) {
   Globals g;
   if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
   if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;
-  app.add_option("--db", g.db, "store directory (created when missing; every command but worker and cluster)");
+  app.add_option("--db", g.db,
+                 "store directory (created when missing; every command but worker and cluster)");
   app.add_option("--rules", g.rules_path, "rules file")->capture_default_str();
   app.add_option("--policy", g.policy_path, "access policy file")->capture_default_str();
   app.add_option("--principal", g.principal,

@@ -146,7 +146,8 @@ class NatsPageWorkers : public PageWorkers {
     // and the store. A failed acknowledgement only means a redelivery, which the
     // reorder window drops.
     for (auto& m : done) m.Ack();
-    for (uint64_t s : chunked) js_->Purge(kData, "postmottak.data." + run_ + "." + std::to_string(s) + ".>");
+    for (uint64_t s : chunked)
+      js_->Purge(kData, "postmottak.data." + run_ + "." + std::to_string(s) + ".>");
   }
 
  private:
@@ -265,8 +266,8 @@ class NatsPageWorkers : public PageWorkers {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::map<uint64_t, InFlight> in_flight_;    // published, no result yet
-  std::map<uint64_t, Delivered> delivered_;   // result handed on, not yet committed
+  std::map<uint64_t, InFlight> in_flight_;   // published, no result yet
+  std::map<uint64_t, Delivered> delivered_;  // result handed on, not yet committed
   std::set<std::string> workers_;
   std::atomic<int> workers_seen_{0};
   bool publishing_done_ = false;
@@ -278,13 +279,16 @@ class NatsPageWorkers : public PageWorkers {
 Result<std::unique_ptr<PageWorkers>> NatsWorkers(const Store& store, const std::string& batch,
                                                  const Rules& rules, const IntakeOptions& intake,
                                                  const DistributedOptions& options) {
-  if (options.max_in_flight < 1) return Status::InvalidArgument("--max-in-flight must be at least 1");
-  if (options.max_deliveries < 1) return Status::InvalidArgument("--max-deliveries must be at least 1");
+  if (options.max_in_flight < 1)
+    return Status::InvalidArgument("--max-in-flight must be at least 1");
+  if (options.max_deliveries < 1)
+    return Status::InvalidArgument("--max-deliveries must be at least 1");
   if (options.topology.replicas < 1 || options.topology.replicas > 5)
     return Status::InvalidArgument("--nats-replicas must be 1 to 5");
   if (options.topology.ack_wait_ms < 1000)
     return Status::InvalidArgument("--ack-wait must be at least 1 second");
-  auto js = JetStream::Connect(options.nats_url, "postmottak intake " + batch, options.reconnect_ms);
+  auto js =
+      JetStream::Connect(options.nats_url, "postmottak intake " + batch, options.reconnect_ms);
   if (!js.ok()) return js.status();
   PM_RETURN_IF_ERROR(EnsureTopology(js->get(), options.topology, /*update_consumer=*/true));
 
@@ -363,7 +367,8 @@ class RunCache {
     if (!settings.ok()) return settings.status();
     auto rules = Rules::Parse(settings->rules_json, "of run " + run);
     if (!rules.ok()) return rules.status();
-    auto entry = std::make_shared<const Run>(Run{std::move(settings).value(), std::move(rules).value()});
+    auto entry =
+        std::make_shared<const Run>(Run{std::move(settings).value(), std::move(rules).value()});
     std::lock_guard<std::mutex> lock(mu_);
     if (runs_.size() > 64) runs_.clear();  // old runs; the live ones are fetched again
     runs_[run] = entry;
@@ -421,7 +426,8 @@ class JobLoop {
 
   void Handle(JsMessage msg) {
     const std::string run = msg.header(kRunHeader);
-    const std::string where = "file " + msg.header(kFileHeader) + " page " + msg.header(kPageHeader);
+    const std::string where =
+        "file " + msg.header(kFileHeader) + " page " + msg.header(kPageHeader);
     auto settings = runs_->Get(run);
     if (!settings.ok()) {
       if (settings.status().code() == Status::Code::kNotFound) {
@@ -473,9 +479,10 @@ class JobLoop {
     }
     const std::string result = EncodeResult(page);
     const std::string id = run + "." + msg.header(kSeqHeader);
-    Status st = js_->PublishLarge(ResultSubject(run), result,
-                                  {{kSeqHeader, msg.header(kSeqHeader)}, {"Postmottak-Worker", name_}},
-                                  id + ".result", DataSubject(run, page.seq, "result"));
+    Status st =
+        js_->PublishLarge(ResultSubject(run), result,
+                          {{kSeqHeader, msg.header(kSeqHeader)}, {"Postmottak-Worker", name_}},
+                          id + ".result", DataSubject(run, page.seq, "result"));
     {
       std::lock_guard<std::mutex> lock(mu_);
       current_ = nullptr;
@@ -499,8 +506,9 @@ class JobLoop {
     page.file_index = std::atoi(msg.header(kFileIndexHeader).c_str());
     page.file = msg.header(kFileHeader);
     page.page = std::atoi(msg.header(kPageHeader).c_str());
-    page.error = "file " + page.file + " page " + std::to_string(page.page) + ": no worker finished it in " +
-                 std::to_string(tries) + " deliveries (each worker died or stalled on it)";
+    page.error = "file " + page.file + " page " + std::to_string(page.page) +
+                 ": no worker finished it in " + std::to_string(tries) +
+                 " deliveries (each worker died or stalled on it)";
     if (payload.ok())
       if (auto bytes = JobPageBytes(*payload); bytes.ok()) page.original = std::move(bytes).value();
     return page;

@@ -47,7 +47,7 @@ namespace postmottak {
 
 // How the streams are made, where a process makes them.
 struct Topology {
-  int replicas = 1;             // copies of every stream: 3 on a three-node cluster
+  int replicas = 1;              // copies of every stream: 3 on a three-node cluster
   int64_t ack_wait_ms = 60'000;  // a job not acknowledged within this goes to another worker
 };
 

@@ -13,28 +13,43 @@ namespace {
 
 Status Failed(const std::string& what, natsStatus s, jsErrCode code = static_cast<jsErrCode>(0)) {
   std::string msg = "NATS: " + what + ": " + natsStatus_GetText(s);
-  if (const char* last = nats_GetLastError(nullptr); last && *last && std::string(last) != natsStatus_GetText(s))
+  if (const char* last = nats_GetLastError(nullptr);
+      last && *last && std::string(last) != natsStatus_GetText(s))
     msg += " (" + std::string(last) + ")";
   if (code != 0) msg += " [JetStream error " + std::to_string(static_cast<int>(code)) + "]";
   if (s == NATS_NOT_FOUND) return Status::NotFound(msg);
   return Status::IOError(msg);
 }
 
-// Failures a cluster gets over by itself: no leader yet, a server restarting, a
-// reconnect under way.
-bool Transient(natsStatus s) {
+// Failures a cluster gets over by itself: no leader yet (a server was lost and the
+// rest elect another), a server restarting, a reconnect under way.
+bool Transient(natsStatus s, jsErrCode code) {
+  switch (static_cast<int>(code)) {
+    case JSClusterIncompleteErr:
+    case JSClusterNoPeersErr:
+    case JSClusterNotAssignedErr:
+    case JSClusterNotAvailErr:
+    case JSClusterNotLeaderErr:
+    case JSStreamOfflineErr:
+    case JSConsumerOfflineErr:
+      return true;
+    default:
+      break;
+  }
   return s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS || s == NATS_CONNECTION_DISCONNECTED ||
          s == NATS_STALE_CONNECTION || s == NATS_NO_SERVER || s == NATS_NOT_YET_CONNECTED;
 }
 
-// Runs `op` until it succeeds, fails for good, or `budget_ms` has passed.
+// Runs `op` until it succeeds, fails for good, or `budget_ms` has passed. `code` is
+// where op leaves the JetStream error code, when it has one.
 template <typename Op>
-natsStatus Retrying(Op op, int64_t budget_ms = 60'000) {
+natsStatus Retrying(Op op, const jsErrCode* code = nullptr, int64_t budget_ms = 60'000) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
   int64_t pause_ms = 50;
   for (;;) {
     natsStatus s = op();
-    if (s == NATS_OK || !Transient(s) || std::chrono::steady_clock::now() >= deadline) return s;
+    const jsErrCode c = code ? *code : static_cast<jsErrCode>(0);
+    if (s == NATS_OK || !Transient(s, c) || std::chrono::steady_clock::now() >= deadline) return s;
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
     pause_ms = std::min<int64_t>(pause_ms * 2, 1000);
   }
@@ -157,7 +172,8 @@ std::string JetStream::connected_url() const {
 Status JetStream::EnsureStream(const StreamSpec& spec) {
   jsStreamInfo* si = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = Retrying([&] { return js_GetStreamInfo(&si, js_, spec.name.c_str(), nullptr, &code); });
+  natsStatus s = Retrying(
+      [&] { return js_GetStreamInfo(&si, js_, spec.name.c_str(), nullptr, &code); }, &code);
   if (s == NATS_OK) {
     jsStreamInfo_Destroy(si);
     return Status::OK();
@@ -173,9 +189,9 @@ Status JetStream::EnsureStream(const StreamSpec& spec) {
   cfg.Retention = spec.work_queue ? js_WorkQueuePolicy : js_LimitsPolicy;
   cfg.Storage = js_FileStorage;
   cfg.Replicas = spec.replicas;
-  cfg.MaxAge = spec.max_age_ms * 1'000'000;  // nanoseconds
+  cfg.MaxAge = spec.max_age_ms * 1'000'000;       // nanoseconds
   cfg.Duplicates = int64_t{120} * 1'000'000'000;  // de-duplication window for retried publishes
-  s = Retrying([&] { return js_AddStream(&si, js_, &cfg, nullptr, &code); });
+  s = Retrying([&] { return js_AddStream(&si, js_, &cfg, nullptr, &code); }, &code);
   if (s != NATS_OK) {
     // Another process may have made it in the meantime.
     if (js_GetStreamInfo(&si, js_, spec.name.c_str(), nullptr, nullptr) == NATS_OK) {
@@ -191,9 +207,11 @@ Status JetStream::EnsureStream(const StreamSpec& spec) {
 Status JetStream::EnsureConsumer(const std::string& stream, const ConsumerSpec& spec) {
   jsConsumerInfo* ci = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = Retrying([&] {
-    return js_GetConsumerInfo(&ci, js_, stream.c_str(), spec.name.c_str(), nullptr, &code);
-  });
+  natsStatus s = Retrying(
+      [&] {
+        return js_GetConsumerInfo(&ci, js_, stream.c_str(), spec.name.c_str(), nullptr, &code);
+      },
+      &code);
   const bool exists = s == NATS_OK;
   const bool same = exists && ci->Config->AckWait == spec.ack_wait_ms * 1'000'000 &&
                     ci->Config->MaxDeliver == spec.max_deliver;
@@ -212,11 +230,13 @@ Status JetStream::EnsureConsumer(const std::string& stream, const ConsumerSpec& 
   cfg.MaxAckPending = spec.max_ack_pending;
   cfg.MaxWaiting = 4096;  // pull requests: one per fetching thread of every worker
   if (exists) {
-    s = Retrying([&] { return js_UpdateConsumer(&ci, js_, stream.c_str(), &cfg, nullptr, &code); });
+    s = Retrying([&] { return js_UpdateConsumer(&ci, js_, stream.c_str(), &cfg, nullptr, &code); },
+                 &code);
     jsConsumerInfo_Destroy(ci);
     return s == NATS_OK ? Status::OK() : Failed("cannot update consumer " + spec.name, s, code);
   }
-  s = Retrying([&] { return js_AddConsumer(&ci, js_, stream.c_str(), &cfg, nullptr, &code); });
+  s = Retrying([&] { return js_AddConsumer(&ci, js_, stream.c_str(), &cfg, nullptr, &code); },
+               &code);
   if (s != NATS_OK) {
     if (js_GetConsumerInfo(&ci, js_, stream.c_str(), spec.name.c_str(), nullptr, nullptr) ==
         NATS_OK) {
@@ -232,7 +252,7 @@ Status JetStream::EnsureConsumer(const std::string& stream, const ConsumerSpec& 
 Status JetStream::DeleteConsumer(const std::string& stream, const std::string& name) {
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = Retrying(
-      [&] { return js_DeleteConsumer(js_, stream.c_str(), name.c_str(), nullptr, &code); });
+      [&] { return js_DeleteConsumer(js_, stream.c_str(), name.c_str(), nullptr, &code); }, &code);
   if (s == NATS_OK || s == NATS_NOT_FOUND) return Status::OK();
   return Failed("delete consumer " + name, s, code);
 }
@@ -240,7 +260,8 @@ Status JetStream::DeleteConsumer(const std::string& stream, const std::string& n
 Result<std::vector<std::string>> JetStream::ConsumerNames(const std::string& stream) {
   jsConsumerNamesList* list = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = Retrying([&] { return js_ConsumerNames(&list, js_, stream.c_str(), nullptr, &code); });
+  natsStatus s =
+      Retrying([&] { return js_ConsumerNames(&list, js_, stream.c_str(), nullptr, &code); }, &code);
   std::vector<std::string> names;
   if (s == NATS_NOT_FOUND) return names;
   if (s != NATS_OK) return Failed("consumers of " + stream, s, code);
@@ -254,7 +275,7 @@ Status JetStream::Purge(const std::string& stream, const std::string& filter) {
   jsOptions_Init(&o);
   o.Stream.Purge.Subject = filter.c_str();
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = Retrying([&] { return js_PurgeStream(js_, stream.c_str(), &o, &code); });
+  natsStatus s = Retrying([&] { return js_PurgeStream(js_, stream.c_str(), &o, &code); }, &code);
   return s == NATS_OK ? Status::OK() : Failed("purge " + filter + " from " + stream, s, code);
 }
 
@@ -296,23 +317,26 @@ Result<ConsumerState> JetStream::ConsumerInfo(const std::string& stream, const s
 
 Status JetStream::Publish(const std::string& subject, const std::string& data,
                           const Headers& headers, const std::string& msg_id) {
-  natsStatus s = Retrying([&] {
-    natsMsg* msg = nullptr;
-    natsStatus st =
-        natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
-    for (const auto& [k, v] : headers)
-      if (st == NATS_OK) st = natsMsgHeader_Set(msg, k.c_str(), v.c_str());
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MsgId = msg_id.empty() ? nullptr : msg_id.c_str();
-    jsPubAck* ack = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    if (st == NATS_OK) st = js_PublishMsg(&ack, js_, msg, &po, &code);
-    jsPubAck_Destroy(ack);
-    natsMsg_Destroy(msg);
-    return st;
-  });
-  return s == NATS_OK ? Status::OK() : Failed("publish to " + subject, s);
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = Retrying(
+      [&] {
+        natsMsg* msg = nullptr;
+        natsStatus st = natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(),
+                                       static_cast<int>(data.size()));
+        for (const auto& [k, v] : headers)
+          if (st == NATS_OK) st = natsMsgHeader_Set(msg, k.c_str(), v.c_str());
+        jsPubOptions po;
+        jsPubOptions_Init(&po);
+        po.MsgId = msg_id.empty() ? nullptr : msg_id.c_str();
+        jsPubAck* ack = nullptr;
+        code = static_cast<jsErrCode>(0);
+        if (st == NATS_OK) st = js_PublishMsg(&ack, js_, msg, &po, &code);
+        jsPubAck_Destroy(ack);
+        natsMsg_Destroy(msg);
+        return st;
+      },
+      &code);
+  return s == NATS_OK ? Status::OK() : Failed("publish to " + subject, s, code);
 }
 
 Status JetStream::PublishLarge(const std::string& subject, const std::string& payload,
@@ -320,7 +344,8 @@ Status JetStream::PublishLarge(const std::string& subject, const std::string& pa
                                const std::string& chunk_subject) {
   // Room for the headers and the protocol's own framing.
   const int64_t limit = std::max<int64_t>(max_payload() - 8 * 1024, 1024);
-  if (static_cast<int64_t>(payload.size()) <= limit) return Publish(subject, payload, headers, msg_id);
+  if (static_cast<int64_t>(payload.size()) <= limit)
+    return Publish(subject, payload, headers, msg_id);
   const size_t chunk = static_cast<size_t>(limit);
   size_t n = 0;
   for (size_t at = 0; at < payload.size(); at += chunk, ++n) {
@@ -347,9 +372,12 @@ Result<std::string> JetStream::ReadLarge(const JsMessage& msg, const std::string
     const std::string part_subject = base + "." + std::to_string(i);
     natsMsg* part = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = Retrying([&] {
-      return js_GetLastMsg(&part, js_, data_stream.c_str(), part_subject.c_str(), nullptr, &code);
-    });
+    natsStatus s = Retrying(
+        [&] {
+          return js_GetLastMsg(&part, js_, data_stream.c_str(), part_subject.c_str(), nullptr,
+                               &code);
+        },
+        &code);
     if (s != NATS_OK) return Failed("chunk " + part_subject, s, code);
     payload.append(natsMsg_GetData(part), static_cast<size_t>(natsMsg_GetDataLength(part)));
     natsMsg_Destroy(part);
@@ -370,10 +398,12 @@ Result<std::unique_ptr<PullSubscription>> JetStream::Subscribe(const std::string
   so.Consumer = consumer.c_str();
   natsSubscription* sub = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = Retrying([&] {
-    return js_PullSubscribe(&sub, js_, filter_subject.c_str(), consumer.c_str(), nullptr, &so,
-                            &code);
-  });
+  natsStatus s = Retrying(
+      [&] {
+        return js_PullSubscribe(&sub, js_, filter_subject.c_str(), consumer.c_str(), nullptr, &so,
+                                &code);
+      },
+      &code);
   if (s != NATS_OK) return Failed("subscribe to " + consumer + " of " + stream, s, code);
   return std::unique_ptr<PullSubscription>(new PullSubscription(sub));
 }
@@ -441,8 +471,10 @@ Result<std::string> JetStream::Get(const std::string& bucket, const std::string&
 }
 
 Status JetStream::Delete(const std::string& bucket, const std::string& key) {
-  natsStatus s = WithBucket(js_, bucket, [&](kvStore* kv) { return kvStore_Delete(kv, key.c_str()); });
-  return s == NATS_OK || s == NATS_NOT_FOUND ? Status::OK() : Failed("delete " + bucket + "/" + key, s);
+  natsStatus s =
+      WithBucket(js_, bucket, [&](kvStore* kv) { return kvStore_Delete(kv, key.c_str()); });
+  return s == NATS_OK || s == NATS_NOT_FOUND ? Status::OK()
+                                             : Failed("delete " + bucket + "/" + key, s);
 }
 
 Result<std::vector<std::string>> JetStream::Keys(const std::string& bucket) {

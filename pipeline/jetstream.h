@@ -53,15 +53,15 @@ struct StreamState {
   uint64_t messages = 0;
   uint64_t bytes = 0;
   int replicas = 1;
-  std::string leader;  // empty when not clustered
+  std::string leader;                // empty when not clustered
   std::vector<std::string> lagging;  // replicas that are offline or behind
 };
 
 struct ConsumerState {
-  uint64_t pending = 0;       // not yet delivered
-  int64_t ack_pending = 0;    // delivered, not yet acknowledged (in progress)
-  int64_t redelivered = 0;    // delivered more than once, not yet acknowledged
-  int64_t waiting = 0;        // pull requests waiting: idle fetchers
+  uint64_t pending = 0;     // not yet delivered
+  int64_t ack_pending = 0;  // delivered, not yet acknowledged (in progress)
+  int64_t redelivered = 0;  // delivered more than once, not yet acknowledged
+  int64_t waiting = 0;      // pull requests waiting: idle fetchers
   int64_t ack_wait_ms = 0;
   int64_t max_deliver = 0;
 };

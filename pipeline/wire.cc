@@ -71,18 +71,16 @@ Result<std::string> EncodeJob(const PageJob& job) {
   if (!job.image.ok()) return Status::InvalidArgument("a page that was not decoded has no job");
   const Image& image = *job.image;
   const int xres = pixGetXRes(image.get()), yres = pixGetYRes(image.get());
+  // The format the page was read from: Leptonica carries it through every transform,
+  // and Tesseract's PDF renderer chooses its image encoding by it.
+  const int informat = pixGetInputFormat(image.get());
   // Lossless, and cheap for what scanners produce: G4 for bitonal pages (tens of KB),
   // PNG at zlib level 1 for gray and colour (a tenth of a second for A4 at 300 dpi).
   auto bytes = image.depth() == 1 ? EncodeTiffG4(image) : EncodePng(image, 1);
   if (!bytes.ok()) return bytes.status();
-  json j = {{"v", kVersion},
-            {"seq", job.seq},
-            {"file_index", job.file_index},
-            {"file", job.file},
-            {"path", job.path},
-            {"page", job.page},
-            {"xres", xres},
-            {"yres", yres},
+  json j = {{"v", kVersion},          {"seq", job.seq},   {"file_index", job.file_index},
+            {"file", job.file},       {"path", job.path}, {"page", job.page},
+            {"xres", xres},           {"yres", yres},     {"informat", informat},
             {"image", Binary(*bytes)}};
   const auto cbor = json::to_cbor(j);
   return std::string(cbor.begin(), cbor.end());
@@ -112,6 +110,7 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
     if (image.ok()) {  // as the reader decoded it, 0 (not known) included
       pixSetXRes(image->get(), j->at("xres").get<int>());
       pixSetYRes(image->get(), j->at("yres").get<int>());
+      pixSetInputFormat(image->get(), j->at("informat").get<int>());
     }
     job.image = std::move(image);
     return job;
