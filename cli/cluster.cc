@@ -146,6 +146,10 @@ void AddDistributedOptions(CLI::App* intake, DistributedOptions* o) {
       "--ack-wait",
       [o](double seconds) { o->topology.ack_wait_ms = static_cast<int64_t>(seconds * 1000); },
       "seconds a worker may hold a page before it is delivered again (default 60)");
+  intake->add_option_function<double>(
+      "--stall-timeout",
+      [o](double seconds) { o->stall_ms = static_cast<int64_t>(seconds * 1000); },
+      "seconds without any result, pages out, before the run gives up (default 600)");
 }
 
 void AddClusterCommands(CLI::App& app, const Globals& g, int* rc) {
@@ -161,9 +165,6 @@ void AddClusterCommands(CLI::App& app, const Globals& g, int* rc) {
   w->add_option("--threads", worker.threads, "pages processed at once (default: one per core)");
   w->add_option("--name", worker.name, "worker name (default: host name and process id)");
   w->add_option("--tessdata", worker.tessdata, "Tesseract language data")->capture_default_str();
-  w->add_option("--nats-replicas", worker.topology.replicas,
-                "copies of each stream, when this worker makes them")
-      ->capture_default_str();
   w->add_option("--heartbeat-ms", worker.heartbeat_ms, "how often the worker reports its health")
       ->capture_default_str();
   w->callback([rc, o] {

@@ -57,9 +57,10 @@ std::string RandomHex(int digits) {
   return out;
 }
 
-// Every stream and bucket a deployment uses. Jobs, results and chunks of a run that
-// nobody finished expire after a week.
-Status EnsureTopology(JetStream* js, const Topology& t, bool update_consumer) {
+// Every stream and bucket a deployment uses, made (or scaled) by the committer: the one
+// process that knows how many copies the deployment wants. Jobs, results and chunks of
+// a run that nobody finished expire after a week.
+Status EnsureTopology(JetStream* js, const Topology& t) {
   PM_RETURN_IF_ERROR(js->EnsureStream({kJobs, {kAllJobs}, true, kWeekMs, t.replicas}));
   PM_RETURN_IF_ERROR(
       js->EnsureStream({kResults, {"postmottak.result.>"}, true, kWeekMs, t.replicas}));
@@ -73,7 +74,7 @@ Status EnsureTopology(JetStream* js, const Topology& t, bool update_consumer) {
   // Unlimited: a job past the run's max_deliveries comes back as a failed page, so it
   // must still be delivered to be turned into one.
   workers.max_deliver = -1;
-  workers.update = update_consumer;
+  workers.update = true;
   return js->EnsureConsumer(kJobs, workers);
 }
 
@@ -168,6 +169,7 @@ class NatsPageWorkers : public PageWorkers {
     auto page_bytes = JobPageBytes(*payload);
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (in_flight_.empty()) last_progress_ = std::chrono::steady_clock::now();
       in_flight_[job.seq] = {job.file_index, job.file, job.page,
                              page_bytes.ok() ? *page_bytes : std::string()};
     }
@@ -189,8 +191,19 @@ class NatsPageWorkers : public PageWorkers {
   void Fetch(ResultSink* sink) {
     for (;;) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        std::unique_lock<std::mutex> lock(mu_);
         if (!failure_.ok() || (publishing_done_ && in_flight_.empty())) return;
+        const auto quiet = std::chrono::steady_clock::now() - last_progress_;
+        if (!in_flight_.empty() && quiet > std::chrono::milliseconds(options_.stall_ms)) {
+          const size_t out = in_flight_.size();
+          lock.unlock();
+          Stop(Status::IOError(
+              "no result from any worker for " + std::to_string(options_.stall_ms / 1000) +
+              " s while " + std::to_string(out) +
+              " pages are out: start workers (postmottak worker --nats ...) or see "
+              "`postmottak cluster status`; run the same intake again to go on"));
+          return;
+        }
       }
       auto batch = results_->Fetch(64, 500);
       if (!batch.ok()) {
@@ -219,6 +232,7 @@ class NatsPageWorkers : public PageWorkers {
       }
       job = std::move(it->second);
       in_flight_.erase(it);
+      last_progress_ = std::chrono::steady_clock::now();
     }
     const bool chunked = !msg.header("Postmottak-Chunks").empty();
     auto payload = js_->ReadLarge(msg, kData);
@@ -266,8 +280,9 @@ class NatsPageWorkers : public PageWorkers {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::map<uint64_t, InFlight> in_flight_;   // published, no result yet
-  std::map<uint64_t, Delivered> delivered_;  // result handed on, not yet committed
+  std::map<uint64_t, InFlight> in_flight_;               // published, no result yet
+  std::chrono::steady_clock::time_point last_progress_;  // the last result, or a first job
+  std::map<uint64_t, Delivered> delivered_;              // result handed on, not yet committed
   std::set<std::string> workers_;
   std::atomic<int> workers_seen_{0};
   bool publishing_done_ = false;
@@ -290,7 +305,7 @@ Result<std::unique_ptr<PageWorkers>> NatsWorkers(const Store& store, const std::
   auto js =
       JetStream::Connect(options.nats_url, "postmottak intake " + batch, options.reconnect_ms);
   if (!js.ok()) return js.status();
-  PM_RETURN_IF_ERROR(EnsureTopology(js->get(), options.topology, /*update_consumer=*/true));
+  PM_RETURN_IF_ERROR(EnsureTopology(js->get(), options.topology));
 
   // What an earlier run of this batch left (its committer died): its jobs, results and
   // chunks, and its consumer. Its pages are in the ledger or are read again.
@@ -560,9 +575,20 @@ Status RunWorker(const WorkerOptions& options) {
       options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   auto js = JetStream::Connect(options.nats_url, "postmottak worker " + name, options.reconnect_ms);
   if (!js.ok()) return js.status();
-  PM_RETURN_IF_ERROR(EnsureTopology(js->get(), options.topology, /*update_consumer=*/false));
+  // The first intake makes the streams; until then there is nothing to do.
   auto queue = (*js)->ConsumerInfo(kJobs, kWorkersConsumer);
-  if (!queue.ok()) return queue.status();
+  // A cluster that has just started answers nothing until it has elected its leader.
+  for (bool said = false; !queue.ok(); queue = (*js)->ConsumerInfo(kJobs, kWorkersConsumer)) {
+    if (!said && options.log)
+      options.log(queue.status().code() == Status::Code::kNotFound
+                      ? "waiting for the first distributed intake to create the job queue"
+                      : "waiting for the cluster: " + queue.status().message());
+    said = true;
+    for (int i = 0; i < 10; ++i) {
+      if (options.stop && options.stop->load()) return Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   const int64_t ack_wait_ms = queue->ack_wait_ms;
 
   RunCache runs(js->get());

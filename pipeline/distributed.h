@@ -4,7 +4,8 @@
 //   intake (reader) ──job──▶ POSTMOTTAK_JOBS ──▶ worker × N (any machine) ──result──▶
 //   POSTMOTTAK_RESULTS ──▶ intake (reorder window, assembler, journal) ──▶ RocksDB
 //
-// Subjects, streams and buckets (made by whichever process starts first):
+// Subjects, streams and buckets (made, and scaled to --nats-replicas, by intake; a
+// worker started before the first intake waits for them):
 //
 //   POSTMOTTAK_JOBS     postmottak.job.<run>      work queue; durable pull consumer
 //                                                 "workers", shared by every worker
@@ -61,6 +62,9 @@ struct DistributedOptions {
   // stalls every worker that takes it).
   int max_deliveries = 3;
   int64_t reconnect_ms = 60'000;  // the run fails when NATS is gone longer than this
+  // The run fails (resumably) when pages are out and no result has come for this long:
+  // no worker is running, or none can reach the streams.
+  int64_t stall_ms = 600'000;
 };
 
 // The committer's side: a PageWorkers for RunPages (IntakeOptions::remote_workers). Made
@@ -75,7 +79,6 @@ struct WorkerOptions {
   std::string name;  // unique per worker; default: host name and process id
   int threads = 0;   // 0: one per core
   std::string tessdata = POSTMOTTAK_TESSDATA;
-  Topology topology;  // used only when this worker makes the streams
   int64_t heartbeat_ms = 2000;
   int64_t reconnect_ms = 3'600'000;  // a worker waits long for its cluster
   // Set (by SIGTERM, say): fetch no more jobs, finish the ones in hand, then return.

@@ -17,7 +17,8 @@ Status Failed(const std::string& what, natsStatus s, jsErrCode code = static_cas
       last && *last && std::string(last) != natsStatus_GetText(s))
     msg += " (" + std::string(last) + ")";
   if (code != 0) msg += " [JetStream error " + std::to_string(static_cast<int>(code)) + "]";
-  if (s == NATS_NOT_FOUND) return Status::NotFound(msg);
+  if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr || code == JSConsumerNotFoundErr)
+    return Status::NotFound(msg);
   return Status::IOError(msg);
 }
 
@@ -132,10 +133,27 @@ Result<std::vector<JsMessage>> PullSubscription::Fetch(int max, int64_t timeout_
 Result<std::unique_ptr<JetStream>> JetStream::Connect(const std::string& urls,
                                                       const std::string& client_name,
                                                       int64_t reconnect_ms) {
+  // natsOptions_SetURL takes one URL; a list goes to SetServers.
+  std::vector<std::string> servers;
+  for (size_t at = 0; at <= urls.size();) {
+    size_t end = urls.find(',', at);
+    if (end == std::string::npos) end = urls.size();
+    std::string url = urls.substr(at, end - at);
+    url.erase(0, url.find_first_not_of(' '));
+    url.erase(url.find_last_not_of(' ') + 1);
+    if (!url.empty()) servers.push_back(url);
+    at = end + 1;
+  }
+  if (servers.empty()) return Status::InvalidArgument("no NATS server URL given");
   natsOptions* opts = nullptr;
   natsStatus s = natsOptions_Create(&opts);
   constexpr int64_t kReconnectWaitMs = 250;
-  if (s == NATS_OK) s = natsOptions_SetURL(opts, urls.c_str());
+  std::vector<const char*> server_ptrs;
+  for (const auto& url : servers) server_ptrs.push_back(url.c_str());
+  if (s == NATS_OK)
+    s = natsOptions_SetServers(opts, server_ptrs.data(), static_cast<int>(server_ptrs.size()));
+  // Spread clients over the servers rather than all on the first.
+  if (s == NATS_OK) s = natsOptions_SetNoRandomize(opts, false);
   if (s == NATS_OK) s = natsOptions_SetName(opts, client_name.c_str());
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts, 5000);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, kReconnectWaitMs);
@@ -175,8 +193,17 @@ Status JetStream::EnsureStream(const StreamSpec& spec) {
   natsStatus s = Retrying(
       [&] { return js_GetStreamInfo(&si, js_, spec.name.c_str(), nullptr, &code); }, &code);
   if (s == NATS_OK) {
+    // Found: only its number of copies follows the spec (the server moves the data).
+    if (si->Config->Replicas != spec.replicas) {
+      si->Config->Replicas = spec.replicas;
+      jsStreamInfo* updated = nullptr;
+      s = Retrying([&] { return js_UpdateStream(&updated, js_, si->Config, nullptr, &code); },
+                   &code);
+      jsStreamInfo_Destroy(updated);
+    }
     jsStreamInfo_Destroy(si);
-    return Status::OK();
+    return s == NATS_OK ? Status::OK()
+                        : Failed("cannot change the replicas of stream " + spec.name, s, code);
   }
   if (s != NATS_NOT_FOUND) return Failed("stream " + spec.name, s, code);
   std::vector<const char*> subjects;
@@ -429,7 +456,11 @@ Status JetStream::EnsureBucket(const std::string& bucket, int64_t ttl_ms, int re
   natsStatus s = Retrying([&] { return js_KeyValue(&kv, js_, bucket.c_str()); });
   if (s == NATS_OK) {
     kvStore_Destroy(kv);
-    return Status::OK();
+    // A bucket is the stream KV_<bucket>: scaled like any other.
+    StreamSpec spec;
+    spec.name = "KV_" + bucket;
+    spec.replicas = replicas;
+    return EnsureStream(spec);
   }
   kvConfig cfg;
   kvConfig_Init(&cfg);

@@ -2,7 +2,7 @@
 // distributed intake needs of NATS (the C client, libnats) and nothing more.
 //
 // * Streams, consumers and key-value buckets are made when missing and used as found
-//   otherwise, so any process of a deployment may start first.
+//   otherwise (their number of copies, and a consumer's ack wait, follow the spec).
 // * Publish waits for the stream's acknowledgement: the message is stored (and
 //   replicated, on a replicated stream) when it returns. It is retried while the
 //   cluster has no leader; the message id lets the server drop a retried duplicate.
