@@ -8,21 +8,18 @@
 #include "codecs/barcode.h"
 #include "codecs/check_digits.h"
 #include "pipeline/cover_sheet.h"
+#include "storage/enum_names.h"
 
 namespace postmottak {
 
-std::string ToString(PageKind k) {
-  switch (k) {
-    case PageKind::kContent:
-      return "content";
-    case PageKind::kBlank:
-      return "blank";
-    case PageKind::kCoverSheet:
-      return "cover_sheet";
-    case PageKind::kSeparator:
-      return "separator";
-  }
-  return "content";
+namespace {
+const char* const kPageKindNames[] = {"content", "blank", "cover_sheet", "separator"};
+}  // namespace
+
+std::string ToString(PageKind k) { return EnumName(k, kPageKindNames); }
+
+bool ParsePageKind(const std::string& s, PageKind* out) {
+  return ParseEnum(s, kPageKindNames, out);
 }
 
 namespace {

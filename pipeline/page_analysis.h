@@ -14,6 +14,8 @@ namespace postmottak {
 
 enum class PageKind { kContent, kBlank, kCoverSheet, kSeparator };
 std::string ToString(PageKind k);
+// The kind ToString names; false for any other name.
+bool ParsePageKind(const std::string& s, PageKind* out);
 
 // Payload of the separator sheet's Code 128: starts a mail piece that has no case.
 inline constexpr const char* kSeparatorPayload = "POSTMOTTAK-SKILLEARK";

@@ -53,18 +53,6 @@ bool WaitFor(pid_t pid, std::chrono::microseconds delay, int* status) {
   }
 }
 
-std::string FirstDifference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  for (int line = 1;; ++line) {
-    const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
-    if (ea && eb) return "";
-    if (la != lb || ea != eb)
-      return "line " + std::to_string(line) + ":\n  clean:   " + (ea ? "<end>" : la) +
-             "\n  resumed: " + (eb ? "<end>" : lb);
-  }
-}
-
 TEST(CrashTest, IntakeKilledAtRandomMomentsEndsLikeOneCleanRun) {
   test::TempDir dir;
   const std::string in = dir / "batch";
@@ -125,7 +113,7 @@ TEST(CrashTest, IntakeKilledAtRandomMomentsEndsLikeOneCleanRun) {
       auto store = test::OpenStore(store_dir);
       const std::string resumed = test::CanonicalDump(*store);
       ASSERT_EQ(resumed, clean) << "chain " << chains << " (seed " << seed << ") differs at "
-                                << FirstDifference(clean, resumed);
+                                << test::FirstDifference(clean, resumed, "clean", "resumed");
     }
     std::filesystem::remove_all(store_dir);
     ++chains;

@@ -241,4 +241,22 @@ std::string CanonicalDump(const Store& store) {
   return out;
 }
 
+std::string FirstDifference(const std::string& a, const std::string& b, const char* a_name,
+                            const char* b_name) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (int line = 1;; ++line) {
+    const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
+    if (ea && eb) return "";
+    if (la != lb || ea != eb) {
+      size_t at = 0;
+      while (at < la.size() && at < lb.size() && la[at] == lb[at]) ++at;
+      at = at > 200 ? at - 200 : 0;
+      return "line " + std::to_string(line) + " from character " + std::to_string(at) + ":\n  " +
+             a_name + ": " + (ea ? "<end>" : la.substr(at, 400)) + "\n  " + b_name + ": " +
+             (eb ? "<end>" : lb.substr(at, 400));
+    }
+  }
+}
+
 }  // namespace postmottak::test

@@ -67,6 +67,11 @@ void RawWrite(const std::string& store_dir, Family family, const std::string& ke
 // tasks, quarantine, ledger, indexes and events.
 std::string CanonicalDump(const Store& store);
 
+// Where two dumps first differ: the line, and both from a little before the first
+// character that differs (named `a_name` and `b_name`); empty when they are equal.
+std::string FirstDifference(const std::string& a, const std::string& b, const char* a_name,
+                            const char* b_name);
+
 }  // namespace postmottak::test
 
 #endif  // POSTMOTTAK_TESTS_TEST_UTIL_H_
