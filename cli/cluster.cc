@@ -35,6 +35,14 @@ std::string Megabytes(uint64_t bytes) {
   return out.str();
 }
 
+json StreamJson(const StreamState& st) {
+  return {{"messages", st.messages},
+          {"bytes", st.bytes},
+          {"replicas", st.replicas},
+          {"leader", st.leader},
+          {"lagging", st.lagging}};
+}
+
 int ClusterStatusCommand(const Globals& g, const std::string& url) {
   auto status = ReadClusterStatus(url);
   if (!status.ok()) return Fail(status.status());
@@ -62,24 +70,9 @@ int ClusterStatusCommand(const Globals& g, const std::string& url) {
                         {"idle_fetchers", s.queue.waiting},
                         {"ack_wait_seconds", s.queue.ack_wait_ms / 1000.0}}},
                       {"streams",
-                       {{"jobs",
-                         {{"messages", s.jobs.messages},
-                          {"bytes", s.jobs.bytes},
-                          {"replicas", s.jobs.replicas},
-                          {"leader", s.jobs.leader},
-                          {"lagging", s.jobs.lagging}}},
-                        {"results",
-                         {{"messages", s.results.messages},
-                          {"bytes", s.results.bytes},
-                          {"replicas", s.results.replicas},
-                          {"leader", s.results.leader},
-                          {"lagging", s.results.lagging}}},
-                        {"data",
-                         {{"messages", s.data.messages},
-                          {"bytes", s.data.bytes},
-                          {"replicas", s.data.replicas},
-                          {"leader", s.data.leader},
-                          {"lagging", s.data.lagging}}}}},
+                       {{"jobs", StreamJson(s.jobs)},
+                        {"results", StreamJson(s.results)},
+                        {"data", StreamJson(s.data)}}},
                       {"runs", runs},
                       {"workers", workers}}
                      .dump(2)

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -35,6 +35,7 @@ constexpr const char* kSeqHeader = "Postmottak-Seq";
 constexpr const char* kFileHeader = "Postmottak-File";
 constexpr const char* kFileIndexHeader = "Postmottak-File-Index";
 constexpr const char* kPageHeader = "Postmottak-Page";
+constexpr const char* kWorkerHeader = "Postmottak-Worker";
 
 std::string JobSubject(const std::string& run) { return "postmottak.job." + run; }
 std::string ResultSubject(const std::string& run) { return "postmottak.result." + run; }
@@ -103,29 +104,37 @@ class NatsPageWorkers : public PageWorkers {
     return Status::OK();
   }
 
-  int count() const override { return workers_seen_; }
+  int count() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return static_cast<int>(workers_.size());
+  }
   uint64_t window() const override { return static_cast<uint64_t>(options_.max_in_flight); }
   bool can_defer_ocr() const override { return false; }
 
   Status Process(BoundedQueue<PageJob>* jobs, ResultSink* sink, const DeferOcr& defer) override {
     (void)defer;  // refused by RunPages: can_defer_ocr() is false
     std::thread fetcher([&] { Fetch(sink); });
-    Status failure;
     while (auto job = jobs->Pop()) {
-      if (!failure.ok()) continue;  // drain, so the reader is never left blocked
+      if (!Failure().ok()) continue;  // drain, so the reader is never left blocked
       sink->WaitRoom(job->seq);
       if (job->page == 0 || !job->image.ok()) {
         // Nothing for a worker to do: a whole-file entry, or a page that did not decode.
         sink->Put(ProcessJob(std::move(*job), analysis_, rules_, nullptr, nullptr));
         continue;
       }
-      failure = Publish(std::move(*job));
-      if (!failure.ok()) Stop(failure);
+      auto encoded = EncodeJob(*job);
+      if (!encoded.ok()) {  // the page's own failure: quarantine, and the batch goes on
+        ProcessedPage failed = PageOf(*job);
+        RejectPage(&failed, "cannot be handed to a worker: " + encoded.status().message());
+        sink->Put(std::move(failed));
+        continue;
+      }
+      Status st = Publish(*job, std::move(encoded).value());
+      if (!st.ok()) Stop(st);
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
       publishing_done_ = true;
-      changed_.notify_all();
     }
     fetcher.join();
     std::lock_guard<std::mutex> lock(mu_);
@@ -152,26 +161,25 @@ class NatsPageWorkers : public PageWorkers {
   }
 
  private:
-  struct InFlight {
-    int file_index = 0;
-    std::string file;
-    int page = 0;
-    std::string page_bytes;  // what the job carried, for quarantine if the result is bad
-  };
   struct Delivered {
     JsMessage message;
     bool chunked = false;
   };
 
-  Status Publish(PageJob job) {
-    auto payload = EncodeJob(job);
-    if (!payload.ok()) return payload.status();
-    auto page_bytes = JobPageBytes(*payload);
+  Status Failure() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failure_;
+  }
+
+  Status Publish(const PageJob& job, EncodedJob encoded) {
     {
+      // What the committer keeps of a page out: where it stands, and the page as the
+      // job carries it, for quarantine should its result be unusable.
+      ProcessedPage out = PageOf(job);
+      out.original = std::move(encoded.page);
       std::lock_guard<std::mutex> lock(mu_);
       if (in_flight_.empty()) last_progress_ = std::chrono::steady_clock::now();
-      in_flight_[job.seq] = {job.file_index, job.file, job.page,
-                             page_bytes.ok() ? *page_bytes : std::string()};
+      in_flight_[job.seq] = std::move(out);
     }
     Headers headers = {{kRunHeader, run_},
                        {kSeqHeader, std::to_string(job.seq)},
@@ -179,7 +187,7 @@ class NatsPageWorkers : public PageWorkers {
                        {kFileIndexHeader, std::to_string(job.file_index)},
                        {kPageHeader, std::to_string(job.page)}};
     const std::string id = run_ + "." + std::to_string(job.seq);
-    Status st = js_->PublishLarge(JobSubject(run_), *payload, headers, id + ".job",
+    Status st = js_->PublishLarge(JobSubject(run_), encoded.payload, headers, id + ".job",
                                   DataSubject(run_, job.seq, "job"));
     if (!st.ok())
       return st.WithMessage("file " + job.file + " page " + std::to_string(job.page) +
@@ -222,7 +230,7 @@ class NatsPageWorkers : public PageWorkers {
 
   void Take(JsMessage msg, ResultSink* sink) {
     const uint64_t seq = std::strtoull(msg.header(kSeqHeader).c_str(), nullptr, 10);
-    InFlight job;
+    ProcessedPage job;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = in_flight_.find(seq);
@@ -234,7 +242,6 @@ class NatsPageWorkers : public PageWorkers {
       in_flight_.erase(it);
       last_progress_ = std::chrono::steady_clock::now();
     }
-    const bool chunked = !msg.header("Postmottak-Chunks").empty();
     auto payload = js_->ReadLarge(msg, kData);
     Result<ProcessedPage> page =
         payload.ok() ? DecodeResult(*payload) : Result<ProcessedPage>(payload.status());
@@ -244,30 +251,20 @@ class NatsPageWorkers : public PageWorkers {
     if (!page.ok()) {
       // A result that cannot be read (damaged, forged): the page goes to quarantine
       // with what the job carried, and the batch goes on.
-      ProcessedPage failed;
-      failed.seq = seq;
-      failed.file_index = job.file_index;
-      failed.file = job.file;
-      failed.page = job.page;
-      failed.error = "file " + job.file + " page " + std::to_string(job.page) +
-                     ": the worker's result cannot be used: " + page.status().message();
-      failed.original = std::move(job.page_bytes);
-      page = std::move(failed);
-    }
-    if (!msg.header("Postmottak-Worker").empty()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      workers_.insert(msg.header("Postmottak-Worker"));
-      workers_seen_ = static_cast<int>(workers_.size());
+      RejectPage(&job, "the worker's result cannot be used: " + page.status().message());
+      page = std::move(job);
     }
     sink->Put(std::move(page).value());
     std::lock_guard<std::mutex> lock(mu_);
+    if (const std::string worker = msg.header(kWorkerHeader); !worker.empty())
+      workers_.insert(worker);
+    const bool chunked = msg.chunked();
     delivered_.emplace(seq, Delivered{std::move(msg), chunked});
   }
 
   void Stop(const Status& failure) {
     std::lock_guard<std::mutex> lock(mu_);
     if (failure_.ok()) failure_ = failure;
-    changed_.notify_all();
   }
 
   std::unique_ptr<JetStream> js_;
@@ -278,13 +275,11 @@ class NatsPageWorkers : public PageWorkers {
   std::unique_ptr<PullSubscription> results_;  // the fetcher thread's alone
   int fetch_failures_ = 0;                     // the fetcher thread's alone
 
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::map<uint64_t, InFlight> in_flight_;               // published, no result yet
+  mutable std::mutex mu_;
+  std::map<uint64_t, ProcessedPage> in_flight_;          // published, no result yet
   std::chrono::steady_clock::time_point last_progress_;  // the last result, or a first job
   std::map<uint64_t, Delivered> delivered_;              // result handed on, not yet committed
-  std::set<std::string> workers_;
-  std::atomic<int> workers_seen_{0};
+  std::set<std::string> workers_;                        // that sent results: IntakeReport::workers
   bool publishing_done_ = false;
   Status failure_;
 };
@@ -453,56 +448,13 @@ class JobLoop {
       msg.Nak(1000);
       return;
     }
-    const RunCache::Run& r = **settings;
-    counters_->busy++;
-    ProcessedPage page;
-    const uint64_t delivered = msg.delivered();
-    auto payload = js_->ReadLarge(msg, kData);
-    if (delivered > static_cast<uint64_t>(r.settings.max_deliveries)) {
-      // Every earlier delivery died or stalled on this page: stop trying, and hand it
-      // to quarantine with its image rather than lose it or block the batch.
-      page = Abandoned(msg, payload, delivered - 1);
-      Log(page.error);
-    } else if (!payload.ok()) {
-      Log(where + ": job cannot be read, handing back: " + payload.status().message());
-      counters_->busy--;
-      msg.Nak(1000);
-      return;
-    } else {
-      auto job = DecodeJob(*payload, r.settings.limits);
-      if (!job.ok()) {
-        Log(where + ": job cannot be decoded, handing back: " + job.status().message());
-        counters_->busy--;
-        msg.Nak(1000);
-        return;
-      }
-      Log(where + ": started (delivery " + std::to_string(delivered) + ")");
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        current_ = &msg;
-        current_since_ = std::chrono::steady_clock::now();
-      }
-      OcrEngine* ocr = Engine(r.settings);
-      if (!ocr) {
-        std::lock_guard<std::mutex> lock(mu_);
-        current_ = nullptr;
-        counters_->busy--;
-        msg.Nak(5000);
-        return;
-      }
-      page = ProcessJob(std::move(job).value(), r.settings.analysis, r.rules, ocr, nullptr);
-    }
-    const std::string result = EncodeResult(page);
+    InHand hold(this, &msg);
+    auto page = Work(msg, **settings, where);
+    if (!page) return;  // handed back
     const std::string id = run + "." + msg.header(kSeqHeader);
-    Status st =
-        js_->PublishLarge(ResultSubject(run), result,
-                          {{kSeqHeader, msg.header(kSeqHeader)}, {"Postmottak-Worker", name_}},
-                          id + ".result", DataSubject(run, page.seq, "result"));
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      current_ = nullptr;
-    }
-    counters_->busy--;
+    Status st = js_->PublishLarge(ResultSubject(run), EncodeResult(*page),
+                                  {{kSeqHeader, msg.header(kSeqHeader)}, {kWorkerHeader, name_}},
+                                  id + ".result", DataSubject(run, page->seq, "result"));
     if (!st.ok()) {
       // Not acknowledged: the job comes back after the ack wait, to us or another.
       Log(where + ": result not stored, the job will be delivered again: " + st.message());
@@ -511,23 +463,62 @@ class JobLoop {
     // Only now: the result is stored, so a crash from here on loses nothing.
     msg.Ack();
     counters_->done++;
-    if (!page.error.empty()) counters_->failed++;
+    if (!page->error.empty()) counters_->failed++;
   }
 
-  ProcessedPage Abandoned(const JsMessage& msg, const Result<std::string>& payload,
-                          uint64_t tries) {
-    ProcessedPage page;
-    page.seq = std::strtoull(msg.header(kSeqHeader).c_str(), nullptr, 10);
-    page.file_index = std::atoi(msg.header(kFileIndexHeader).c_str());
-    page.file = msg.header(kFileHeader);
-    page.page = std::atoi(msg.header(kPageHeader).c_str());
-    page.error = "file " + page.file + " page " + std::to_string(page.page) +
-                 ": no worker finished it in " + std::to_string(tries) +
-                 " deliveries (each worker died or stalled on it)";
-    if (payload.ok())
-      if (auto bytes = JobPageBytes(*payload); bytes.ok()) page.original = std::move(bytes).value();
-    return page;
+  // The job's result, or nullopt when the job was handed back (Nak) to be tried again.
+  std::optional<ProcessedPage> Work(JsMessage& msg, const RunCache::Run& r,
+                                    const std::string& where) {
+    const uint64_t delivered = msg.delivered();
+    auto payload = js_->ReadLarge(msg, kData);
+    if (delivered > static_cast<uint64_t>(r.settings.max_deliveries)) {
+      // Every earlier delivery died or stalled on this page: stop trying, and hand it
+      // to quarantine with its image rather than lose it or block the batch.
+      ProcessedPage page;
+      page.seq = std::strtoull(msg.header(kSeqHeader).c_str(), nullptr, 10);
+      page.file_index = std::atoi(msg.header(kFileIndexHeader).c_str());
+      page.file = msg.header(kFileHeader);
+      page.page = std::atoi(msg.header(kPageHeader).c_str());
+      if (payload.ok())
+        if (auto bytes = JobPageBytes(*payload); bytes.ok())
+          page.original = std::move(bytes).value();
+      RejectPage(&page, "no worker finished it in " + std::to_string(delivered - 1) +
+                            " deliveries (each worker died or stalled on it)");
+      Log(page.error);
+      return page;
+    }
+    auto job =
+        payload.ok() ? DecodeJob(*payload, r.settings.limits) : Result<PageJob>(payload.status());
+    OcrEngine* ocr = job.ok() ? Engine(r.settings) : nullptr;
+    if (!ocr) {
+      // Maybe the transport's fault, or this machine's: another delivery may succeed,
+      // and the last one goes to quarantine.
+      if (!job.ok()) Log(where + ": job cannot be read, handing back: " + job.status().message());
+      msg.Nak(job.ok() ? 5000 : 1000);
+      return std::nullopt;
+    }
+    Log(where + ": started (delivery " + std::to_string(delivered) + ")");
+    return ProcessJob(std::move(job).value(), r.settings.analysis, r.rules, ocr, nullptr);
   }
+
+  // While a job is in hand: counted as busy, and kept alive by the heartbeat.
+  class InHand {
+   public:
+    InHand(JobLoop* loop, JsMessage* msg) : loop_(loop) {
+      loop_->counters_->busy++;
+      std::lock_guard<std::mutex> lock(loop_->mu_);
+      loop_->current_ = msg;
+      loop_->current_since_ = std::chrono::steady_clock::now();
+    }
+    ~InHand() {
+      std::lock_guard<std::mutex> lock(loop_->mu_);
+      loop_->current_ = nullptr;
+      loop_->counters_->busy--;
+    }
+
+   private:
+    JobLoop* loop_;
+  };
 
   // This thread's Tesseract for the run's language (made on first use).
   OcrEngine* Engine(const RunSettings& s) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,26 +19,28 @@ namespace postmottak {
 
 namespace fs = std::filesystem;
 
-namespace {
+ProcessedPage PageOf(const PageJob& job) {
+  ProcessedPage page;
+  page.seq = job.seq;
+  page.file_index = job.file_index;
+  page.file = job.file;
+  page.path = job.path;
+  page.page = job.page;
+  return page;
+}
 
-// Marks the page for quarantine, naming its file and page. Its bytes go with it: the
-// original kept so far, else the upright page already encoded (else the journal keeps
-// the whole file), so a rejected page is never lost.
-void Reject(ProcessedPage* page, const std::string& reason) {
+void RejectPage(ProcessedPage* page, const std::string& reason) {
   page->error = "file " + page->file + " page " + std::to_string(page->page) + ": " + reason;
   if (page->original.empty()) page->original = page->image;
 }
+
+namespace {
 
 // The CPU-heavy stages in two halves, so OCR can be skipped between them. AnalyzeJob
 // analyses the decoded page and sets `upright` to the image OCR would read (left empty
 // when the page needs no OCR); RecognizePage adds text, searchable PDF and extraction.
 ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image* upright) {
-  ProcessedPage out;
-  out.seq = job.seq;
-  out.file_index = job.file_index;
-  out.file = job.file;
-  out.path = job.path;
-  out.page = job.page;
+  ProcessedPage out = PageOf(job);
   if (!job.image.ok()) {
     out.error = job.image.status().message();
     return out;
@@ -54,7 +57,7 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
   out.skew = a.skew;
   if (!a.barcode_error.empty()) {
     keep_original();
-    Reject(&out, a.barcode_error);
+    RejectPage(&out, a.barcode_error);
     out.error_starts_piece = true;
     return out;
   }
@@ -67,7 +70,7 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
   auto g4 = EncodeTiffG4(a.upright);
   if (!g4.ok()) {
     keep_original();
-    Reject(&out, g4.status().message());
+    RejectPage(&out, g4.status().message());
     return out;
   }
   out.image = std::move(g4).value();
@@ -79,7 +82,7 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
 void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page) {
   auto text = ocr->Recognize(upright);
   if (!text.ok()) {
-    Reject(page, text.status().message());
+    RejectPage(page, text.status().message());
     return;
   }
   page->text = std::move(text->text);
@@ -254,12 +257,7 @@ class ThreadWorkers : public PageWorkers {
 
 ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const Rules& rules,
                          OcrEngine* ocr, const DeferOcr& defer) {
-  ProcessedPage page;
-  page.seq = job.seq;
-  page.file_index = job.file_index;
-  page.file = job.file;
-  page.path = job.path;
-  page.page = job.page;
+  ProcessedPage page = PageOf(job);
   if (job.page == 0) {  // a whole-file error or duplicate travels as it is
     page.error = job.duplicate_of.empty() ? job.image.status().message() : "";
     page.duplicate_of = job.duplicate_of;
@@ -270,7 +268,7 @@ ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const
   try {
     page = AnalyzeJob(std::move(job), analysis, &upright);
   } catch (const std::exception& e) {
-    Reject(&page, std::string("page could not be processed: ") + e.what());
+    RejectPage(&page, std::string("page could not be processed: ") + e.what());
   }
   const bool needs_ocr = !upright.empty();
   if (defer && defer(page, needs_ocr) && needs_ocr) {
@@ -279,7 +277,7 @@ ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const
     try {
       RecognizePage(upright, ocr, rules, &page);
     } catch (const std::exception& e) {
-      Reject(&page, std::string("OCR failed: ") + e.what());
+      RejectPage(&page, std::string("OCR failed: ") + e.what());
     }
   }
   return page;
@@ -402,18 +400,13 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     }
     Accumulate(*outcome, &report);
   };
-  // The last page taken, and whether the pages up to it are committed: a piece is
-  // committed when the next one starts, so each commit covers everything before the
-  // page that started the new piece.
-  uint64_t taken = 0;
-  bool any_taken = false;
+  // A piece is committed when the next one starts, so each commit covers every page
+  // before the page that started the new piece.
   auto committed_before = [&](uint64_t seq) {
     if (seq > 0 && failure.ok()) workers->Committed(seq - 1);
   };
   while (auto page = window.Next()) {
     if (defer) tracker.Forget(page->seq);
-    taken = page->seq;
-    any_taken = true;
     if (page->page == 0) {
       // Pieces never span files; closing the open one first keeps the ledger a prefix
       // of the batch.
@@ -452,7 +445,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     if (options.on_progress) options.on_progress({pages_done, expected_pages});
   }
   commit(assembler.Finish());
-  if (any_taken) committed_before(taken + 1);
+  committed_before(std::numeric_limits<uint64_t>::max());  // every page taken
 
   reader.join();
   processing.join();

@@ -130,6 +130,14 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
              const SourceLimits& limits, const std::set<int>& skip, int only_page,
              const EmitPage& emit);
 
+// A processed page that so far knows only where it stands: the job's position, file and
+// page.
+ProcessedPage PageOf(const PageJob& job);
+// Marks the page for quarantine with `reason`, naming its file and page. Its bytes go
+// with it: the original kept so far, else the upright page already encoded (else the
+// journal keeps the whole file), so a rejected page is never lost.
+void RejectPage(ProcessedPage* page, const std::string& reason);
+
 // Called by ProcessJob once a job is analysed: `needs_ocr` tells whether the page has
 // text to read. Returns true to leave OCR to `reindex --pending` (deferred OCR behind a
 // cover sheet); may block until the pages before it are known.

@@ -86,6 +86,8 @@ std::string JsMessage::header(const char* key) const {
   return value;
 }
 
+bool JsMessage::chunked() const { return !header(kChunks).empty(); }
+
 uint64_t JsMessage::delivered() const {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, msg_) != NATS_OK) return 1;

@@ -80,6 +80,8 @@ class JsMessage {
   std::string data() const;
   // The header's value, or "" when absent.
   std::string header(const char* key) const;
+  // True when its payload travels as chunks (JetStream::PublishLarge).
+  bool chunked() const;
   // How many times this message has been delivered, this time included.
   uint64_t delivered() const;
 

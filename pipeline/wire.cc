@@ -42,25 +42,27 @@ std::string BytesOf(const json& j, const char* key) {
   return std::string(bin.begin(), bin.end());
 }
 
-const char* KindName(PageKind k) {
-  switch (k) {
-    case PageKind::kContent:
-      return "content";
-    case PageKind::kBlank:
-      return "blank";
-    case PageKind::kCoverSheet:
-      return "cover";
-    case PageKind::kSeparator:
-      return "separator";
-  }
-  return "content";
+// Where a page stands in its batch: the same fields in jobs and results.
+template <typename T>
+void PutPosition(const T& p, json* j) {
+  (*j)["seq"] = p.seq;
+  (*j)["file_index"] = p.file_index;
+  (*j)["file"] = p.file;
+  (*j)["path"] = p.path;
+  (*j)["page"] = p.page;
+}
+template <typename T>
+void GetPosition(const json& j, T* p) {
+  p->seq = j.at("seq").get<uint64_t>();
+  p->file_index = j.at("file_index").get<int>();
+  p->file = j.at("file").get<std::string>();
+  p->path = j.at("path").get<std::string>();
+  p->page = j.at("page").get<int>();
 }
 
-Result<PageKind> KindOf(const std::string& s) {
-  for (PageKind k :
-       {PageKind::kContent, PageKind::kBlank, PageKind::kCoverSheet, PageKind::kSeparator})
-    if (s == KindName(k)) return k;
-  return Status::Corruption("unknown page kind \"" + s + "\"");
+std::string Cbor(const json& j) {
+  const auto cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
 }
 
 template <typename Fn>
@@ -74,7 +76,7 @@ auto Guarded(const char* what, Fn fn) -> decltype(fn()) {
 
 }  // namespace
 
-Result<std::string> EncodeJob(const PageJob& job) {
+Result<EncodedJob> EncodeJob(const PageJob& job) {
   if (!job.image.ok()) return Status::InvalidArgument("a page that was not decoded has no job");
   const Image& image = *job.image;
   const int xres = pixGetXRes(image.get()), yres = pixGetYRes(image.get());
@@ -85,12 +87,13 @@ Result<std::string> EncodeJob(const PageJob& job) {
   // PNG at zlib level 1 for gray and colour (a tenth of a second for A4 at 300 dpi).
   auto bytes = image.depth() == 1 ? EncodeTiffG4(image) : EncodePng(image, 1);
   if (!bytes.ok()) return bytes.status();
-  json j = {{"v", kVersion},          {"seq", job.seq},   {"file_index", job.file_index},
-            {"file", job.file},       {"path", job.path}, {"page", job.page},
-            {"xres", xres},           {"yres", yres},     {"informat", informat},
+  json j = {{"v", kVersion},
+            {"xres", xres},
+            {"yres", yres},
+            {"informat", informat},
             {"image", Binary(*bytes)}};
-  const auto cbor = json::to_cbor(j);
-  return std::string(cbor.begin(), cbor.end());
+  PutPosition(job, &j);
+  return EncodedJob{Cbor(j), std::move(bytes).value()};
 }
 
 Result<std::string> JobPageBytes(const std::string& bytes) {
@@ -108,18 +111,18 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
   if (!j.ok()) return j.status();
   return Guarded("job", [&]() -> Result<PageJob> {
     PageJob job;
-    job.seq = j->at("seq").get<uint64_t>();
-    job.file_index = j->at("file_index").get<int>();
-    job.file = j->at("file").get<std::string>();
-    job.path = j->at("path").get<std::string>();
-    job.page = j->at("page").get<int>();
+    GetPosition(*j, &job);
     auto image = DecodeImage(BytesOf(*j, "image"), limits);
     if (image.ok()) {  // as the reader decoded it, 0 (not known) included
       pixSetXRes(image->get(), j->at("xres").get<int>());
       pixSetYRes(image->get(), j->at("yres").get<int>());
       pixSetInputFormat(image->get(), j->at("informat").get<int>());
+      job.image = std::move(image);
+    } else {  // the page's own failure, named as the reader names its failures
+      job.image =
+          image.status().WithMessage("file " + job.file + " page " + std::to_string(job.page) +
+                                     ": " + image.status().message());
     }
-    job.image = std::move(image);
     return job;
   });
 }
@@ -127,12 +130,7 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
 std::string EncodeResult(const ProcessedPage& p) {
   const Extraction& e = p.extraction;
   json j = {{"v", kVersion},
-            {"seq", p.seq},
-            {"file_index", p.file_index},
-            {"file", p.file},
-            {"path", p.path},
-            {"page", p.page},
-            {"kind", KindName(p.kind)},
+            {"kind", ToString(p.kind)},
             {"cover_id", p.cover_id},
             {"error", p.error},
             {"error_starts_piece", p.error_starts_piece},
@@ -150,8 +148,8 @@ std::string EncodeResult(const ProcessedPage& p) {
             {"dates", e.dates},
             {"document_type", e.document_type},
             {"titled", e.titled}};
-  const auto cbor = json::to_cbor(j);
-  return std::string(cbor.begin(), cbor.end());
+  PutPosition(p, &j);
+  return Cbor(j);
 }
 
 Result<ProcessedPage> DecodeResult(const std::string& bytes) {
@@ -159,14 +157,10 @@ Result<ProcessedPage> DecodeResult(const std::string& bytes) {
   if (!j.ok()) return j.status();
   return Guarded("result", [&]() -> Result<ProcessedPage> {
     ProcessedPage p;
-    p.seq = j->at("seq").get<uint64_t>();
-    p.file_index = j->at("file_index").get<int>();
-    p.file = j->at("file").get<std::string>();
-    p.path = j->at("path").get<std::string>();
-    p.page = j->at("page").get<int>();
-    auto kind = KindOf(j->at("kind").get<std::string>());
-    if (!kind.ok()) return kind.status();
-    p.kind = *kind;
+    GetPosition(*j, &p);
+    const std::string kind = j->at("kind").get<std::string>();
+    if (!ParsePageKind(kind, &p.kind))
+      return Status::Corruption("unknown page kind \"" + kind + "\"");
     p.cover_id = j->at("cover_id").get<std::string>();
     p.error = j->at("error").get<std::string>();
     p.error_starts_piece = j->at("error_starts_piece").get<bool>();
@@ -202,8 +196,7 @@ std::string EncodeSettings(const RunSettings& s) {
             {"deskew", s.analysis.deskew},
             {"max_pixels", s.limits.max_pixels},
             {"max_side", s.limits.max_side}};
-  const auto cbor = json::to_cbor(j);
-  return std::string(cbor.begin(), cbor.end());
+  return Cbor(j);
 }
 
 Result<RunSettings> DecodeSettings(const std::string& bytes) {

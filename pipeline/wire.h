@@ -33,8 +33,14 @@ struct RunSettings {
   ImageLimits limits;  // applied again when a worker decodes a job's page
 };
 
-// Fails when the job's page was not decoded: such a job needs no worker.
-Result<std::string> EncodeJob(const PageJob& job);
+struct EncodedJob {
+  std::string payload;  // the message
+  std::string page;     // the page as the job carries it (G4 or PNG), also inside payload
+};
+// Fails when the job's page was not decoded (such a job needs no worker), or cannot be
+// encoded. A page that fails to decode on the worker fails as the job's own page,
+// naming its file and page.
+Result<EncodedJob> EncodeJob(const PageJob& job);
 Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits);
 // The job's page as the job carries it (G4 or PNG), without decoding it: what a page
 // that no worker could process keeps for quarantine.

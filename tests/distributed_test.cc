@@ -191,24 +191,6 @@ std::string Dump(const std::string& store_dir) {
   return test::CanonicalDump(*store);
 }
 
-// The first line where two dumps differ, for a readable failure.
-std::string FirstDifference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  for (int line = 1;; ++line) {
-    const bool ea = !std::getline(sa, la), eb = !std::getline(sb, lb);
-    if (ea && eb) return "";
-    if (la != lb || ea != eb) {
-      size_t at = 0;  // from a little before the first character that differs
-      while (at < la.size() && at < lb.size() && la[at] == lb[at]) ++at;
-      at = at > 200 ? at - 200 : 0;
-      return "line " + std::to_string(line) + " from character " + std::to_string(at) +
-             ":\n  embedded:    " + (ea ? "<end>" : la.substr(at, 400)) +
-             "\n  distributed: " + (eb ? "<end>" : lb.substr(at, 400));
-    }
-  }
-}
-
 class DistributedTest : public ::testing::Test {
  protected:
   // One batch for the tests that compare with the embedded mode: 12 pages from a poor
@@ -297,7 +279,7 @@ TEST_F(DistributedTest, TheBatchSpansPagesAboveTheMessageLimit) {
       job.image = (*source)->ReadPage(p);
       auto bytes = EncodeJob(job);
       ASSERT_TRUE(bytes.ok());
-      largest = std::max(largest, bytes->size());
+      largest = std::max(largest, bytes->payload.size());
     }
   }
   EXPECT_GT(largest, 65536u);
@@ -312,7 +294,8 @@ TEST_F(DistributedTest, TwoWorkersGiveTheEmbeddedResult) {
   Child intake(IntakeArgs(store, Scans(), {"--nats", server->url()}), dir_ / "intake.log");
   ASSERT_EQ(intake.Wait(), 0) << intake.log();
   const std::string dump = Dump(store);
-  EXPECT_TRUE(dump == EmbeddedDump()) << FirstDifference(EmbeddedDump(), dump);
+  EXPECT_TRUE(dump == EmbeddedDump())
+      << test::FirstDifference(EmbeddedDump(), dump, "embedded", "distributed");
 
   // Both workers took part, and the cluster shows them healthy with an empty queue.
   const int started1 = CountOf(w1->log(), ": started");
@@ -363,7 +346,8 @@ TEST_F(DistributedTest, AWorkerKilledMidBatchLosesNothing) {
   EXPECT_EQ(w1->Wait(), -1);
   ASSERT_EQ(intake.Wait(), 0) << intake.log();
   const std::string dump = Dump(store);
-  EXPECT_TRUE(dump == EmbeddedDump()) << FirstDifference(EmbeddedDump(), dump);
+  EXPECT_TRUE(dump == EmbeddedDump())
+      << test::FirstDifference(EmbeddedDump(), dump, "embedded", "distributed");
   EXPECT_GE(CountOf(w2->log(), "(delivery 2)"), 1) << w2->log();
 }
 
@@ -406,7 +390,8 @@ TEST_F(DistributedTest, AThreeNodeClusterSurvivesTheLossOfANode) {
 
   ASSERT_EQ(intake.Wait(), 0) << intake.log() << w1->log() << w2->log();
   const std::string dump = Dump(store);
-  EXPECT_TRUE(dump == EmbeddedDump()) << FirstDifference(EmbeddedDump(), dump);
+  EXPECT_TRUE(dump == EmbeddedDump())
+      << test::FirstDifference(EmbeddedDump(), dump, "embedded", "distributed");
 }
 
 TEST_F(DistributedTest, APoisonPageEndsInQuarantineAndTheBatchGoesOn) {

@@ -98,9 +98,11 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
 
   // Released to a person, with a reason: a manual-journaling task in the intake unit.
   EXPECT_FALSE(
-      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "  ", test::As("user:arkiv")).ok());
-  auto released = ReleaseQuarantined(store_.get(), test::SampleRules(), text.id,
-                                     "a letter typed by the sender, journal by hand", test::As("user:arkiv"));
+      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "  ", test::As("user:arkiv"))
+          .ok());
+  auto released =
+      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id,
+                         "a letter typed by the sender, journal by hand", test::As("user:arkiv"));
   ASSERT_TRUE(released.ok()) << released.status().ToString();
   EXPECT_EQ(released->status, QuarantineStatus::kReleased);
   auto task = store_->Get<Task>(released->task_id);
@@ -109,8 +111,9 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
   EXPECT_EQ(task->quarantine_id, text.id);
   EXPECT_EQ(task->unit, test::SampleRules().intake_unit());
   EXPECT_NE(task->reason.find("journal by hand"), std::string::npos);
-  EXPECT_FALSE(
-      ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "again", test::As("user:arkiv")).ok());
+  EXPECT_FALSE(ReleaseQuarantined(store_.get(), test::SampleRules(), text.id, "again",
+                                  test::As("user:arkiv"))
+                   .ok());
   EXPECT_FALSE(RetryQuarantined(store_.get(), test::SampleRules(), text.id, "", Options()).ok());
 
   // The batch balances: every page journaled, or in quarantine with what became of it.

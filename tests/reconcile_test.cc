@@ -85,9 +85,10 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
   store_.reset();
   test::RawWrite(dir_ / "store", Family::kLedger, key, std::nullopt);
   std::string out;
-  EXPECT_EQ(
-      test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " --principal user:arkiv reconcile first", &out),
-      5);
+  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" +
+                          " --principal user:arkiv reconcile first",
+                      &out),
+            5);
   EXPECT_NE(out.find("MISSING " + batch_.files[0] + " page 2"), std::string::npos) << out;
   store_ = test::OpenStore(dir_ / "store");
   r = Reconcile(*store_, "first");

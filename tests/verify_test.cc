@@ -87,7 +87,10 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
 
   std::string out;
   store.reset();
-  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir / "store" + " --principal user:arkiv verify", &out), 5);
+  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir / "store" +
+                          " --principal user:arkiv verify",
+                      &out),
+            5);
   EXPECT_NE(out.find("checksum_mismatch"), std::string::npos) << out;
 }
 

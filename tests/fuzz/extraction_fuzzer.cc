@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!r.ok()) std::abort();
     return std::move(r).value();
   }();
-  auto e = postmottak::ExtractFromText(std::string(reinterpret_cast<const char*>(data), size), rules);
+  auto e =
+      postmottak::ExtractFromText(std::string(reinterpret_cast<const char*>(data), size), rules);
   for (const auto& id : e.person_ids)
     if (!postmottak::IsValidPersonId(id)) std::abort();
   return 0;

@@ -1,9 +1,9 @@
 // Fuzz target: manifest.json as a scanning station (or anyone) may write it.
 // Invariant: what is accepted holds only safe relative names, listed once.
 #include <cstddef>
-#include <filesystem>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 

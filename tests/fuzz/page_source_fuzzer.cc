@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (n < 1 || n > limits.max_pages) std::abort();
     for (int i = 0; i < n; ++i) {
       auto image = (*source)->ReadPage(i);
-      if (image.ok() && static_cast<int64_t>(image->width()) * image->height() > limits.image.max_pixels)
+      if (image.ok() &&
+          static_cast<int64_t>(image->width()) * image->height() > limits.image.max_pixels)
         std::abort();
     }
     (*source)->Damage();
