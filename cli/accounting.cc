@@ -262,6 +262,12 @@ void AddLimitOptions(CLI::App* command, SourceLimits* limits) {
   command->add_option("--max-pixels", limits->image.max_pixels, "refuse pages with more pixels")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
       ->capture_default_str();
+  command
+      ->add_option("--page-seconds", limits->page_seconds,
+                   "time bound on one page (rendering, analysis, OCR); a page past it is "
+                   "journaled without text and a person is asked to read it")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
 }
 
 void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {

@@ -214,6 +214,13 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
     json q = json::array();
     for (const auto& e : r.quarantined)
       q.push_back({{"file", e.file}, {"page", e.page}, {"reason", e.reason}});
+    json slow = json::array();
+    for (const auto& e : r.slowest)
+      slow.push_back({{"file", e.file},
+                      {"page", e.page},
+                      {"seconds", e.seconds},
+                      {"rendered", e.rendered},
+                      {"unread", e.unread}});
     std::cout << json{{"batch", r.batch},
                       {"files", r.files},
                       {"pages", r.pages},
@@ -233,6 +240,10 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
                       {"tasks_raised", r.tasks_raised},
                       {"tasks_closed", r.tasks_closed},
                       {"quarantined", q},
+                      {"rendered_pages", r.rendered_pages},
+                      {"text_layer_pages", r.text_layer_pages},
+                      {"unread_pages", r.unread_pages},
+                      {"slowest_pages", slow},
                       {"seconds", r.seconds},
                       {"pages_per_second", r.pages_per_second},
                       {"workers", r.workers},
@@ -260,6 +271,20 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
               << "\n"
               << "  Quarantined inputs:        " << r.quarantined.size() << "\n";
     for (const auto& e : r.quarantined) std::cout << "    - " << e.reason << "\n";
+    if (r.rendered_pages > 0 || r.unread_pages > 0)
+      std::cout << "  PDF pages rendered:        " << r.rendered_pages << "  (text from their own "
+                << "text layer: " << r.text_layer_pages << ")\n";
+    if (r.unread_pages > 0)
+      std::cout << "  Not read in time:          " << r.unread_pages
+                << " pages, journaled without text; a person is asked to read them\n";
+    if (!r.slowest.empty()) {
+      std::cout << "  Slowest pages (bound " << std::fixed << std::setprecision(0)
+                << limits.page_seconds << " s):\n";
+      for (const auto& e : r.slowest)
+        std::cout << "    " << std::setprecision(1) << std::setw(6) << e.seconds << " s  " << e.file
+                  << " page " << e.page << (e.rendered ? "  (rendered)" : "")
+                  << (e.unread.empty() ? "" : "  not read: " + e.unread) << "\n";
+    }
     std::cout << std::fixed << std::setprecision(2)
               << "  Throughput:                " << r.pages_per_second << " pages/s (" << r.workers
               << (distributed.nats_url.empty() ? " workers, " : " remote workers, ")

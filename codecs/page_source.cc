@@ -3,11 +3,13 @@
 #include <leptonica/allheaders.h>
 #include <tiffio.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "codecs/pdf_images.h"
+#include "codecs/tiff_rgba.h"
 
 namespace postmottak {
 
@@ -47,15 +49,27 @@ class TiffSource : public PageSource {
                               ": TIFF is cut short after page " + std::to_string(pages_) +
                               "; the pages after it cannot be read");
   }
-  Result<Image> ReadPage(int index) override {
+  Result<SourcePage> Read(int index) override {
+    const auto start = std::chrono::steady_clock::now();
     l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
     if (readHeaderTiff(path_.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
       return Status::Corruption(Where(index) + ": TIFF directory cannot be read");
     Status st = CheckDimensions(w, h, limits_.image);
     if (!st.ok()) return st.WithContext(Where(index));
-    Pix* pix = pixReadTiff(path_.c_str(), index);
-    if (!pix) return Status::Corruption(Where(index) + ": TIFF image data cannot be decoded");
-    return Image(pix);
+    SourcePage page;
+    // Leptonica reads the common scans (bitonal, 8-bit gray and RGB, palette) fastest;
+    // what it would misread (alpha, 16-bit, CMYK) or refuses (some planar and tiled
+    // layouts, YCbCr) goes through libtiff's general path.
+    Pix* pix = NeedsTiffRgba(path_, index) ? nullptr : pixReadTiff(path_.c_str(), index);
+    if (pix) {
+      page.image = Image(pix);
+    } else {
+      auto rgba = ReadTiffRgba(path_, index, limits_.image);
+      if (!rgba.ok()) return rgba.status().WithContext(Where(index));
+      page.image = std::move(rgba).value();
+    }
+    page.seconds = SecondsSince(start);
+    return page;
   }
 
  private:
@@ -68,13 +82,17 @@ class SingleImageSource : public PageSource {
  public:
   SingleImageSource(std::string path, SourceLimits limits) : PageSource(std::move(path), limits) {}
   int page_count() const override { return 1; }
-  Result<Image> ReadPage(int index) override {
+  Result<SourcePage> Read(int index) override {
     if (index != 0) return Status::InvalidArgument(Where(index) + ": no such page");
+    const auto start = std::chrono::steady_clock::now();
     std::ifstream in(path_, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto image = DecodeImage(bytes, limits_.image);
     if (!image.ok()) return image.status().WithContext(Where(index));
-    return image;
+    SourcePage page;
+    page.image = std::move(image).value();
+    page.seconds = SecondsSince(start);
+    return page;
   }
 };
 
@@ -89,6 +107,16 @@ SourceFormat SniffFormat(const std::string& head) {
   if (starts("\xFF\xD8\xFF", 3)) return SourceFormat::kJpeg;
   if (head.find("%PDF-") != std::string::npos) return SourceFormat::kPdf;
   return SourceFormat::kUnknown;
+}
+
+Result<Image> PageSource::ReadPage(int index) {
+  auto page = Read(index);
+  if (!page.ok()) return page.status();
+  return std::move(page->image);
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string PageSource::Where(int index) const {

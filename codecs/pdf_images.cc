@@ -1,7 +1,11 @@
 #include "codecs/pdf_images.h"
 
+#include "codecs/pdf_render.h"
+
 #include <leptonica/allheaders.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <qpdf/Buffer.hh>
 #include <qpdf/Pipeline.hh>
@@ -142,6 +146,58 @@ std::string BufferToString(const std::shared_ptr<Buffer>& buf) {
   return std::string(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
 }
 
+// What a page's content stream draws, as far as telling a scan from a born-digital
+// page needs: a scan is one image (sometimes with invisible OCR text over it).
+struct PageContent {
+  int visible_text = 0;  // text-showing operators in a visible render mode
+  int any_text = 0;
+  int paths = 0;  // path-painting operators (vector graphics)
+  int forms = 0;  // form XObjects and inline images drawn
+  bool unreadable = false;
+};
+
+class ContentSummary : public QPDFObjectHandle::ParserCallbacks {
+ public:
+  ContentSummary(QPDFObjectHandle xobjects, PageContent* out) : xobjects_(xobjects), out_(out) {}
+  void handleObject(QPDFObjectHandle obj, size_t, size_t) override {
+    if (obj.isInlineImage()) {
+      ++out_->forms;
+      return;
+    }
+    if (!obj.isOperator()) {
+      operands_.push_back(obj);
+      return;
+    }
+    const std::string op = obj.getOperatorValue();
+    if (op == "Tr" && !operands_.empty() && operands_.back().isInteger()) {
+      render_mode_ = operands_.back().getIntValueAsInt();
+    } else if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
+      ++out_->any_text;
+      if (render_mode_ != 3 && render_mode_ != 7) ++out_->visible_text;  // 3, 7: invisible
+    } else if (op == "f" || op == "F" || op == "f*" || op == "S" || op == "s" || op == "B" ||
+               op == "B*" || op == "b" || op == "b*" || op == "sh") {
+      ++out_->paths;
+    } else if (op == "Do" && !operands_.empty() && operands_.back().isName() &&
+               xobjects_.isDictionary()) {
+      QPDFObjectHandle x = xobjects_.getKey(operands_.back().getName());
+      if (x.isStream() && x.getDict().getKey("/Subtype").isNameAndEquals("/Form")) ++out_->forms;
+    }
+    operands_.clear();
+  }
+  void handleEOF() override {}
+
+ private:
+  QPDFObjectHandle xobjects_;
+  PageContent* out_;
+  std::vector<QPDFObjectHandle> operands_;
+  int render_mode_ = 0;
+};
+
+double NumberAt(QPDFObjectHandle array, int i) {
+  QPDFObjectHandle v = array.getArrayItem(i);
+  return v.isNumber() ? v.getNumericValue() : 0;
+}
+
 class PdfSource : public PageSource {
  public:
   PdfSource(std::string path, SourceLimits limits) : PageSource(std::move(path), limits) {}
@@ -149,8 +205,14 @@ class PdfSource : public PageSource {
   Status Load() {
     try {
       pdf_.setSuppressWarnings(true);
-      pdf_.processFile(path_.c_str());
+      pdf_.processFile(path_.c_str());  // an empty user password opens as no password
       pages_ = QPDFPageDocumentHelper(pdf_).getAllPages();
+    } catch (const QPDFExc& e) {
+      if (e.getErrorCode() == qpdf_e_password)
+        return Status::Unsupported("file " + path_ +
+                                   ": PDF is encrypted with a password; only PDFs that open "
+                                   "without one can be read");
+      return Status::Corruption("file " + path_ + ": PDF structure is damaged: " + e.what());
     } catch (const std::exception& e) {
       return Status::Corruption("file " + path_ + ": PDF structure is damaged: " + e.what());
     }
@@ -164,19 +226,101 @@ class PdfSource : public PageSource {
 
   int page_count() const override { return static_cast<int>(pages_.size()); }
 
-  Result<Image> ReadPage(int index) override {
+  // A scan's image is extracted as stored. A born-digital page (visible text, vector
+  // graphics, forms), or a scan whose image the direct path cannot decode (JBIG2,
+  // palette and other colour spaces, odd depths), is rendered instead.
+  Result<SourcePage> Read(int index) override {
     if (index < 0 || index >= page_count())
       return Status::InvalidArgument(Where(index) + ": no such page");
+    const auto start = std::chrono::steady_clock::now();
+    SourcePage out;
     try {
-      auto image = Extract(pages_[index]);
-      if (!image.ok()) return image.status().WithContext(Where(index));
-      return image;
+      const PageContent content = Summarize(pages_[index]);
+      const bool born_digital =
+          content.unreadable || content.visible_text > 0 || content.paths > 0 || content.forms > 0;
+      if (!born_digital) {
+        auto image = Extract(pages_[index]);
+        if (image.ok() || image.status().code() != Status::Code::kUnsupported) {
+          if (!image.ok()) return image.status().WithContext(Where(index));
+          out.image = std::move(image).value();
+          out.seconds = SecondsSince(start);
+          return out;
+        }
+      }
+      auto rendered = Render(index, content.visible_text > 0, start);
+      if (!rendered.ok()) return rendered.status().WithContext(Where(index));
+      out = std::move(rendered).value();
     } catch (const std::exception& e) {
       return Status::Corruption(Where(index) + ": " + e.what());
     }
+    out.seconds = SecondsSince(start);
+    return out;
   }
 
  private:
+  static PageContent Summarize(QPDFPageObjectHelper& page) {
+    PageContent content;
+    QPDFObjectHandle resources = page.getAttribute("/Resources", false);
+    ContentSummary summary(
+        resources.isDictionary() ? resources.getKey("/XObject") : QPDFObjectHandle(), &content);
+    try {
+      page.parseContents(&summary);
+    } catch (const std::exception&) {
+      content.unreadable = true;  // poppler is more forgiving: let it try
+    }
+    return content;
+  }
+
+  // The page's size in pixels at `dpi`, from its media box, rotation and user unit.
+  Status PixelSize(QPDFPageObjectHelper& page, int dpi, int64_t* w, int64_t* h) {
+    QPDFObjectHandle box = page.getMediaBox();
+    if (!box.isArray() || box.getArrayNItems() != 4)
+      return Status::Corruption("page has no media box");
+    double unit = 1;
+    QPDFObjectHandle uu = page.getAttribute("/UserUnit", false);
+    if (uu.isNumber() && uu.getNumericValue() > 0) unit = uu.getNumericValue();
+    const double wpt = std::fabs(NumberAt(box, 2) - NumberAt(box, 0)) * unit;
+    const double hpt = std::fabs(NumberAt(box, 3) - NumberAt(box, 1)) * unit;
+    if (!(wpt >= 1 && hpt >= 1 && wpt < 1e7 && hpt < 1e7))
+      return Status::Corruption("page's media box is empty or absurd");
+    *w = static_cast<int64_t>(std::ceil(wpt * dpi / 72.0));
+    *h = static_cast<int64_t>(std::ceil(hpt * dpi / 72.0));
+    QPDFObjectHandle rotate = page.getAttribute("/Rotate", false);
+    if (rotate.isInteger() && (rotate.getIntValue() % 180 + 180) % 180 == 90) std::swap(*w, *h);
+    return Status::OK();
+  }
+
+  Result<SourcePage> Render(int index, bool has_text,
+                            std::chrono::steady_clock::time_point start) {
+    QPDFPageObjectHelper& page = pages_[index];
+    // The pipeline's resolution, lowered for a page too large for the pixel limits at
+    // it (a poster, an engineering drawing): its text layer matters more than its ink.
+    int dpi = limits_.render_dpi;
+    int64_t w = 0, h = 0;
+    PM_RETURN_IF_ERROR(PixelSize(page, dpi, &w, &h));
+    while (dpi > 36 && !CheckDimensions(w, h, limits_.image).ok()) {
+      dpi = dpi * 3 / 4;
+      PM_RETURN_IF_ERROR(PixelSize(page, dpi, &w, &h));
+    }
+    PM_RETURN_IF_ERROR(CheckDimensions(w, h, limits_.image));
+    SandboxLimits sandbox;
+    sandbox.seconds = limits_.page_seconds;
+    sandbox.memory_bytes = limits_.render_memory_bytes;
+    auto image = RenderPdfPage(path_, index + 1, dpi, static_cast<int>(w), static_cast<int>(h),
+                               sandbox);
+    if (!image.ok()) return image.status();
+    SourcePage out;
+    out.image = std::move(image).value();
+    out.rendered = true;
+    if (has_text) {
+      sandbox.seconds = std::max(1.0, limits_.page_seconds - SecondsSince(start));
+      auto text = PdfPageText(path_, index + 1, sandbox);
+      // Without a readable text layer the page is read by OCR, like a scan.
+      if (text.ok() && TextLayerIsSound(*text)) out.text_layer = std::move(text).value();
+    }
+    return out;
+  }
+
   Result<Image> Extract(QPDFPageObjectHelper& page) {
     // The scanned page is the largest image on it. Walked by hand rather than with
     // getImages(), which leaves out image masks: bitonal scans are often written as
@@ -199,9 +343,7 @@ class PdfSource : public PageSource {
         }
       }
     }
-    if (!best.isStream())
-      return Status::Unsupported(
-          "page holds no scanned image (born-digital PDF pages are not rendered)");
+    if (!best.isStream()) return Status::Unsupported("page holds no scanned image");
     QPDFObjectHandle dict = best.getDict();
     int w = IntOr(dict, "/Width", 0), h = IntOr(dict, "/Height", 0);
     PM_RETURN_IF_ERROR(CheckDimensions(w, h, limits_.image));
@@ -211,6 +353,9 @@ class PdfSource : public PageSource {
     Image image;
     if (filter == "/DCTDecode") {
       auto decoded = DecodeImage(BufferToString(best.getRawStreamData()), limits_.image);
+      // A JPEG Leptonica cannot read (12-bit, odd CMYK) is rendered instead.
+      if (decoded.status().code() == Status::Code::kCorruption)
+        return Status::Unsupported("JPEG image: " + decoded.status().message());
       if (!decoded.ok()) return decoded.status();
       image = std::move(decoded).value();
     } else if (filter == "/CCITTFaxDecode") {

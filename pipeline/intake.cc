@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -79,13 +80,19 @@ ProcessedPage AnalyzeJob(PageJob job, const PageAnalysisOptions& analysis, Image
   return out;
 }
 
-void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, ProcessedPage* page) {
-  auto text = ocr->Recognize(upright);
+void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, double seconds,
+                   ProcessedPage* page) {
+  auto text = ocr->Recognize(upright, seconds);
   if (!text.ok()) {
     RejectPage(page, text.status().message());
     return;
   }
+  if (text->timed_out) {
+    page->unread = "OCR was stopped at the page's time bound";
+    return;
+  }
   page->text = std::move(text->text);
+  page->text_source = "ocr";
   page->pdf = std::move(text->pdf);
   page->extraction = ExtractFromText(page->text, rules);
 }
@@ -210,6 +217,20 @@ CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
                                                             : CoverTracker::Boundary::kOther;
 }
 
+// Counts the page's rendering, text source and time, keeping the slowest few.
+void NoteTime(const ProcessedPage& p, IntakeReport* r) {
+  constexpr size_t kSlowest = 5;
+  r->rendered_pages += p.rendered;
+  r->text_layer_pages += p.text_source == "pdf_text";
+  r->unread_pages += !p.unread.empty();
+  auto& slow = r->slowest;
+  if (slow.size() == kSlowest && slow.back().seconds >= p.seconds) return;
+  auto at = std::find_if(slow.begin(), slow.end(),
+                         [&](const SlowPage& s) { return s.seconds < p.seconds; });
+  slow.insert(at, {p.file, p.page, p.seconds, p.rendered, p.unread});
+  if (slow.size() > kSlowest) slow.pop_back();
+}
+
 void Accumulate(const PieceOutcome& o, IntakeReport* r) {
   r->duplicate_pages += o.duplicate_pages;
   r->documents += o.documents;
@@ -264,21 +285,46 @@ ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const
     if (defer) defer(page, false);
     return page;
   }
+  // The page's time bound: what reading it left. Waits for neighbours (deferred OCR)
+  // do not count against it.
+  const double budget = job.seconds_left;
+  double spent = 0;
+  const bool rendered = job.rendered;
+  std::string text_layer = std::move(job.text_layer);
+  const double read_seconds = job.read_seconds;
   Image upright;
+  auto stage = std::chrono::steady_clock::now();
   try {
     page = AnalyzeJob(std::move(job), analysis, &upright);
   } catch (const std::exception& e) {
     RejectPage(&page, std::string("page could not be processed: ") + e.what());
   }
+  spent += SecondsSince(stage);
+  page.rendered = rendered;
   const bool needs_ocr = !upright.empty();
-  if (defer && defer(page, needs_ocr) && needs_ocr) {
+  if (needs_ocr && !text_layer.empty()) {
+    // A born-digital page says what it says: its own text beats reading its picture.
+    page.text = std::move(text_layer);
+    page.text_source = "pdf_text";
+    page.extraction = ExtractFromText(page.text, rules);
+  } else if (defer && defer(page, needs_ocr) && needs_ocr) {
     page.ocr_deferred = true;
+  } else if (needs_ocr && budget - spent <= 0) {
+    page.unread = "analysis used the page's whole time bound";
   } else if (needs_ocr) {
+    stage = std::chrono::steady_clock::now();
     try {
-      RecognizePage(upright, ocr, rules, &page);
+      RecognizePage(upright, ocr, rules, budget - spent, &page);
     } catch (const std::exception& e) {
       RejectPage(&page, std::string("OCR failed: ") + e.what());
     }
+    spent += SecondsSince(stage);
+  }
+  page.seconds = read_seconds + spent;
+  if (!page.unread.empty()) {
+    char took[64];
+    std::snprintf(took, sizeof took, " (%.1f s on the page)", page.seconds);
+    page.unread += took;
   }
   return page;
 }
@@ -307,13 +353,22 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
       m.replace(at, path.size(), name);
     return s.WithMessage(std::move(m));
   };
-  auto job = [&](int page, Result<Image> image) {
+  auto job = [&](int page, Result<SourcePage> read) {
     PageJob j;
     j.file_index = file_index;
     j.file = name;
     if (path != name) j.path = path;
     j.page = page;
-    j.image = image.ok() ? std::move(image) : Result<Image>(named(image.status()));
+    j.seconds_left = limits.page_seconds;
+    if (read.ok()) {
+      j.image = std::move(read->image);
+      j.rendered = read->rendered;
+      j.text_layer = std::move(read->text_layer);
+      j.read_seconds = read->seconds;
+      j.seconds_left = limits.page_seconds - read->seconds;
+    } else {
+      j.image = named(read.status());
+    }
     return emit(std::move(j));
   };
   auto source = PageSource::Open(path, limits);
@@ -323,13 +378,14 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
   }
   const int n = (*source)->page_count();
   if (only_page > 0) {
-    job(only_page, (*source)->ReadPage(n == 1 ? 0 : only_page - 1));
+    job(only_page, (*source)->Read(n == 1 ? 0 : only_page - 1));
     return n;
   }
   for (int p = 0; p < n; ++p)
-    if (!skip.count(p + 1) && !job(p + 1, (*source)->ReadPage(p))) return n;
+    if (!skip.count(p + 1) && !job(p + 1, (*source)->Read(p))) return n;
   // The unreachable rest of a damaged file, reported as the next page.
-  if (Status damage = (*source)->Damage(); !damage.ok() && !skip.count(n + 1)) job(n + 1, damage);
+  if (Status damage = (*source)->Damage(); !damage.ok() && !skip.count(n + 1))
+    job(n + 1, Result<SourcePage>(damage));
   return n;
 }
 
@@ -431,6 +487,7 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
     }
     ++report.pages;
     ++pages_done;
+    NoteTime(*page, &report);
     if (page->error.empty()) {
       if (page->kind == PageKind::kBlank) ++report.blank_pages;
       if (page->kind == PageKind::kCoverSheet) ++report.cover_sheets;

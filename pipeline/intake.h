@@ -68,6 +68,16 @@ struct IntakeOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// A page that took long, for the report: where the time goes, and proof that no page
+// ran past its bound.
+struct SlowPage {
+  std::string file;
+  int page = 0;
+  double seconds = 0;  // reading (rendering) and processing, waits excluded
+  bool rendered = false;
+  std::string unread;  // why it was journaled without text, if it was
+};
+
 struct QuarantinedInput {
   std::string file;
   int page = 0;  // 0: the whole file
@@ -93,6 +103,10 @@ struct IntakeReport {
   int runs = 0;             // intake runs on this batch, this one included
   int tasks_raised = 0;
   int tasks_closed = 0;
+  int rendered_pages = 0;  // PDF pages rendered (born-digital, or images we do not decode)
+  int text_layer_pages = 0;  // pages whose text came from their own text layer, not OCR
+  int unread_pages = 0;      // pages journaled without text: past their time bound
+  std::vector<SlowPage> slowest;  // the slowest pages, slowest first (at most 5)
   std::vector<QuarantinedInput> quarantined;
   double seconds = 0;
   double pages_per_second = 0;
@@ -111,6 +125,12 @@ struct PageJob {
   int page = 0;
   std::string duplicate_of;
   Result<Image> image = Status::NotFound("no image");
+  bool rendered = false;   // rendered from a PDF page (SourcePage::rendered)
+  std::string text_layer;  // a born-digital page's own sound text: read instead of OCR
+  // What is left of the page's time bound (SourceLimits::page_seconds) after reading
+  // it; the workers' stages share it.
+  double seconds_left = 60;
+  double read_seconds = 0;
 };
 
 // Takes the next page in batch order; false when the run is stopping and the feed

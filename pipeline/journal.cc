@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "codecs/page_source.h"
 #include "codecs/pdf_merge.h"
 #include "codecs/sha256.h"
 #include "pipeline/completeness.h"
@@ -29,6 +31,95 @@ std::string FileBytes(const ProcessedPage& page) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+
+// Where the page's file was read: the batch's file, or a retry's scratch copy.
+std::string SourcePath(const ProcessedPage& page) { return page.path.empty() ? page.file : page.path; }
+std::string SourcePath(const MailPiece& piece) {
+  if (!piece.pages.empty()) return SourcePath(piece.pages.front());
+  return piece.sheet ? SourcePath(*piece.sheet) : piece.file;
+}
+
+bool IsPdfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return SniffFormat(head) == SourceFormat::kPdf;
+}
+
+// A document from its draft: custody, and evidence from every page (repeated pages too:
+// what they say about the person still counts). Its text is its stored pages'.
+Document DraftDocument(const MailPiece& piece, const DocumentDraft& draft,
+                       const std::string& mail_piece) {
+  Document d;
+  d.type = draft.type;
+  d.mail_piece = mail_piece;
+  d.source_file = piece.file;
+  d.cover_id = piece.cover_id;
+  d.received_at = NowUtc();
+  d.pipeline_version = POSTMOTTAK_VERSION;
+  for (size_t idx : draft.pages) {
+    const ProcessedPage& p = piece.pages[idx];
+    d.ocr_pending = d.ocr_pending || p.ocr_deferred;
+    AppendUnique(&d.person_ids, p.extraction.person_ids);
+    AppendUnique(&d.case_numbers, p.extraction.case_numbers);
+    AppendUnique(&d.dates, p.extraction.dates);
+  }
+  return d;
+}
+
+// The page `sha256` held by a document of `case_id`, as "<doc id>/<page n>"; empty when
+// none holds it.
+std::string HeldForCase(Change& change, const std::string& sha256, const std::string& case_id) {
+  for (const auto& [doc_id, n] : change.ScanIndex("page/" + sha256 + "/")) {
+    auto held = change.Get<Document>(doc_id);
+    if (held.ok() && held->case_id == case_id) return doc_id + "/" + n;
+  }
+  return "";
+}
+
+
+// A cover sheet links exactly, unless the text names another person; without one, the
+// text links only when its evidence resolves to exactly one open case.
+LinkDecision Decide(Change& change, const Rules& rules, const std::optional<CoverSheet>& sheet,
+                    const Document& d) {
+  LinkDecision decision = sheet ? LinkByCoverSheet(change, *sheet)
+                                : LinkByText(change, rules, d.person_ids, d.case_numbers, d.type);
+  if (sheet && !decision.case_id.empty() && !d.person_ids.empty()) {
+    // The text must not contradict the cover sheet: a sheet on the wrong person's
+    // papers is caught here rather than filed.
+    auto c = change.Get<Case>(decision.case_id);
+    if (c.ok() &&
+        std::find(d.person_ids.begin(), d.person_ids.end(), c->person_id) == d.person_ids.end()) {
+      decision = LinkDecision{};
+      decision.evidence = "cover sheet " + sheet->id + " names case " + c->id +
+                          ", but the text names another person";
+    }
+  }
+  return decision;
+}
+
+// A linked document with pages nobody could read in time: a person in the case's unit
+// reads them.
+Task ReadingTask(Change& change, const Document& d) {
+  Task t;
+  t.id = "read-" + d.id;
+  t.kind = TaskKind::kManualReading;
+  t.case_id = d.case_id;
+  t.document_id = d.id;
+  auto c = change.Get<Case>(d.case_id);
+  t.unit = c.ok() ? c->unit : "";
+  t.reason = "not read in time: " + d.unread;
+  t.created_at = NowUtc();
+  return t;
+}
+
+void OpenTask(Change& change, const Task& t, PieceOutcome* out) {
+  change.Put(t);
+  change.Log("open_task", "task/" + t.id, ToString(t.kind));
+  ++out->tasks_raised;
 }
 
 }  // namespace
@@ -180,9 +271,21 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   }
 
   std::set<std::string> touched;
+  // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
+  std::map<std::string, std::string> piece_held;
+  const bool from_pdf = IsPdfFile(SourcePath(piece));
   for (const auto& draft : piece.documents) {
-    // Pages already held by a document (or earlier in this document) are duplicates:
-    // they are recorded, not stored again. Each page's image is hashed once, here.
+    Document d = DraftDocument(piece, draft, mail_piece);
+    d.batch = batch_;
+    // Without text, the cover sheet is the only word on what the document is.
+    if (d.ocr_pending && d.type == "unknown" && sheet && sheet->expected.size() == 1)
+      d.type = sheet->expected.front();
+    LinkDecision decision = Decide(change, *rules_, sheet, d);
+
+    // A page is a duplicate only when it is the same mail again: identical to a page
+    // earlier in this mail piece, or to one already held for the same case. The same
+    // pixels for another case (a pre-printed form two persons both send) are that
+    // person's document and are journaled there too.
     struct Repeat {
       size_t idx;
       std::string sha256;
@@ -193,9 +296,10 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     std::vector<Repeat> repeated;
     for (size_t idx : draft.pages) {
       std::string sha = Sha256Hex(piece.pages[idx].image);
-      auto held = change.ScanIndex("page/" + sha);
-      if (auto it = held.find(""); it != held.end()) {
-        repeated.push_back({idx, std::move(sha), it->second});
+      std::string holder = piece_held.count(sha) ? piece_held[sha] : "";
+      if (holder.empty() && !decision.case_id.empty()) holder = HeldForCase(change, sha, decision.case_id);
+      if (!holder.empty()) {
+        repeated.push_back({idx, std::move(sha), holder});
       } else if (std::find(fresh_sha.begin(), fresh_sha.end(), sha) != fresh_sha.end()) {
         repeated.push_back({idx, std::move(sha), ""});
       } else {
@@ -203,17 +307,9 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
         fresh_sha.push_back(std::move(sha));
       }
     }
-
-    Document d;
-    d.type = draft.type;
-    d.batch = batch_;
-    d.mail_piece = mail_piece;
-    d.source_file = piece.file;
-    d.cover_id = piece.cover_id;
-    d.received_at = NowUtc();
-    d.pipeline_version = POSTMOTTAK_VERSION;
     std::string page_hashes;
     std::vector<std::string> page_pdfs;
+    bool every_page_pdf = true;
     for (size_t i = 0; i < fresh.size(); ++i) {
       const ProcessedPage& p = piece.pages[fresh[i]];
       StoredPage sp;
@@ -222,32 +318,44 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       sp.source_page = p.page;
       sp.rotation = p.rotation;
       sp.skew = p.skew;
+      sp.rendered = p.rendered;
+      sp.text_source = p.text_source;
       d.pages.push_back(sp);
       d.source_pages.push_back(p.page);
       page_hashes += sp.sha256;
-      d.ocr_pending = d.ocr_pending || p.ocr_deferred;
-      if (!p.pdf.empty()) page_pdfs.push_back(p.pdf);
-      d.text += (d.text.empty() ? "" : "\f") + p.text;
-      AppendUnique(&d.person_ids, p.extraction.person_ids);
-      AppendUnique(&d.case_numbers, p.extraction.case_numbers);
-      AppendUnique(&d.dates, p.extraction.dates);
+      d.text += (i == 0 ? "" : "\f") + p.text;
+      if (!p.pdf.empty()) {
+        page_pdfs.push_back(p.pdf);
+      } else if (p.text_source == "pdf_text") {
+        // A born-digital page is its own searchable page.
+        auto own = ExtractPdfPages(SourcePath(p), {p.page});
+        own.ok() ? page_pdfs.push_back(std::move(own).value()) : void(every_page_pdf = false);
+      } else {
+        every_page_pdf = false;
+      }
+      if (!p.unread.empty())
+        d.unread += (d.unread.empty() ? "" : "; ") + std::string("page ") + std::to_string(p.page) +
+                    ": " + p.unread;
     }
     d.content_hash = Sha256Hex(page_hashes);
-    d.id = "doc-" + d.content_hash.substr(0, 24);
+    // Derived from where the pages arrived as well as what they hold, so identical
+    // pages for two cases are two documents, and a rerun after a crash finds the same id.
+    d.id = "doc-" + Sha256Hex(mail_piece + "\n" + d.content_hash).substr(0, 24);
 
     // Written once the document's case is known: a page it repeats belongs there too.
-    auto record_repeats = [&](const std::string& own_case) {
+    auto record_repeats = [&](const std::string& own_id, const std::string& own_case) {
       for (const auto& r : repeated) {
         LedgerEntry e = page_entry(piece.pages[r.idx].page, PageDisposition::kDuplicate);
         e.sha256 = r.sha256;
         if (r.holder.empty()) {
-          e.document = d.id;
+          e.document = own_id;
           e.case_id = own_case;
-          e.detail = "repeats a page of " + d.id;
+          e.detail = "repeats a page of " + own_id;
         } else {
           const auto slash = r.holder.find('/');
           e.document = r.holder.substr(0, slash);
           if (auto held = change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
+          if (e.case_id.empty()) e.case_id = own_case;
           e.detail = "same page as page " + r.holder.substr(slash + 1) + " of " + e.document;
         }
         Record(change, std::move(e));
@@ -255,7 +363,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       }
     };
     if (fresh.empty()) {
-      record_repeats("");
+      record_repeats("", decision.case_id);
       ++out.duplicates;
       std::vector<int> pages;
       for (const auto& r : repeated) pages.push_back(piece.pages[r.idx].page);
@@ -266,32 +374,25 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     for (size_t i = 0; i < d.pages.size(); ++i) {
       d.pages[i].blob_key = "doc/" + d.id + "/page/" + std::to_string(i + 1);
       change.PutBlob(d.pages[i].blob_key, piece.pages[fresh[i]].image);
+      piece_held[fresh_sha[i]] = d.id + "/" + std::to_string(i + 1);
     }
-    if (!page_pdfs.empty()) {
+    if (every_page_pdf && !page_pdfs.empty()) {
       auto pdf = MergePdfs(page_pdfs);
       if (!pdf.ok()) return pdf.status().WithContext("file " + piece.file);
       d.pdf_blob = "doc/" + d.id + "/pdf";
       d.pdf_sha256 = Sha256Hex(*pdf);
       change.PutBlob(d.pdf_blob, std::move(pdf).value());
     }
-
-    // Without text, the cover sheet is the only word on what the document is.
-    if (d.ocr_pending && d.type == "unknown" && sheet && sheet->expected.size() == 1)
-      d.type = sheet->expected.front();
-    LinkDecision decision = sheet
-                                ? LinkByCoverSheet(change, *sheet)
-                                : LinkByText(change, *rules_, d.person_ids, d.case_numbers, d.type);
-    if (sheet && !decision.case_id.empty() && !d.person_ids.empty()) {
-      // The text must not contradict the cover sheet: a sheet on the wrong person's
-      // papers is caught here rather than filed.
-      auto c = change.Get<Case>(decision.case_id);
-      if (c.ok() &&
-          std::find(d.person_ids.begin(), d.person_ids.end(), c->person_id) == d.person_ids.end()) {
-        decision = LinkDecision{};
-        decision.evidence = "cover sheet " + sheet->id + " names case " + c->id +
-                            ", but the text names another person";
+    if (from_pdf) {
+      // The pages as they arrived; a file qpdf cannot split keeps its page images only.
+      if (auto original = ExtractPdfPages(SourcePath(piece.pages[fresh[0]]), d.source_pages);
+          original.ok()) {
+        d.original_blob = "doc/" + d.id + "/original";
+        d.original_sha256 = Sha256Hex(*original);
+        change.PutBlob(d.original_blob, std::move(original).value());
       }
     }
+
     d.link_evidence = decision.evidence;
     if (d.ocr_pending) d.link_evidence += " (OCR deferred: the text is not checked yet)";
     ++out.documents;
@@ -302,6 +403,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       d.linked_actor = principal_.id;
       touched.insert(d.case_id);
       decision.method == LinkMethod::kCoverSheet ? ++out.linked_by_cover : ++out.linked_by_text;
+      if (!d.unread.empty()) OpenTask(change, ReadingTask(change, d), &out);
     } else {
       ++out.manual;
       Task t;
@@ -309,11 +411,10 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       t.kind = TaskKind::kManualJournaling;
       t.document_id = d.id;
       t.unit = rules_->intake_unit();
-      t.reason = decision.evidence;
+      t.reason = d.unread.empty() ? decision.evidence
+                                  : "not read in time (" + d.unread + "): " + decision.evidence;
       t.created_at = NowUtc();
-      change.Put(t);
-      change.Log("open_task", "task/" + t.id, ToString(t.kind));
-      ++out.tasks_raised;
+      OpenTask(change, t, &out);
     }
     for (size_t i = 0; i < fresh.size(); ++i) {
       LedgerEntry e = page_entry(piece.pages[fresh[i]].page, PageDisposition::kJournaled);
@@ -323,7 +424,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       e.detail = "page " + std::to_string(i + 1) + " of " + d.id;
       Record(change, std::move(e));
     }
-    record_repeats(d.case_id);
+    record_repeats(d.id, d.case_id);
     change.Put(d);
     change.Log("journal_document", "document/" + d.id,
                d.case_id.empty() ? "left for manual journaling"

@@ -2,9 +2,11 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 #include <tesseract/renderer.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -45,12 +47,20 @@ OcrEngine::~OcrEngine() {
   if (!scratch_dir_.empty()) std::filesystem::remove_all(scratch_dir_, ec);
 }
 
-Result<OcrPage> OcrEngine::Recognize(const Image& upright) {
+Result<OcrPage> OcrEngine::Recognize(const Image& upright, double seconds) {
   if (upright.empty()) return Status::InvalidArgument("no image to recognise");
   OcrPage out;
   api_->SetImage(upright.get());
   api_->SetSourceResolution(upright.dpi() > 0 ? upright.dpi() : 300);
-  if (api_->Recognize(nullptr) != 0) return Status::Corruption("OCR failed on the page");
+  tesseract::ETEXT_DESC monitor;
+  if (seconds > 0) monitor.set_deadline_msecs(std::max(1, static_cast<int>(seconds * 1000)));
+  const int rc = api_->Recognize(seconds > 0 ? &monitor : nullptr);
+  if (seconds > 0 && monitor.deadline_exceeded()) {
+    api_->Clear();
+    out.timed_out = true;
+    return out;
+  }
+  if (rc != 0) return Status::Corruption("OCR failed on the page");
   std::unique_ptr<char[]> text(api_->GetUTF8Text());
   out.text = text ? text.get() : "";
   out.mean_confidence = api_->MeanTextConf();

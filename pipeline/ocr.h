@@ -29,6 +29,8 @@ struct OcrPage {
   std::string text;  // UTF-8
   int mean_confidence = 0;
   std::string pdf;  // one-page PDF: the image with an invisible text layer
+  // Recognition ran past its time bound and was cancelled: no text, no PDF.
+  bool timed_out = false;
 };
 
 class OcrEngine {
@@ -38,8 +40,11 @@ class OcrEngine {
   OcrEngine(const OcrEngine&) = delete;
   OcrEngine& operator=(const OcrEngine&) = delete;
 
-  // Recognises an upright page (its resolution must be set).
-  Result<OcrPage> Recognize(const Image& upright);
+  // Recognises an upright page (its resolution must be set). With `seconds` > 0,
+  // recognition is cancelled when it runs longer (Tesseract's monitor checks between
+  // words) and the page comes back `timed_out`, so a pathological page costs its worker
+  // that long and no longer.
+  Result<OcrPage> Recognize(const Image& upright, double seconds = 0);
 
  private:
   OcrEngine() = default;

@@ -25,9 +25,10 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
       if (auto blob = change.GetBlob(p.blob_key); blob.ok()) t.bytes += blob->size();
       change.DeleteBlob(p.blob_key);
     }
-    if (!d->pdf_blob.empty()) {
-      if (auto blob = change.GetBlob(d->pdf_blob); blob.ok()) t.bytes += blob->size();
-      change.DeleteBlob(d->pdf_blob);
+    for (const std::string* key : {&d->pdf_blob, &d->original_blob}) {
+      if (key->empty()) continue;
+      if (auto blob = change.GetBlob(*key); blob.ok()) t.bytes += blob->size();
+      change.DeleteBlob(*key);
     }
     t.documents.push_back({d->id, d->type, d->content_hash, static_cast<int>(d->pages.size()),
                            d->batch, d->received_at});

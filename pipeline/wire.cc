@@ -91,7 +91,11 @@ Result<EncodedJob> EncodeJob(const PageJob& job) {
             {"xres", xres},
             {"yres", yres},
             {"informat", informat},
-            {"image", Binary(*bytes)}};
+            {"image", Binary(*bytes)},
+            {"rendered", job.rendered},
+            {"text_layer", job.text_layer},
+            {"seconds_left", job.seconds_left},
+            {"read_seconds", job.read_seconds}};
   PutPosition(job, &j);
   return EncodedJob{Cbor(j), std::move(bytes).value()};
 }
@@ -112,6 +116,10 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
   return Guarded("job", [&]() -> Result<PageJob> {
     PageJob job;
     GetPosition(*j, &job);
+    job.rendered = j->value("rendered", false);
+    job.text_layer = j->value("text_layer", std::string());
+    job.seconds_left = j->value("seconds_left", 60.0);
+    job.read_seconds = j->value("read_seconds", 0.0);
     auto image = DecodeImage(BytesOf(*j, "image"), limits);
     if (image.ok()) {  // as the reader decoded it, 0 (not known) included
       pixSetXRes(image->get(), j->at("xres").get<int>());
@@ -143,6 +151,10 @@ std::string EncodeResult(const ProcessedPage& p) {
             {"pdf", Binary(p.pdf)},
             {"text", p.text},
             {"ocr_deferred", p.ocr_deferred},
+            {"rendered", p.rendered},
+            {"text_source", p.text_source},
+            {"unread", p.unread},
+            {"seconds", p.seconds},
             {"person_ids", e.person_ids},
             {"case_numbers", e.case_numbers},
             {"dates", e.dates},
@@ -173,6 +185,10 @@ Result<ProcessedPage> DecodeResult(const std::string& bytes) {
     p.pdf = BytesOf(*j, "pdf");
     p.text = j->at("text").get<std::string>();
     p.ocr_deferred = j->at("ocr_deferred").get<bool>();
+    p.rendered = j->value("rendered", false);
+    p.text_source = j->value("text_source", std::string());
+    p.unread = j->value("unread", std::string());
+    p.seconds = j->value("seconds", 0.0);
     Extraction& e = p.extraction;
     e.person_ids = j->at("person_ids").get<std::vector<std::string>>();
     e.case_numbers = j->at("case_numbers").get<std::vector<std::string>>();

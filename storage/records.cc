@@ -17,7 +17,7 @@ const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
 const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision",
-                                 "manual_journaling"};
+                                 "manual_journaling", "manual_reading"};
 const char* const kTaskStatus[] = {"open", "closed"};
 const char* const kQuarantineStatus[] = {"held", "retried", "released"};
 const char* const kDisposition[] = {"journaled", "blank",     "cover_sheet",
@@ -125,7 +125,8 @@ void from_json(const json& j, CoverSheet& v) {
 
 void to_json(json& j, const StoredPage& v) {
   j = json{{"blob_key", v.blob_key},       {"format", v.format},     {"sha256", v.sha256},
-           {"source_page", v.source_page}, {"rotation", v.rotation}, {"skew", v.skew}};
+           {"source_page", v.source_page}, {"rotation", v.rotation}, {"skew", v.skew},
+           {"rendered", v.rendered},       {"text_source", v.text_source}};
 }
 void from_json(const json& j, StoredPage& v) {
   Get(j, "blob_key", v.blob_key);
@@ -134,6 +135,8 @@ void from_json(const json& j, StoredPage& v) {
   Get(j, "source_page", v.source_page);
   Get(j, "rotation", v.rotation);
   Get(j, "skew", v.skew);
+  Get(j, "rendered", v.rendered);
+  Get(j, "text_source", v.text_source);
 }
 
 void to_json(json& j, const Document& v) {
@@ -153,6 +156,9 @@ void to_json(json& j, const Document& v) {
            {"pages", v.pages},
            {"pdf_blob", v.pdf_blob},
            {"pdf_sha256", v.pdf_sha256},
+           {"original_blob", v.original_blob},
+           {"original_sha256", v.original_sha256},
+           {"unread", v.unread},
            {"content_hash", v.content_hash},
            {"text", v.text},
            {"ocr_pending", v.ocr_pending},
@@ -180,6 +186,9 @@ void from_json(const json& j, Document& v) {
   Get(j, "pages", v.pages);
   Get(j, "pdf_blob", v.pdf_blob);
   Get(j, "pdf_sha256", v.pdf_sha256);
+  Get(j, "original_blob", v.original_blob);
+  Get(j, "original_sha256", v.original_sha256);
+  Get(j, "unread", v.unread);
   Get(j, "content_hash", v.content_hash);
   Get(j, "text", v.text);
   Get(j, "ocr_pending", v.ocr_pending);

@@ -61,6 +61,10 @@ struct StoredPage {
   int source_page = 0;  // 1-based page number in the source file
   int rotation = 0;     // degrees clockwise applied to make the page upright
   double skew = 0;      // degrees of skew corrected
+  bool rendered = false;  // rendered from a PDF page (born-digital, or an image we do not decode)
+  // Where the document's text for this page came from: "ocr", "pdf_text" (the page's
+  // own text layer), or empty (no text: deferred, or not read in time).
+  std::string text_source;
 };
 
 struct Document {
@@ -83,6 +87,13 @@ struct Document {
   std::vector<StoredPage> pages;
   std::string pdf_blob;  // searchable PDF
   std::string pdf_sha256;
+  // The original variant: the document's pages as they arrived, when the source was a
+  // PDF (a born-digital page keeps its fonts, vectors and text this way).
+  std::string original_blob;
+  std::string original_sha256;
+  // Non-empty: some pages ran past their time bound before their text was read; a
+  // person reads them (a manual-reading task, or the manual-journaling task).
+  std::string unread;
   std::string content_hash;  // sha256 over the page checksums: duplicate detection
   std::string text;
   // Intake stored the pages without OCR (behind a cover sheet, with OCR deferred):
@@ -94,7 +105,12 @@ struct Document {
   std::vector<std::string> dates;
 };
 
-enum class TaskKind { kMissingDocumentation, kReadyForDecision, kManualJournaling };
+enum class TaskKind {
+  kMissingDocumentation,
+  kReadyForDecision,
+  kManualJournaling,
+  kManualReading,  // a linked document whose text could not be read in time
+};
 enum class TaskStatus { kOpen, kClosed };
 
 struct Task {

@@ -62,12 +62,14 @@ std::map<std::string, std::string> IndexEntriesOf(const CoverSheet& c) {
 
 std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
   std::map<std::string, std::string> out;
-  if (!d.content_hash.empty()) out["hash/" + d.content_hash] = d.id;
-  // Every stored page by its image's checksum: the same page in another file or batch
-  // is a duplicate even when the pages around it differ.
+  // Several documents may hold the same pages (the same pre-printed form sent by two
+  // persons), so both indexes name every holder.
+  if (!d.content_hash.empty()) out["hash/" + d.content_hash + "/" + d.id] = "";
+  // Every stored page by its image's checksum, with its place in the document: the
+  // journal asks whether the same page is held for the same case.
   for (size_t i = 0; i < d.pages.size(); ++i)
     if (!d.pages[i].sha256.empty())
-      out["page/" + d.pages[i].sha256] = d.id + "/" + std::to_string(i + 1);
+      out["page/" + d.pages[i].sha256 + "/" + d.id] = std::to_string(i + 1);
   if (d.case_id.empty()) {
     out["unlinked/" + d.id] = "";
   } else {

@@ -69,7 +69,7 @@ TEST(StoreTest, IndexFollowsTheRecordWhenItChanges) {
     ASSERT_TRUE(change.Commit().ok());
   }
   EXPECT_EQ(store->ScanIndex("unlinked/").count("doc-1"), 1u);
-  EXPECT_EQ(store->ScanIndex("hash/abc").at(""), "doc-1");
+  EXPECT_EQ(store->ScanIndex("hash/abc/").count("doc-1"), 1u);
   d.case_id = "2026-000004";
   {
     Change change = store->BeginChange(test::Tester(), "test");

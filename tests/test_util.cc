@@ -1,5 +1,9 @@
 #include "tests/test_util.h"
 
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <rocksdb/db.h>
@@ -257,6 +261,74 @@ std::string FirstDifference(const std::string& a, const std::string& b, const ch
              (eb ? "<end>" : lb.substr(at, 400));
     }
   }
+}
+
+}  // namespace postmottak::test
+
+namespace postmottak::test {
+
+void WritePdf(const std::string& path, const std::vector<PdfPage>& pages,
+              const std::string& user_password, bool encrypt) {
+  QPDF pdf;
+  pdf.emptyPDF();
+  QPDFPageDocumentHelper helper(pdf);
+  for (const auto& p : pages) {
+    char box[96];
+    std::snprintf(box, sizeof box, "[0 0 %.2f %.2f]", p.width_pt, p.height_pt);
+    QPDFObjectHandle page = pdf.makeIndirectObject(
+        QPDFObjectHandle::parse(std::string("<< /Type /Page /MediaBox ") + box + " >>"));
+    QPDFObjectHandle resources = QPDFObjectHandle::parse(
+        "<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding "
+        "/WinAnsiEncoding >> >> >>");
+    if (!p.image_dict.empty()) {
+      QPDFObjectHandle image = QPDFObjectHandle::newStream(&pdf, p.image_data);
+      QPDFObjectHandle dict = QPDFObjectHandle::parse("<< /Type /XObject /Subtype /Image " +
+                                                      p.image_dict + " >>");
+      for (const auto& key : dict.getKeys()) image.getDict().replaceKey(key, dict.getKey(key));
+      QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
+      xobjects.replaceKey("/Im1", image);
+      resources.replaceKey("/XObject", xobjects);
+    }
+    page.replaceKey("/Resources", resources);
+    page.replaceKey("/Contents", QPDFObjectHandle::newStream(&pdf, p.content));
+    helper.addPage(page, false);
+  }
+  QPDFWriter writer(pdf, path.c_str());
+  writer.setStaticID(true);
+  if (encrypt)
+    writer.setR6EncryptionParameters(user_password.c_str(), "owner-secret", true, true, true, true,
+                                     true, true, qpdf_r3p_full, true);
+  writer.write();
+}
+
+PdfPage ScannedPdfPage(const Image& gray) {
+  Image g = ToGray(gray);
+  PdfPage page;
+  const int w = g.width(), h = g.height();
+  page.image_dict = "/Width " + std::to_string(w) + " /Height " + std::to_string(h) +
+                    " /ColorSpace /DeviceGray /BitsPerComponent 8";
+  page.image_data.resize(static_cast<size_t>(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(g.get(), x, y, &v);
+      page.image_data[static_cast<size_t>(y) * w + x] = static_cast<char>(v);
+    }
+  page.content = "q 595.28 0 0 841.89 0 0 cm /Im1 Do Q";
+  return page;
+}
+
+PdfPage BornDigitalPdfPage(const std::vector<std::string>& lines) {
+  PdfPage page;
+  std::string c = "0 0 0.6 RG 2 w 60 740 m 535 740 l S\nBT\n";
+  double y = 760;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    c += "/F1 " + std::string(i == 0 ? "22" : "12") + " Tf 1 0 0 1 60 " + std::to_string(y) +
+         " Tm (" + lines[i] + ") Tj\n";
+    y -= i == 0 ? 40 : 18;
+  }
+  page.content = c + "ET\n";
+  return page;
 }
 
 }  // namespace postmottak::test

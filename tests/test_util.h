@@ -72,6 +72,27 @@ std::string CanonicalDump(const Store& store);
 std::string FirstDifference(const std::string& a, const std::string& b, const char* a_name,
                             const char* b_name);
 
+// One page of a PDF the tests build with qpdf: a content stream, and optionally one
+// image XObject named /Im1 (its dictionary entries and its stream bytes as stored) and
+// the standard font Helvetica as /F1.
+struct PdfPage {
+  std::string content;
+  std::string image_dict;  // e.g. "/Width 8 /Height 8 /ColorSpace /DeviceGray ..."
+  std::string image_data;
+  double width_pt = 595.28, height_pt = 841.89;  // A4
+};
+// Writes the pages as a PDF; with `user_password`, encrypted (AES-256) so that it
+// opens only with that password.
+void WritePdf(const std::string& path, const std::vector<PdfPage>& pages,
+              const std::string& user_password = "", bool encrypt = false);
+// A PDF page that shows `image` (8 bpp gray, stored without compression) over the
+// whole page: what a simple scanner writes.
+PdfPage ScannedPdfPage(const Image& gray);
+// A born-digital page: `lines` of text in Helvetica (WinAnsi: write Norwegian letters
+// as PDF octal escapes, \346 for æ, \370 for ø, \345 for å), a title in bold size
+// and a ruled line under it.
+PdfPage BornDigitalPdfPage(const std::vector<std::string>& lines);
+
 }  // namespace postmottak::test
 
 #endif  // POSTMOTTAK_TESTS_TEST_UTIL_H_

@@ -1,0 +1,185 @@
+#include "codecs/sandbox.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+namespace postmottak {
+
+namespace {
+
+// Owns a file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { Reset(); }
+  int get() const { return fd_; }
+  void Reset() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+// A scratch folder for the child's working directory, removed with everything in it.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char tmpl[] = "/tmp/postmottak-sandbox-XXXXXX";
+    if (mkdtemp(tmpl)) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void Limit(int resource, rlim_t value) {
+  struct rlimit r = {value, value};
+  setrlimit(resource, &r);
+}
+
+// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void BecomeChild(char* const argv[], char* const envp[], const char* dir, int out,
+                              int err, const SandboxLimits& limits) {
+  setpgid(0, 0);
+  int null = open("/dev/null", O_RDONLY);
+  if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+  for (int fd = 3; fd < 4096; ++fd) close(fd);
+  if (chdir(dir) != 0) _exit(126);
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  unshare(CLONE_NEWNET);  // allowed as root only; elsewhere the rest still holds
+  const rlim_t cpu = static_cast<rlim_t>(std::ceil(limits.seconds)) + 1;
+  Limit(RLIMIT_CPU, cpu);
+  Limit(RLIMIT_AS, static_cast<rlim_t>(limits.memory_bytes));
+  Limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.max_file_bytes));
+  Limit(RLIMIT_NOFILE, 64);
+  Limit(RLIMIT_CORE, 0);
+  execve(argv[0], argv, envp);
+  _exit(127);
+}
+
+std::string LastWords(std::string err) {
+  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+  if (auto nl = err.rfind('\n'); nl != std::string::npos) err = err.substr(nl + 1);
+  if (err.size() > 200) err = err.substr(0, 200) + "...";
+  return err;
+}
+
+}  // namespace
+
+Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
+                                 const SandboxLimits& limits) {
+  if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
+    return Status::InvalidArgument("sandbox: the program must be named by an absolute path");
+  const std::string program = std::filesystem::path(argv[0]).filename();
+  if (access(argv[0].c_str(), X_OK) != 0)
+    return Status::NotFound(program + " is not installed (" + argv[0] + ")");
+  ScratchDir scratch;
+  if (scratch.path().empty()) return Status::IOError("sandbox: cannot create a scratch folder");
+
+  // Everything the child needs is built before fork: after it, only exec.
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const std::string home = "HOME=" + scratch.path();
+  std::string env_strings[] = {"PATH=/usr/bin:/bin", home, "LANG=C.UTF-8"};
+  std::vector<char*> env;
+  for (auto& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError("sandbox: pipe failed");
+  Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) return Status::IOError("sandbox: pipe failed");
+  Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+
+  const pid_t pid = fork();
+  if (pid < 0) return Status::IOError("sandbox: fork failed: " + std::string(strerror(errno)));
+  if (pid == 0)
+    BecomeChild(args.data(), env.data(), scratch.path().c_str(), out_write.get(), err_write.get(),
+                limits);
+  setpgid(pid, pid);  // also here, so the group exists before any kill below
+  out_write.Reset();
+  err_write.Reset();
+
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(limits.seconds * 1000));
+  std::string out, err;
+  bool timed_out = false, overflowed = false;
+  pollfd fds[2] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
+  int open_fds = 2;
+  char buf[1 << 16];
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      std::string& sink = i == 0 ? out : err;
+      if (i == 0 && static_cast<int64_t>(out.size()) + n > limits.max_output) {
+        overflowed = true;
+        open_fds = 0;
+        break;
+      }
+      if (i == 1 && err.size() > 8192) continue;  // keep the start; the rest is noise
+      sink.append(buf, static_cast<size_t>(n));
+    }
+  }
+  if (timed_out || overflowed) kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out)
+    return Status::Unsupported(program + " ran past its time bound of " +
+                               std::to_string(static_cast<int>(limits.seconds)) + " s and was stopped");
+  if (overflowed)
+    return Status::InvalidArgument(program + " wrote more than its limit of " +
+                                   std::to_string(limits.max_output) + " bytes");
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    std::string why = sig == SIGXCPU ? "ran past its CPU time bound"
+                      : sig == SIGKILL ? "was killed"
+                                       : std::string("crashed (") + strsignal(sig) + ")";
+    const std::string words = LastWords(err);
+    return Status::Corruption(program + " " + why + (words.empty() ? "" : ": " + words));
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code != 0) {
+    const std::string words = LastWords(err);
+    return Status::Corruption(program + " failed (exit " + std::to_string(code) + ")" +
+                              (words.empty() ? "" : ": " + words));
+  }
+  return out;
+}
+
+}  // namespace postmottak
