@@ -1,7 +1,5 @@
 #include "codecs/pdf_images.h"
 
-#include "codecs/pdf_render.h"
-
 #include <leptonica/allheaders.h>
 
 #include <chrono>
@@ -16,6 +14,8 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <stdexcept>
 #include <vector>
+
+#include "codecs/pdf_render.h"
 
 namespace postmottak {
 
@@ -290,8 +290,7 @@ class PdfSource : public PageSource {
     return Status::OK();
   }
 
-  Result<SourcePage> Render(int index, bool has_text,
-                            std::chrono::steady_clock::time_point start) {
+  Result<SourcePage> Render(int index, bool has_text, std::chrono::steady_clock::time_point start) {
     QPDFPageObjectHelper& page = pages_[index];
     // The pipeline's resolution, lowered for a page too large for the pixel limits at
     // it (a poster, an engineering drawing): its text layer matters more than its ink.
@@ -306,8 +305,8 @@ class PdfSource : public PageSource {
     SandboxLimits sandbox;
     sandbox.seconds = limits_.page_seconds;
     sandbox.memory_bytes = limits_.render_memory_bytes;
-    auto image = RenderPdfPage(path_, index + 1, dpi, static_cast<int>(w), static_cast<int>(h),
-                               sandbox);
+    auto image =
+        RenderPdfPage(path_, index + 1, dpi, static_cast<int>(w), static_cast<int>(h), sandbox);
     if (!image.ok()) return image.status();
     SourcePage out;
     out.image = std::move(image).value();

@@ -40,8 +40,19 @@ bool IsWordlike(char32_t c) {
   if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) return true;  // Latin letters
   if (c >= 0x21 && c <= 0x7E) return true;                             // ASCII punctuation
   switch (c) {
-    case 0xA7: case 0xAB: case 0xBB: case 0xB0: case 0x2013: case 0x2014: case 0x2018:
-    case 0x2019: case 0x201C: case 0x201D: case 0x2022: case 0x2026: case 0x20AC:
+    case 0xA7:
+    case 0xAB:
+    case 0xBB:
+    case 0xB0:
+    case 0x2013:
+    case 0x2014:
+    case 0x2018:
+    case 0x2019:
+    case 0x201C:
+    case 0x201D:
+    case 0x2022:
+    case 0x2026:
+    case 0x20AC:
       return true;
     default:
       return false;
@@ -56,8 +67,10 @@ bool TextLayerIsSound(const std::string& text) {
     const char32_t c = NextCodePoint(text, &i);
     if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r' || c == 0xA0) continue;
     ++visible;
-    if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c < 0x20) ++bad;
-    else if (IsWordlike(c)) ++good;
+    if (c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF) || c < 0x20)
+      ++bad;
+    else if (IsWordlike(c))
+      ++good;
   }
   if (visible < 20) return false;
   return bad * 100 <= visible && good * 100 >= visible * 90;

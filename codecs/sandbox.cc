@@ -161,13 +161,14 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
   }
   if (timed_out)
     return Status::Unsupported(program + " ran past its time bound of " +
-                               std::to_string(static_cast<int>(limits.seconds)) + " s and was stopped");
+                               std::to_string(static_cast<int>(limits.seconds)) +
+                               " s and was stopped");
   if (overflowed)
     return Status::InvalidArgument(program + " wrote more than its limit of " +
                                    std::to_string(limits.max_output) + " bytes");
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    std::string why = sig == SIGXCPU ? "ran past its CPU time bound"
+    std::string why = sig == SIGXCPU   ? "ran past its CPU time bound"
                       : sig == SIGKILL ? "was killed"
                                        : std::string("crashed (") + strsignal(sig) + ")";
     const std::string words = LastWords(err);

@@ -24,9 +24,9 @@
 namespace postmottak {
 
 struct SandboxLimits {
-  double seconds = 60;                        // wall clock; CPU time is limited to the same
-  int64_t memory_bytes = int64_t{1} << 30;    // address space of the child
-  int64_t max_output = int64_t{512} << 20;    // bytes of standard output kept
+  double seconds = 60;                         // wall clock; CPU time is limited to the same
+  int64_t memory_bytes = int64_t{1} << 30;     // address space of the child
+  int64_t max_output = int64_t{512} << 20;     // bytes of standard output kept
   int64_t max_file_bytes = int64_t{16} << 20;  // any file the child writes (font caches)
 };
 

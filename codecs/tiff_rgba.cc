@@ -18,7 +18,8 @@ void SetResolution(TIFF* tif, Pix* pix) {
   float xres = 0, yres = 0;
   uint16_t unit = RESUNIT_INCH;
   TIFFGetField(tif, TIFFTAG_RESOLUTIONUNIT, &unit);
-  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) && TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres)) {
+  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) &&
+      TIFFGetField(tif, TIFFTAG_YRESOLUTION, &yres)) {
     const float scale = unit == RESUNIT_CENTIMETER ? 2.54f : 1.0f;
     pixSetResolution(pix, static_cast<int>(xres * scale + 0.5f),
                      static_cast<int>(yres * scale + 0.5f));
@@ -50,7 +51,8 @@ Result<Image> ReadContiguous(TIFF* tif, uint32_t w, uint32_t h, int bits, int sa
   };
   for (uint32_t y = 0; y < h; ++y) {
     if (TIFFReadScanline(tif, row.data(), y, 0) < 0)
-      return Status::Corruption("TIFF image data cannot be decoded (row " + std::to_string(y) + ")");
+      return Status::Corruption("TIFF image data cannot be decoded (row " + std::to_string(y) +
+                                ")");
     l_uint32* line = pixGetData(pix) + static_cast<size_t>(y) * pixGetWpl(pix);
     for (uint32_t x = 0; x < w; ++x) {
       const double a = alpha ? sample(x, colours) : 1.0;
@@ -60,8 +62,8 @@ Result<Image> ReadContiguous(TIFF* tif, uint32_t w, uint32_t h, int bits, int sa
         v = 0.299 * sample(x, 0) + 0.587 * sample(x, 1) + 0.114 * sample(x, 2);
       } else if (photometric == PHOTOMETRIC_SEPARATED) {
         const double k = sample(x, 3);
-        v = (1 - k) * (0.299 * (1 - sample(x, 0)) + 0.587 * (1 - sample(x, 1)) +
-                       0.114 * (1 - sample(x, 2)));
+        v = (1 - k) *
+            (0.299 * (1 - sample(x, 0)) + 0.587 * (1 - sample(x, 1)) + 0.114 * (1 - sample(x, 2)));
       } else {
         v = sample(x, 0);
         if (photometric == PHOTOMETRIC_MINISWHITE) v = (associated ? a : 1.0) - v;
@@ -109,8 +111,10 @@ Result<Image> ReadTiffRgba(const std::string& path, int index, const ImageLimits
   TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &photometric);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_PLANARCONFIG, &planar);
   const bool gray = photometric == PHOTOMETRIC_MINISBLACK || photometric == PHOTOMETRIC_MINISWHITE;
-  const int colours = gray ? 1 : photometric == PHOTOMETRIC_RGB ? 3
-                                : photometric == PHOTOMETRIC_SEPARATED ? 4 : 0;
+  const int colours = gray                                   ? 1
+                      : photometric == PHOTOMETRIC_RGB       ? 3
+                      : photometric == PHOTOMETRIC_SEPARATED ? 4
+                                                             : 0;
   if (colours > 0 && (samples == colours || samples == colours + 1) &&
       (bits == 16 || (bits == 8 && samples == 2)) && planar == PLANARCONFIG_CONTIG &&
       !TIFFIsTiled(tif.get()))

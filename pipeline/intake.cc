@@ -536,6 +536,22 @@ bool FileAccounted(const Store& store, const std::string& batch, int index, int 
   return pages > 0;
 }
 
+}  // namespace
+
+std::string EarlierCopyOf(const Store& store, const std::string& sha256, int pages,
+                          const std::string& batch) {
+  for (const auto& [rest, name] : store.ScanIndex("file/" + sha256 + "/")) {
+    const auto slash = rest.rfind('/');
+    const std::string other = rest.substr(0, slash);
+    const int index = std::atoi(rest.c_str() + slash + 1);
+    if (other != batch && FileAccounted(store, other, index, pages))
+      return other + "/" + std::to_string(index);
+  }
+  return "";
+}
+
+namespace {
+
 // Records a new batch, or finds the one these files began before (resumption).
 Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& inventory,
                          const Principal& principal) {
@@ -570,14 +586,7 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
         if (b.files[j].sha256 == f.sha256 && b.files[j].error.empty() &&
             b.files[j].duplicate_of.empty())
           f.duplicate_of = id + "/" + std::to_string(j);
-      for (const auto& [rest, name] : store->ScanIndex("file/" + f.sha256 + "/")) {
-        if (!f.duplicate_of.empty()) break;
-        const auto slash = rest.rfind('/');
-        const std::string other = rest.substr(0, slash);
-        const int index = std::atoi(rest.c_str() + slash + 1);
-        if (other != id && FileAccounted(*store, other, index, f.pages))
-          f.duplicate_of = other + "/" + std::to_string(index);
-      }
+      if (f.duplicate_of.empty()) f.duplicate_of = EarlierCopyOf(*store, f.sha256, f.pages, id);
     }
     change.Log(
         "intake_started", "batch/" + id,

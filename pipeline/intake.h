@@ -103,9 +103,9 @@ struct IntakeReport {
   int runs = 0;             // intake runs on this batch, this one included
   int tasks_raised = 0;
   int tasks_closed = 0;
-  int rendered_pages = 0;  // PDF pages rendered (born-digital, or images we do not decode)
-  int text_layer_pages = 0;  // pages whose text came from their own text layer, not OCR
-  int unread_pages = 0;      // pages journaled without text: past their time bound
+  int rendered_pages = 0;         // PDF pages rendered (born-digital, or images we do not decode)
+  int text_layer_pages = 0;       // pages whose text came from their own text layer, not OCR
+  int unread_pages = 0;           // pages journaled without text: past their time bound
   std::vector<SlowPage> slowest;  // the slowest pages, slowest first (at most 5)
   std::vector<QuarantinedInput> quarantined;
   double seconds = 0;
@@ -149,6 +149,13 @@ using PageFeed = std::function<void(const EmitPage& emit)>;
 int FeedFile(const std::string& path, const std::string& name, int file_index,
              const SourceLimits& limits, const std::set<int>& skip, int only_page,
              const EmitPage& emit);
+
+// A file of `pages` pages with this checksum, taken in before by a batch other than
+// `batch` and fully accounted for, as "batch/file-index"; empty when there is none. Such
+// a file is the same delivery again: its pages are recorded as duplicates of what
+// became of that file's pages.
+std::string EarlierCopyOf(const Store& store, const std::string& sha256, int pages,
+                          const std::string& batch);
 
 // A processed page that so far knows only where it stands: the job's position, file and
 // page.

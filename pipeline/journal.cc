@@ -33,9 +33,10 @@ std::string FileBytes(const ProcessedPage& page) {
   return ss.str();
 }
 
-
 // Where the page's file was read: the batch's file, or a retry's scratch copy.
-std::string SourcePath(const ProcessedPage& page) { return page.path.empty() ? page.file : page.path; }
+std::string SourcePath(const ProcessedPage& page) {
+  return page.path.empty() ? page.file : page.path;
+}
 std::string SourcePath(const MailPiece& piece) {
   if (!piece.pages.empty()) return SourcePath(piece.pages.front());
   return piece.sheet ? SourcePath(*piece.sheet) : piece.file;
@@ -79,7 +80,6 @@ std::string HeldForCase(Change& change, const std::string& sha256, const std::st
   }
   return "";
 }
-
 
 // A cover sheet links exactly, unless the text names another person; without one, the
 // text links only when its evidence resolves to exactly one open case.
@@ -297,7 +297,8 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     for (size_t idx : draft.pages) {
       std::string sha = Sha256Hex(piece.pages[idx].image);
       std::string holder = piece_held.count(sha) ? piece_held[sha] : "";
-      if (holder.empty() && !decision.case_id.empty()) holder = HeldForCase(change, sha, decision.case_id);
+      if (holder.empty() && !decision.case_id.empty())
+        holder = HeldForCase(change, sha, decision.case_id);
       if (!holder.empty()) {
         repeated.push_back({idx, std::move(sha), holder});
       } else if (std::find(fresh_sha.begin(), fresh_sha.end(), sha) != fresh_sha.end()) {
@@ -323,7 +324,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       d.pages.push_back(sp);
       d.source_pages.push_back(p.page);
       page_hashes += sp.sha256;
-      d.text += (i == 0 ? "" : "\f") + p.text;
+      d.text += (d.text.empty() ? "" : "\f") + p.text;
       if (!p.pdf.empty()) {
         page_pdfs.push_back(p.pdf);
       } else if (p.text_source == "pdf_text") {

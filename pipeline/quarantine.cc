@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "codecs/sha256.h"
 #include "pipeline/journal.h"
 
 namespace postmottak {
@@ -86,7 +87,26 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
   const size_t refusals_before = q->history.size();
   int pages = -1;  // written by the reader thread, read after RunPages has joined it
+  // A corrected copy that is a file taken in before is that delivery again.
+  std::string copy_of;
+  if (q->page == 0 && !replacement.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    auto source = PageSource::Open(path, options.limits);
+    if (source.ok())
+      copy_of = EarlierCopyOf(*store, Sha256Hex(bytes.str()), (*source)->page_count(), "");
+  }
   const PageFeed feed = [&](const EmitPage& emit) {
+    if (!copy_of.empty()) {
+      PageJob job;
+      job.file_index = file_index;
+      job.file = q->file;
+      job.duplicate_of = copy_of;
+      pages = 1;
+      emit(std::move(job));
+      return;
+    }
     pages = FeedFile(path, q->file, file_index, options.limits, {}, q->page, emit);
   };
   auto report = RunPages(store, rules, q->batch, feed, q->page == 0 ? 0 : 1, options);

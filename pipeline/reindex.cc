@@ -22,9 +22,18 @@ struct Redone {
   std::string type;
   std::vector<std::string> person_ids, case_numbers, dates;
   std::vector<std::string> page_pdfs;
+  bool timed_out = false;  // a page ran past its bound: the document stays as it was
 };
 
-Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, OcrEngine* ocr) {
+// A document with a page whose text came from its own text layer (a born-digital PDF
+// page) is not read again: OCR of its picture could only be worse.
+bool HasOwnText(const Document& d) {
+  return std::any_of(d.pages.begin(), d.pages.end(),
+                     [](const StoredPage& p) { return p.text_source == "pdf_text"; });
+}
+
+Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, OcrEngine* ocr,
+                    double page_seconds) {
   Redone r;
   for (size_t i = 0; i < d.pages.size(); ++i) {
     auto bytes = store.GetBlob(d.pages[i].blob_key);
@@ -37,9 +46,13 @@ Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, O
       r.status = image.status().WithContext("document " + d.id + " page " + std::to_string(i + 1));
       return r;
     }
-    auto page = ocr->Recognize(*image);
+    auto page = ocr->Recognize(*image, page_seconds);
     if (!page.ok()) {
       r.status = page.status().WithContext("document " + d.id + " page " + std::to_string(i + 1));
+      return r;
+    }
+    if (page->timed_out) {
+      r.timed_out = true;
       return r;
     }
     Extraction e = ExtractFromText(page->text, rules);
@@ -62,10 +75,11 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
   ReindexReport report;
   std::vector<Document> docs = store->List<Document>();
   report.documents = static_cast<int>(docs.size());
-  if (options.only_pending)
-    docs.erase(
-        std::remove_if(docs.begin(), docs.end(), [](const Document& d) { return !d.ocr_pending; }),
-        docs.end());
+  docs.erase(std::remove_if(docs.begin(), docs.end(),
+                            [&](const Document& d) {
+                              return HasOwnText(d) || (options.only_pending && !d.ocr_pending);
+                            }),
+             docs.end());
   if (auto cursor = store->GetMeta(kReindexCursorKey)) {
     report.resumed = true;
     docs.erase(std::remove_if(docs.begin(), docs.end(),
@@ -90,7 +104,7 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
     for (auto& engine : engines) {
       pool.emplace_back([&, ocr = engine.get()] {
         for (size_t i; (i = next++) < end;)
-          results[i - begin] = RedoDocument(*store, rules, docs[i], ocr);
+          results[i - begin] = RedoDocument(*store, rules, docs[i], ocr, options.page_seconds);
       });
     }
     for (auto& t : pool) t.join();
@@ -100,13 +114,20 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
       Redone& r = results[i - begin];
       if (!r.status.ok()) return r.status;
       Document d = docs[i];
-      if (!d.ocr_pending && r.text == d.text && r.type == d.type && r.person_ids == d.person_ids &&
-          r.case_numbers == d.case_numbers && r.dates == d.dates) {
+      if (r.timed_out) {
+        change.Log("reindex_read", "document/" + d.id,
+                   "a page ran past its time bound, kept as it was", change.About(d.case_id));
+        continue;
+      }
+      if (!d.ocr_pending && d.unread.empty() && r.text == d.text && r.type == d.type &&
+          r.person_ids == d.person_ids && r.case_numbers == d.case_numbers && r.dates == d.dates) {
         change.Log("reindex_read", "document/" + d.id, "page images read, nothing changed",
                    change.About(d.case_id));
         continue;
       }
       d.ocr_pending = false;
+      d.unread.clear();
+      for (auto& p : d.pages) p.text_source = "ocr";
       d.text = std::move(r.text);
       d.type = std::move(r.type);
       d.person_ids = std::move(r.person_ids);

@@ -28,6 +28,8 @@ struct ReindexOptions {
   OcrOptions ocr;
   int chunk = 16;             // documents per checkpoint
   bool only_pending = false;  // only documents whose OCR intake deferred
+  // Time bound on one page's OCR: a page past it leaves its document as it was.
+  double page_seconds = 60;
   std::function<void(int done, int total)> on_progress;
 };
 

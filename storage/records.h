@@ -58,9 +58,9 @@ struct StoredPage {
   std::string blob_key;
   std::string format;  // "tiff-g4" for bitonal pages, "jpeg" otherwise
   std::string sha256;
-  int source_page = 0;  // 1-based page number in the source file
-  int rotation = 0;     // degrees clockwise applied to make the page upright
-  double skew = 0;      // degrees of skew corrected
+  int source_page = 0;    // 1-based page number in the source file
+  int rotation = 0;       // degrees clockwise applied to make the page upright
+  double skew = 0;        // degrees of skew corrected
   bool rendered = false;  // rendered from a PDF page (born-digital, or an image we do not decode)
   // Where the document's text for this page came from: "ocr", "pdf_text" (the page's
   // own text layer), or empty (no text: deferred, or not read in time).

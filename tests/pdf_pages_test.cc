@@ -44,7 +44,8 @@ std::string G4Data(const Image& bitonal, const std::string& scratch) {
 // A JBIG2 stream holding `bitonal` as one generic region coded with MMR (which is
 // CCITT G4): what Debian can make without a JBIG2 encoder, and what poppler decodes.
 std::string Jbig2Of(const Image& bitonal, const std::string& scratch) {
-  const uint32_t w = static_cast<uint32_t>(bitonal.width()), h = static_cast<uint32_t>(bitonal.height());
+  const uint32_t w = static_cast<uint32_t>(bitonal.width()),
+                 h = static_cast<uint32_t>(bitonal.height());
   std::string page_info;
   Put32(&page_info, w);
   Put32(&page_info, h);
@@ -196,7 +197,8 @@ TEST(PdfPagesTest, EncryptedWithEmptyPasswordOpensAndWithAPasswordIsRefused) {
 
 TEST(PdfPagesTest, PageTooLargeAtThePipelinesResolutionIsRenderedSmallerWithinTheLimits) {
   test::TempDir dir;
-  auto poster = test::BornDigitalPdfPage({"Plakat", "En side p\\345 to ganger to meter, med tekst."});
+  auto poster =
+      test::BornDigitalPdfPage({"Plakat", "En side p\\345 to ganger to meter, med tekst."});
   poster.width_pt = poster.height_pt = 72 * 80;  // 80 inches a side: 24,000 px at 300 dpi
   test::WritePdf(dir / "poster.pdf", {poster});
   auto source = PageSource::Open(dir / "poster.pdf");
@@ -210,14 +212,16 @@ TEST(PdfPagesTest, PageTooLargeAtThePipelinesResolutionIsRenderedSmallerWithinTh
 }
 
 TEST(TextLayerTest, SoundTextPassesAndGarbageFails) {
-  EXPECT_TRUE(TextLayerIsSound("Legeerklæring\nPasienten er undersøkt og arbeidsevnen er nedsatt."));
-  EXPECT_FALSE(TextLayerIsSound("kort"));                       // too little to trust
+  EXPECT_TRUE(
+      TextLayerIsSound("Legeerklæring\nPasienten er undersøkt og arbeidsevnen er nedsatt."));
+  EXPECT_FALSE(TextLayerIsSound("kort"));  // too little to trust
   EXPECT_FALSE(TextLayerIsSound("\xEF\xBF\xBD\xEF\xBF\xBD abc \xEF\xBF\xBD defghijklmnopqrstu"));
-  EXPECT_FALSE(TextLayerIsSound("\xEE\x80\x81\xEE\x80\x82\xEE\x80\x83\xEE\x80\x84 "
-                                "\xEE\x80\x85\xEE\x80\x86\xEE\x80\x87\xEE\x80\x88"
-                                "\xEE\x80\x89\xEE\x80\x8A\xEE\x80\x8B\xEE\x80\x8C"
-                                "\xEE\x80\x8D\xEE\x80\x8E\xEE\x80\x8F\xEE\x80\x90"
-                                "\xEE\x80\x91\xEE\x80\x92\xEE\x80\x93\xEE\x80\x94"));
+  EXPECT_FALSE(
+      TextLayerIsSound("\xEE\x80\x81\xEE\x80\x82\xEE\x80\x83\xEE\x80\x84 "
+                       "\xEE\x80\x85\xEE\x80\x86\xEE\x80\x87\xEE\x80\x88"
+                       "\xEE\x80\x89\xEE\x80\x8A\xEE\x80\x8B\xEE\x80\x8C"
+                       "\xEE\x80\x8D\xEE\x80\x8E\xEE\x80\x8F\xEE\x80\x90"
+                       "\xEE\x80\x91\xEE\x80\x92\xEE\x80\x93\xEE\x80\x94"));
 }
 
 TEST(SandboxTest, OutputOfAWellBehavedProgramComesBack) {
@@ -231,7 +235,8 @@ TEST(SandboxTest, AHangingProgramIsStoppedAtItsBound) {
   limits.seconds = 0.5;
   auto out = RunSandboxed({"/bin/sleep", "30"}, limits);
   ASSERT_FALSE(out.ok());
-  EXPECT_NE(out.status().message().find("time bound"), std::string::npos) << out.status().ToString();
+  EXPECT_NE(out.status().message().find("time bound"), std::string::npos)
+      << out.status().ToString();
 }
 
 TEST(SandboxTest, MemoryCrashAndFloodCostTheCallOnly) {

@@ -94,11 +94,11 @@ TEST_F(RealMailTest, BornDigitalPdfIsJournaledFromItsTextLayerAndLinkedByThePers
 TEST_F(RealMailTest, MixedPdfIsReadPageByPage) {
   AddCase("2026-000102", 2, "AAP");
   const std::string pid = test::PersonId(2);
-  test::WritePdf(in() + "/mixed.pdf",
-                 {test::ScannedPdfPage(test::TextPage("Legeerklæring", "Fødselsnummer: " + pid, 300)),
-                  test::BornDigitalPdfPage({"Vedlegg til legeerkl\\346ringen",
-                                            "Fodselsnummer: " + pid,
-                                            "Tilleggsopplysninger skrevet i et skjema på skjerm."})});
+  test::WritePdf(
+      in() + "/mixed.pdf",
+      {test::ScannedPdfPage(test::TextPage("Legeerklæring", "Fødselsnummer: " + pid, 300)),
+       test::BornDigitalPdfPage({"Vedlegg til legeerkl\\346ringen", "Fodselsnummer: " + pid,
+                                 "Tilleggsopplysninger skrevet i et skjema på skjerm."})});
   IntakeReport r = Intake();
   EXPECT_TRUE(r.quarantined.empty());
   EXPECT_EQ(r.pages, 2);

@@ -1,9 +1,5 @@
 #include "tests/test_util.h"
 
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFWriter.hh>
-
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <rocksdb/db.h>
@@ -14,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
 #include <sstream>
 
 #include "codecs/sha256.h"
@@ -282,8 +281,8 @@ void WritePdf(const std::string& path, const std::vector<PdfPage>& pages,
         "/WinAnsiEncoding >> >> >>");
     if (!p.image_dict.empty()) {
       QPDFObjectHandle image = QPDFObjectHandle::newStream(&pdf, p.image_data);
-      QPDFObjectHandle dict = QPDFObjectHandle::parse("<< /Type /XObject /Subtype /Image " +
-                                                      p.image_dict + " >>");
+      QPDFObjectHandle dict =
+          QPDFObjectHandle::parse("<< /Type /XObject /Subtype /Image " + p.image_dict + " >>");
       for (const auto& key : dict.getKeys()) image.getDict().replaceKey(key, dict.getKey(key));
       QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
       xobjects.replaceKey("/Im1", image);

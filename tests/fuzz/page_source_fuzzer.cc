@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_pages = 8;
   limits.image.max_pixels = 4'000'000;
   limits.image.max_side = 8'000;
+  limits.page_seconds = 2;  // rendered pages: a renderer that hangs on an input is stopped
   auto source = postmottak::PageSource::Open(path, limits);
   if (source.ok()) {
     const int n = (*source)->page_count();
