@@ -51,16 +51,15 @@ class TiffSource : public PageSource {
   }
   Result<SourcePage> Read(int index) override {
     const auto start = std::chrono::steady_clock::now();
-    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
-    if (readHeaderTiff(path_.c_str(), index, &w, &h, &bps, &spp, &res, &cmap, &format) != 0)
-      return Status::Corruption(Where(index) + ": TIFF directory cannot be read");
-    Status st = CheckDimensions(w, h, limits_.image);
+    auto header = ReadTiffPageHeader(path_, index);
+    if (!header.ok()) return header.status().WithContext(Where(index));
+    Status st = CheckDimensions(header->width, header->height, limits_.image);
     if (!st.ok()) return st.WithContext(Where(index));
     SourcePage page;
     // Leptonica reads the common scans (bitonal, 8-bit gray and RGB, palette) fastest;
     // what it would misread (alpha, 16-bit, CMYK) or refuses (some planar and tiled
-    // layouts, YCbCr) goes through libtiff's general path.
-    Pix* pix = NeedsTiffRgba(path_, index) ? nullptr : pixReadTiff(path_.c_str(), index);
+    // layouts) goes through libtiff's general path.
+    Pix* pix = header->needs_rgba ? nullptr : pixReadTiff(path_.c_str(), index);
     if (pix) {
       page.image = Image(pix);
     } else {
@@ -109,6 +108,14 @@ SourceFormat SniffFormat(const std::string& head) {
   return SourceFormat::kUnknown;
 }
 
+SourceFormat SniffFile(const std::string& path) {
+  std::string head(1024, '\0');
+  std::ifstream in(path, std::ios::binary);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return SniffFormat(head);
+}
+
 Result<Image> PageSource::ReadPage(int index) {
   auto page = Read(index);
   if (!page.ok()) return page.status();
@@ -133,14 +140,8 @@ Result<std::unique_ptr<PageSource>> PageSource::Open(const std::string& path,
     return Status::InvalidArgument("file " + path + ": " + std::to_string(size) +
                                    " bytes exceeds the limit of " +
                                    std::to_string(limits.max_file_bytes));
-  std::string head(1024, '\0');
-  {
-    std::ifstream in(path, std::ios::binary);
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<size_t>(in.gcount()));
-  }
   std::unique_ptr<PageSource> source;
-  switch (SniffFormat(head)) {
+  switch (SniffFile(path)) {
     case SourceFormat::kTiff: {
       const TiffChain chain = WalkTiff(path);
       const int pages = chain.pages;

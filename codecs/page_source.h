@@ -43,12 +43,17 @@ struct SourcePage {
   // A born-digital page's own text, when it is sound (codecs/pdf_render.h): read
   // instead of OCR. Empty for scans.
   std::string text_layer;
+  // With a text layer: the page alone as a PDF, fonts and vectors intact. It is the
+  // page's searchable PDF, as Tesseract's is for a scan.
+  std::string page_pdf;
   double seconds = 0;  // spent reading the page (rendering included)
 };
 
 enum class SourceFormat { kUnknown, kTiff, kPdf, kPng, kJpeg };
 // Recognises the format from the first bytes of a file.
 SourceFormat SniffFormat(const std::string& head);
+// The format of the file at `path`, from its first bytes; kUnknown when unreadable.
+SourceFormat SniffFile(const std::string& path);
 
 class PageSource {
  public:

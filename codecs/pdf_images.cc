@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "codecs/pdf_merge.h"
 #include "codecs/pdf_render.h"
 
 namespace postmottak {
@@ -150,9 +151,8 @@ std::string BufferToString(const std::shared_ptr<Buffer>& buf) {
 // page needs: a scan is one image (sometimes with invisible OCR text over it).
 struct PageContent {
   int visible_text = 0;  // text-showing operators in a visible render mode
-  int any_text = 0;
-  int paths = 0;  // path-painting operators (vector graphics)
-  int forms = 0;  // form XObjects and inline images drawn
+  int paths = 0;         // path-painting operators (vector graphics)
+  int forms = 0;         // form XObjects and inline images drawn
   bool unreadable = false;
 };
 
@@ -172,7 +172,6 @@ class ContentSummary : public QPDFObjectHandle::ParserCallbacks {
     if (op == "Tr" && !operands_.empty() && operands_.back().isInteger()) {
       render_mode_ = operands_.back().getIntValueAsInt();
     } else if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
-      ++out_->any_text;
       if (render_mode_ != 3 && render_mode_ != 7) ++out_->visible_text;  // 3, 7: invisible
     } else if (op == "f" || op == "F" || op == "f*" || op == "S" || op == "s" || op == "B" ||
                op == "B*" || op == "b" || op == "b*" || op == "sh") {
@@ -192,6 +191,15 @@ class ContentSummary : public QPDFObjectHandle::ParserCallbacks {
   std::vector<QPDFObjectHandle> operands_;
   int render_mode_ = 0;
 };
+
+// Bits a sample from a JPEG's frame header (0 when it cannot be read).
+int JpegBits(const std::string& jpeg) {
+  l_int32 format = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+  if (pixReadHeaderMem(reinterpret_cast<const l_uint8*>(jpeg.data()), jpeg.size(), &format, &w, &h,
+                       &bps, &spp, &cmap) != 0)
+    return 0;
+  return bps;
+}
 
 double NumberAt(QPDFObjectHandle array, int i) {
   QPDFObjectHandle v = array.getArrayItem(i);
@@ -233,31 +241,33 @@ class PdfSource : public PageSource {
     if (index < 0 || index >= page_count())
       return Status::InvalidArgument(Where(index) + ": no such page");
     const auto start = std::chrono::steady_clock::now();
-    SourcePage out;
     try {
-      const PageContent content = Summarize(pages_[index]);
-      const bool born_digital =
-          content.unreadable || content.visible_text > 0 || content.paths > 0 || content.forms > 0;
-      if (!born_digital) {
-        auto image = Extract(pages_[index]);
-        if (image.ok() || image.status().code() != Status::Code::kUnsupported) {
-          if (!image.ok()) return image.status().WithContext(Where(index));
-          out.image = std::move(image).value();
-          out.seconds = SecondsSince(start);
-          return out;
-        }
-      }
-      auto rendered = Render(index, content.visible_text > 0, start);
-      if (!rendered.ok()) return rendered.status().WithContext(Where(index));
-      out = std::move(rendered).value();
+      auto page = ReadScanOrRender(index, start);
+      if (!page.ok()) return page.status().WithContext(Where(index));
+      page->seconds = SecondsSince(start);
+      return page;
     } catch (const std::exception& e) {
       return Status::Corruption(Where(index) + ": " + e.what());
     }
-    out.seconds = SecondsSince(start);
-    return out;
   }
 
  private:
+  Result<SourcePage> ReadScanOrRender(int index, std::chrono::steady_clock::time_point start) {
+    const PageContent content = Summarize(pages_[index]);
+    const bool born_digital =
+        content.unreadable || content.visible_text > 0 || content.paths > 0 || content.forms > 0;
+    if (!born_digital) {
+      auto image = Extract(pages_[index]);
+      if (image.status().code() != Status::Code::kUnsupported) {
+        if (!image.ok()) return image.status();
+        SourcePage out;
+        out.image = std::move(image).value();
+        return out;
+      }
+    }
+    return Render(index, content.visible_text > 0, start);
+  }
+
   static PageContent Summarize(QPDFPageObjectHelper& page) {
     PageContent content;
     QPDFObjectHandle resources = page.getAttribute("/Resources", false);
@@ -315,7 +325,12 @@ class PdfSource : public PageSource {
       sandbox.seconds = std::max(1.0, limits_.page_seconds - SecondsSince(start));
       auto text = PdfPageText(path_, index + 1, sandbox);
       // Without a readable text layer the page is read by OCR, like a scan.
-      if (text.ok() && TextLayerIsSound(*text)) out.text_layer = std::move(text).value();
+      auto own = text.ok() && TextLayerIsSound(*text) ? ExtractPdfPages(path_, {index + 1})
+                                                      : Result<std::string>(text.status());
+      if (own.ok()) {
+        out.text_layer = std::move(text).value();
+        out.page_pdf = std::move(own).value();
+      }
     }
     return out;
   }
@@ -351,10 +366,11 @@ class PdfSource : public PageSource {
     bool inverted = DecodeInverted(dict);
     Image image;
     if (filter == "/DCTDecode") {
-      auto decoded = DecodeImage(BufferToString(best.getRawStreamData()), limits_.image);
-      // A JPEG Leptonica cannot read (12-bit, odd CMYK) is rendered instead.
-      if (decoded.status().code() == Status::Code::kCorruption)
-        return Status::Unsupported("JPEG image: " + decoded.status().message());
+      const std::string jpeg = BufferToString(best.getRawStreamData());
+      // A JPEG of other than 8 bits a sample (12-bit) is legal and Leptonica does not
+      // decode it: it is rendered. A damaged JPEG stays a damaged page (quarantine).
+      if (JpegBits(jpeg) > 8) return Status::Unsupported("JPEG image of more than 8 bits");
+      auto decoded = DecodeImage(jpeg, limits_.image);
       if (!decoded.ok()) return decoded.status();
       image = std::move(decoded).value();
     } else if (filter == "/CCITTFaxDecode") {

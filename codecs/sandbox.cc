@@ -14,6 +14,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "codecs/scratch_dir.h"
+
 namespace postmottak {
 
 namespace {
@@ -35,31 +37,19 @@ class Fd {
   int fd_;
 };
 
-// A scratch folder for the child's working directory, removed with everything in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    char tmpl[] = "/tmp/postmottak-sandbox-XXXXXX";
-    if (mkdtemp(tmpl)) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 void Limit(int resource, rlim_t value) {
   struct rlimit r = {value, value};
   setrlimit(resource, &r);
 }
 
+// The child's resource limits, worked out before fork.
+struct ChildLimits {
+  rlim_t cpu_seconds, address_space, file_size;
+};
+
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void BecomeChild(char* const argv[], char* const envp[], const char* dir, int out,
-                              int err, const SandboxLimits& limits) {
+                              int err, const ChildLimits& limits) {
   setpgid(0, 0);
   int null = open("/dev/null", O_RDONLY);
   if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
@@ -67,10 +57,9 @@ void Limit(int resource, rlim_t value) {
   if (chdir(dir) != 0) _exit(126);
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   unshare(CLONE_NEWNET);  // allowed as root only; elsewhere the rest still holds
-  const rlim_t cpu = static_cast<rlim_t>(std::ceil(limits.seconds)) + 1;
-  Limit(RLIMIT_CPU, cpu);
-  Limit(RLIMIT_AS, static_cast<rlim_t>(limits.memory_bytes));
-  Limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.max_file_bytes));
+  Limit(RLIMIT_CPU, limits.cpu_seconds);
+  Limit(RLIMIT_AS, limits.address_space);
+  Limit(RLIMIT_FSIZE, limits.file_size);
   Limit(RLIMIT_NOFILE, 64);
   Limit(RLIMIT_CORE, 0);
   execve(argv[0], argv, envp);
@@ -93,7 +82,7 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
   const std::string program = std::filesystem::path(argv[0]).filename();
   if (access(argv[0].c_str(), X_OK) != 0)
     return Status::NotFound(program + " is not installed (" + argv[0] + ")");
-  ScratchDir scratch;
+  ScratchDir scratch("sandbox");
   if (scratch.path().empty()) return Status::IOError("sandbox: cannot create a scratch folder");
 
   // Everything the child needs is built before fork: after it, only exec.
@@ -106,6 +95,10 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
   for (auto& e : env_strings) env.push_back(e.data());
   env.push_back(nullptr);
 
+  const ChildLimits child_limits{static_cast<rlim_t>(std::ceil(limits.seconds)) + 1,
+                                 static_cast<rlim_t>(limits.memory_bytes),
+                                 static_cast<rlim_t>(limits.max_file_bytes)};
+
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError("sandbox: pipe failed");
   Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
@@ -116,7 +109,7 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
   if (pid < 0) return Status::IOError("sandbox: fork failed: " + std::string(strerror(errno)));
   if (pid == 0)
     BecomeChild(args.data(), env.data(), scratch.path().c_str(), out_write.get(), err_write.get(),
-                limits);
+                child_limits);
   setpgid(pid, pid);  // also here, so the group exists before any kill below
   out_write.Reset();
   err_write.Reset();

@@ -79,20 +79,25 @@ Result<Image> ReadContiguous(TIFF* tif, uint32_t w, uint32_t h, int bits, int sa
 
 }  // namespace
 
-bool NeedsTiffRgba(const std::string& path, int index) {
+Result<TiffPageHeader> ReadTiffPageHeader(const std::string& path, int index) {
   TIFFSetWarningHandler(nullptr);
   TIFFSetErrorHandler(nullptr);
   std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpen(path.c_str(), "r"));
-  if (!tif || !TIFFSetDirectory(tif.get(), static_cast<tdir_t>(index))) return false;
+  if (!tif || !TIFFSetDirectory(tif.get(), static_cast<tdir_t>(index)))
+    return Status::Corruption("TIFF directory cannot be read");
+  uint32_t w = 0, h = 0;
   uint16_t bits = 1, photometric = PHOTOMETRIC_MINISWHITE, extra = 0;
   uint16_t* extra_types = nullptr;
+  if (!TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w) ||
+      !TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h))
+    return Status::Corruption("TIFF directory has no image size");
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_BITSPERSAMPLE, &bits);
   TIFFGetField(tif.get(), TIFFTAG_PHOTOMETRIC, &photometric);
   TIFFGetFieldDefaulted(tif.get(), TIFFTAG_EXTRASAMPLES, &extra, &extra_types);
   const bool plain = photometric == PHOTOMETRIC_MINISWHITE ||
                      photometric == PHOTOMETRIC_MINISBLACK || photometric == PHOTOMETRIC_RGB ||
                      photometric == PHOTOMETRIC_PALETTE;
-  return extra > 0 || bits > 8 || !plain;
+  return TiffPageHeader{w, h, extra > 0 || bits > 8 || !plain};
 }
 
 Result<Image> ReadTiffRgba(const std::string& path, int index, const ImageLimits& limits) {

@@ -4,6 +4,7 @@
 #ifndef POSTMOTTAK_CODECS_TIFF_RGBA_H_
 #define POSTMOTTAK_CODECS_TIFF_RGBA_H_
 
+#include <cstdint>
 #include <string>
 
 #include "codecs/image.h"
@@ -15,10 +16,15 @@ namespace postmottak {
 // raster (4 bytes a pixel) is allocated.
 Result<Image> ReadTiffRgba(const std::string& path, int index, const ImageLimits& limits);
 
-// True when page `index` is one that Leptonica's reader would misread rather than
-// refuse: extra (alpha) samples, which it drops (transparent paper comes out black),
-// more than 8 bits a sample, or a photometric other than gray, RGB and palette (CMYK).
-bool NeedsTiffRgba(const std::string& path, int index);
+// What a page's directory says, read once before any pixel is decoded.
+struct TiffPageHeader {
+  int64_t width = 0, height = 0;
+  // Leptonica's reader would misread the page rather than refuse it: extra (alpha)
+  // samples, which it drops (transparent paper comes out black), more than 8 bits a
+  // sample, or a photometric other than gray, RGB and palette (CMYK, YCbCr).
+  bool needs_rgba = false;
+};
+Result<TiffPageHeader> ReadTiffPageHeader(const std::string& path, int index);
 
 }  // namespace postmottak
 

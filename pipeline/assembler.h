@@ -40,7 +40,7 @@ struct ProcessedPage {
   std::string text;
   bool ocr_deferred = false;  // behind a cover sheet, OCR left for `reindex`
   bool rendered = false;      // rendered from a PDF page, not extracted as stored
-  // Where `text` came from: "ocr", "pdf_text" (a born-digital page's text layer), or
+  // Where `text` came from: kTextFromOcr, kTextFromPdf (a born-digital page's text layer), or
   // empty when the page has none (blank, a sheet, deferred, or unread).
   std::string text_source;
   // Non-empty: the page ran past its time bound before its text was read, so it is

@@ -92,7 +92,7 @@ void RecognizePage(const Image& upright, OcrEngine* ocr, const Rules& rules, dou
     return;
   }
   page->text = std::move(text->text);
-  page->text_source = "ocr";
+  page->text_source = kTextFromOcr;
   page->pdf = std::move(text->pdf);
   page->extraction = ExtractFromText(page->text, rules);
 }
@@ -221,7 +221,7 @@ CoverTracker::Boundary BoundaryOf(const ProcessedPage& p) {
 void NoteTime(const ProcessedPage& p, IntakeReport* r) {
   constexpr size_t kSlowest = 5;
   r->rendered_pages += p.rendered;
-  r->text_layer_pages += p.text_source == "pdf_text";
+  r->text_layer_pages += p.text_source == kTextFromPdf;
   r->unread_pages += !p.unread.empty();
   auto& slow = r->slowest;
   if (slow.size() == kSlowest && slow.back().seconds >= p.seconds) return;
@@ -291,6 +291,7 @@ ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const
   double spent = 0;
   const bool rendered = job.rendered;
   std::string text_layer = std::move(job.text_layer);
+  std::string page_pdf = std::move(job.page_pdf);
   const double read_seconds = job.read_seconds;
   Image upright;
   auto stage = std::chrono::steady_clock::now();
@@ -305,7 +306,8 @@ ProcessedPage ProcessJob(PageJob job, const PageAnalysisOptions& analysis, const
   if (needs_ocr && !text_layer.empty()) {
     // A born-digital page says what it says: its own text beats reading its picture.
     page.text = std::move(text_layer);
-    page.text_source = "pdf_text";
+    page.text_source = kTextFromPdf;
+    page.pdf = std::move(page_pdf);
     page.extraction = ExtractFromText(page.text, rules);
   } else if (defer && defer(page, needs_ocr) && needs_ocr) {
     page.ocr_deferred = true;
@@ -359,16 +361,16 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
     j.file = name;
     if (path != name) j.path = path;
     j.page = page;
-    j.seconds_left = limits.page_seconds;
     if (read.ok()) {
       j.image = std::move(read->image);
       j.rendered = read->rendered;
       j.text_layer = std::move(read->text_layer);
+      j.page_pdf = std::move(read->page_pdf);
       j.read_seconds = read->seconds;
-      j.seconds_left = limits.page_seconds - read->seconds;
     } else {
       j.image = named(read.status());
     }
+    j.seconds_left = limits.page_seconds - j.read_seconds;
     return emit(std::move(j));
   };
   auto source = PageSource::Open(path, limits);

@@ -127,6 +127,7 @@ struct PageJob {
   Result<Image> image = Status::NotFound("no image");
   bool rendered = false;   // rendered from a PDF page (SourcePage::rendered)
   std::string text_layer;  // a born-digital page's own sound text: read instead of OCR
+  std::string page_pdf;    // with a text layer: the page as its own PDF (SourcePage)
   // What is left of the page's time bound (SourceLimits::page_seconds) after reading
   // it; the workers' stages share it.
   double seconds_left = 60;

@@ -42,14 +42,6 @@ std::string SourcePath(const MailPiece& piece) {
   return piece.sheet ? SourcePath(*piece.sheet) : piece.file;
 }
 
-bool IsPdfFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(1024, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<size_t>(in.gcount()));
-  return SniffFormat(head) == SourceFormat::kPdf;
-}
-
 // A document from its draft: custody, and evidence from every page (repeated pages too:
 // what they say about the person still counts). Its text is its stored pages'.
 Document DraftDocument(const MailPiece& piece, const DocumentDraft& draft,
@@ -273,7 +265,8 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   std::set<std::string> touched;
   // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
   std::map<std::string, std::string> piece_held;
-  const bool from_pdf = IsPdfFile(SourcePath(piece));
+  const std::string source_path = SourcePath(piece);
+  const bool from_pdf = SniffFile(source_path) == SourceFormat::kPdf;
   for (const auto& draft : piece.documents) {
     Document d = DraftDocument(piece, draft, mail_piece);
     d.batch = batch_;
@@ -325,15 +318,10 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
       d.source_pages.push_back(p.page);
       page_hashes += sp.sha256;
       d.text += (d.text.empty() ? "" : "\f") + p.text;
-      if (!p.pdf.empty()) {
-        page_pdfs.push_back(p.pdf);
-      } else if (p.text_source == "pdf_text") {
-        // A born-digital page is its own searchable page.
-        auto own = ExtractPdfPages(SourcePath(p), {p.page});
-        own.ok() ? page_pdfs.push_back(std::move(own).value()) : void(every_page_pdf = false);
-      } else {
+      if (p.pdf.empty())
         every_page_pdf = false;
-      }
+      else
+        page_pdfs.push_back(p.pdf);
       if (!p.unread.empty())
         d.unread += (d.unread.empty() ? "" : "; ") + std::string("page ") + std::to_string(p.page) +
                     ": " + p.unread;
@@ -386,8 +374,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
     }
     if (from_pdf) {
       // The pages as they arrived; a file qpdf cannot split keeps its page images only.
-      if (auto original = ExtractPdfPages(SourcePath(piece.pages[fresh[0]]), d.source_pages);
-          original.ok()) {
+      if (auto original = ExtractPdfPages(source_path, d.source_pages); original.ok()) {
         d.original_blob = "doc/" + d.id + "/original";
         d.original_sha256 = Sha256Hex(*original);
         change.PutBlob(d.original_blob, std::move(original).value());

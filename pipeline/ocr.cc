@@ -35,16 +35,13 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
                             options.tessdata);
   engine->api_->SetPageSegMode(tesseract::PSM_AUTO);
   engine->api_->SetVariable("debug_file", "/dev/null");
-  char tmpl[] = "/tmp/postmottak-ocr-XXXXXX";
-  if (!mkdtemp(tmpl)) return Status::IOError("cannot create a scratch directory for OCR");
-  engine->scratch_dir_ = tmpl;
+  if (engine->scratch_.path().empty())
+    return Status::IOError("cannot create a scratch directory for OCR");
   return engine;
 }
 
 OcrEngine::~OcrEngine() {
   if (api_) api_->End();
-  std::error_code ec;
-  if (!scratch_dir_.empty()) std::filesystem::remove_all(scratch_dir_, ec);
 }
 
 Result<OcrPage> OcrEngine::Recognize(const Image& upright, double seconds) {
@@ -66,7 +63,7 @@ Result<OcrPage> OcrEngine::Recognize(const Image& upright, double seconds) {
   out.mean_confidence = api_->MeanTextConf();
   if (options_.searchable_pdf) {
     // Tesseract's PDF renderer writes to a file; it reuses this recognition result.
-    const std::string base = scratch_dir_ + "/page";
+    const std::string base = scratch_.path() + "/page";
     {
       tesseract::TessPDFRenderer renderer(base.c_str(), api_->GetDatapath(), false);
       // Tesseract takes ownership of the input image: give it its own reference.

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "codecs/image.h"
+#include "codecs/scratch_dir.h"
 #include "storage/status.h"
 
 namespace tesseract {
@@ -50,7 +51,7 @@ class OcrEngine {
   OcrEngine() = default;
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
-  std::string scratch_dir_;  // where Tesseract's PDF renderer writes its one file
+  ScratchDir scratch_{"ocr"};  // where Tesseract's PDF renderer writes its one file
 };
 
 // True when OpenMP threading is limited to one thread in this process's environment.

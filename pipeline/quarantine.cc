@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "codecs/scratch_dir.h"
 #include "codecs/sha256.h"
 #include "pipeline/journal.h"
 
@@ -12,23 +13,6 @@ namespace postmottak {
 namespace fs = std::filesystem;
 
 namespace {
-
-// A private folder for the bytes being retried, removed when done.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "postmottak-retry-XXXXXX").string();
-    if (mkdtemp(tmpl.data())) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string WhatBecameOf(const Store& store, const QuarantineEntry& q, int file_index) {
   std::map<std::string, int> counts;
@@ -70,7 +54,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
     return Status::NotFound("quarantine entry " + id + ": batch " + q->batch + " has no file " +
                             q->file);
 
-  ScratchDir scratch;
+  ScratchDir scratch("retry");
   if (scratch.path().empty()) return Status::IOError("cannot create a temporary folder");
   std::string path = replacement;
   if (path.empty()) {
@@ -87,15 +71,17 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
   const size_t refusals_before = q->history.size();
   int pages = -1;  // written by the reader thread, read after RunPages has joined it
-  // A corrected copy that is a file taken in before is that delivery again.
+  // A corrected copy that is a file taken in before is that delivery again: its pages
+  // are recorded as what became of that file's, as the inventory does for a batch.
   std::string copy_of;
+  int copy_pages = 0;
   if (q->page == 0 && !replacement.empty()) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
+    auto sha = Sha256OfFile(path);
     auto source = PageSource::Open(path, options.limits);
-    if (source.ok())
-      copy_of = EarlierCopyOf(*store, Sha256Hex(bytes.str()), (*source)->page_count(), "");
+    if (sha.ok() && source.ok()) {
+      copy_pages = (*source)->page_count();
+      copy_of = EarlierCopyOf(*store, *sha, copy_pages, "");
+    }
   }
   const PageFeed feed = [&](const EmitPage& emit) {
     if (!copy_of.empty()) {
@@ -103,7 +89,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
       job.file_index = file_index;
       job.file = q->file;
       job.duplicate_of = copy_of;
-      pages = 1;
+      pages = copy_pages;
       emit(std::move(job));
       return;
     }

@@ -29,7 +29,7 @@ struct Redone {
 // page) is not read again: OCR of its picture could only be worse.
 bool HasOwnText(const Document& d) {
   return std::any_of(d.pages.begin(), d.pages.end(),
-                     [](const StoredPage& p) { return p.text_source == "pdf_text"; });
+                     [](const StoredPage& p) { return p.text_source == kTextFromPdf; });
 }
 
 Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, OcrEngine* ocr,
@@ -127,7 +127,7 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
       }
       d.ocr_pending = false;
       d.unread.clear();
-      for (auto& p : d.pages) p.text_source = "ocr";
+      for (auto& p : d.pages) p.text_source = kTextFromOcr;
       d.text = std::move(r.text);
       d.type = std::move(r.type);
       d.person_ids = std::move(r.person_ids);

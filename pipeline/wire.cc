@@ -94,6 +94,7 @@ Result<EncodedJob> EncodeJob(const PageJob& job) {
             {"image", Binary(*bytes)},
             {"rendered", job.rendered},
             {"text_layer", job.text_layer},
+            {"page_pdf", Binary(job.page_pdf)},
             {"seconds_left", job.seconds_left},
             {"read_seconds", job.read_seconds}};
   PutPosition(job, &j);
@@ -118,6 +119,7 @@ Result<PageJob> DecodeJob(const std::string& bytes, const ImageLimits& limits) {
     GetPosition(*j, &job);
     job.rendered = j->value("rendered", false);
     job.text_layer = j->value("text_layer", std::string());
+    job.page_pdf = BytesOf(*j, "page_pdf");
     job.seconds_left = j->value("seconds_left", 60.0);
     job.read_seconds = j->value("read_seconds", 0.0);
     auto image = DecodeImage(BytesOf(*j, "image"), limits);

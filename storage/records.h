@@ -62,10 +62,15 @@ struct StoredPage {
   int rotation = 0;       // degrees clockwise applied to make the page upright
   double skew = 0;        // degrees of skew corrected
   bool rendered = false;  // rendered from a PDF page (born-digital, or an image we do not decode)
-  // Where the document's text for this page came from: "ocr", "pdf_text" (the page's
-  // own text layer), or empty (no text: deferred, or not read in time).
+  // Where the document's text for this page came from: kTextFromOcr, kTextFromPdf, or
+  // empty (no text: deferred, or not read in time).
   std::string text_source;
 };
+
+// StoredPage::text_source (and ProcessedPage's): read by OCR, or the page's own text
+// layer (a born-digital PDF page).
+inline constexpr const char* kTextFromOcr = "ocr";
+inline constexpr const char* kTextFromPdf = "pdf_text";
 
 struct Document {
   std::string id;

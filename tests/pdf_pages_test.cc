@@ -82,25 +82,28 @@ void ExpectSameInk(const Image& a, const Image& b, double share) {
   EXPECT_NEAR(na, nb, nb * share);
 }
 
-std::string PageContent(const Image& image) {
-  (void)image;
-  return "q 595.28 0 0 841.89 0 0 cm /Im1 Do Q";
+// An A4 page showing `page` over all of it, the image stored as `data` with `dict`
+// (its entries after the size), written to `path` and read back as page 1.
+Result<SourcePage> ReadImagePage(const std::string& path, const Image& page, std::string data,
+                                 const std::string& dict) {
+  test::PdfPage p;
+  p.image_data = std::move(data);
+  p.image_dict = "/Width " + std::to_string(page.width()) + " /Height " +
+                 std::to_string(page.height()) + " " + dict;
+  p.content = test::kFullPageImage;
+  test::WritePdf(path, {p});
+  auto source = PageSource::Open(path);
+  if (!source.ok()) return source.status();
+  return (*source)->Read(0);
 }
 
 TEST(PdfPagesTest, Jbig2PageIsRenderedWithItsInk) {
   test::TempDir dir;
   Image page = BitonalTextPage();
-  test::PdfPage p;
-  p.image_data = Jbig2Of(page, dir / "g4.tif");
-  ASSERT_FALSE(p.image_data.empty());
-  p.image_dict = "/Width " + std::to_string(page.width()) + " /Height " +
-                 std::to_string(page.height()) +
-                 " /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode";
-  p.content = PageContent(page);
-  test::WritePdf(dir / "jbig2.pdf", {p});
-  auto source = PageSource::Open(dir / "jbig2.pdf");
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  auto read = (*source)->Read(0);
+  std::string jbig2 = Jbig2Of(page, dir / "g4.tif");
+  ASSERT_FALSE(jbig2.empty());
+  auto read = ReadImagePage(dir / "jbig2.pdf", page, std::move(jbig2),
+                            "/ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode");
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_TRUE(read->rendered);
   EXPECT_NEAR(read->image.width(), page.width(), 2);
@@ -112,23 +115,18 @@ TEST(PdfPagesTest, Jbig2PageIsRenderedWithItsInk) {
 TEST(PdfPagesTest, PalettePageIsRenderedWithItsInk) {
   test::TempDir dir;
   Image page = BitonalTextPage();
-  test::PdfPage p;
   const int w = page.width(), h = page.height();
-  p.image_data.resize(static_cast<size_t>(w) * h);
+  std::string indices(static_cast<size_t>(w) * h, '\0');
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       l_uint32 v = 0;
       pixGetPixel(page.get(), x, y, &v);
-      p.image_data[static_cast<size_t>(y) * w + x] = static_cast<char>(v ? 1 : 0);
+      indices[static_cast<size_t>(y) * w + x] = static_cast<char>(v ? 1 : 0);
     }
   // Entry 0 paper white, entry 1 dark blue ink.
-  p.image_dict = "/Width " + std::to_string(w) + " /Height " + std::to_string(h) +
-                 " /ColorSpace [/Indexed /DeviceRGB 1 <FFFFFF101060>] /BitsPerComponent 8";
-  p.content = PageContent(page);
-  test::WritePdf(dir / "palette.pdf", {p});
-  auto source = PageSource::Open(dir / "palette.pdf");
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  auto read = (*source)->Read(0);
+  auto read =
+      ReadImagePage(dir / "palette.pdf", page, std::move(indices),
+                    "/ColorSpace [/Indexed /DeviceRGB 1 <FFFFFF101060>] /BitsPerComponent 8");
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_TRUE(read->rendered);
   ExpectSameInk(read->image, page, 0.25);

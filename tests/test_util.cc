@@ -313,7 +313,7 @@ PdfPage ScannedPdfPage(const Image& gray) {
       pixGetPixel(g.get(), x, y, &v);
       page.image_data[static_cast<size_t>(y) * w + x] = static_cast<char>(v);
     }
-  page.content = "q 595.28 0 0 841.89 0 0 cm /Im1 Do Q";
+  page.content = kFullPageImage;
   return page;
 }
 

@@ -72,6 +72,9 @@ std::string CanonicalDump(const Store& store);
 std::string FirstDifference(const std::string& a, const std::string& b, const char* a_name,
                             const char* b_name);
 
+// A content stream that shows image /Im1 over a whole A4 page.
+inline constexpr const char* kFullPageImage = "q 595.28 0 0 841.89 0 0 cm /Im1 Do Q";
+
 // One page of a PDF the tests build with qpdf: a content stream, and optionally one
 // image XObject named /Im1 (its dictionary entries and its stream bytes as stored) and
 // the standard font Helvetica as /F1.
