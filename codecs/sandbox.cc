@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "codecs/scratch_dir.h"
 
@@ -73,6 +75,93 @@ std::string LastWords(std::string err) {
   return err;
 }
 
+// What a child left behind: its output, and how it ended.
+struct ChildEnd {
+  std::string out, err;
+  bool timed_out = false, overflowed = false;
+  int status = 0;  // as waitpid gives it
+};
+
+// Reads the child's standard output (and error, when `err_fd` >= 0) until both close or
+// the deadline passes, kills the child (its whole group when `group`) on the deadline or
+// an overflow, and reaps it. Every child is reaped here, so none is left a zombie.
+ChildEnd Collect(pid_t pid, bool group, int out_fd, int err_fd, const SandboxLimits& limits) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(limits.seconds * 1000));
+  ChildEnd end;
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  int open_fds = err_fd >= 0 ? 2 : 1;
+  char buf[1 << 16];
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      end.timed_out = true;
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      std::string& sink = i == 0 ? end.out : end.err;
+      if (i == 0 && static_cast<int64_t>(end.out.size()) + n > limits.max_output) {
+        end.overflowed = true;
+        open_fds = 0;
+        break;
+      }
+      if (i == 1 && end.err.size() > 8192) continue;  // keep the start; the rest is noise
+      sink.append(buf, static_cast<size_t>(n));
+    }
+  }
+  if (end.timed_out || end.overflowed) kill(group ? -pid : pid, SIGKILL);
+  while (waitpid(pid, &end.status, 0) < 0 && errno == EINTR) {
+  }
+  return end;
+}
+
+// The child's output when it exited with status 0, else why not.
+Result<std::string> Verdict(const std::string& program, ChildEnd end, const SandboxLimits& limits) {
+  if (end.timed_out) {
+    char bound[32];
+    snprintf(bound, sizeof bound, "%g", limits.seconds);
+    return Status::TimedOut(program + " ran past its time bound of " + bound +
+                            " s and was stopped");
+  }
+  if (end.overflowed)
+    return Status::InvalidArgument(program + " wrote more than its limit of " +
+                                   std::to_string(limits.max_output) + " bytes");
+  const std::string words = LastWords(end.err);
+  const std::string said = words.empty() ? "" : ": " + words;
+  if (WIFSIGNALED(end.status)) {
+    const int sig = WTERMSIG(end.status);
+    std::string why = sig == SIGXCPU   ? "ran past its CPU time bound"
+                      : sig == SIGKILL ? "was killed"
+                                       : std::string("crashed (") + strsignal(sig) + ")";
+    return Status::Corruption(program + " " + why + said);
+  }
+  const int code = WIFEXITED(end.status) ? WEXITSTATUS(end.status) : -1;
+  if (code != 0)
+    return Status::Corruption(program + " failed (exit " + std::to_string(code) + ")" + said);
+  return std::move(end.out);
+}
+
+bool WriteAll(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
@@ -113,67 +202,27 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
   setpgid(pid, pid);  // also here, so the group exists before any kill below
   out_write.Reset();
   err_write.Reset();
+  return Verdict(program, Collect(pid, true, out_read.get(), err_read.get(), limits), limits);
+}
 
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<int64_t>(limits.seconds * 1000));
-  std::string out, err;
-  bool timed_out = false, overflowed = false;
-  pollfd fds[2] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
-  int open_fds = 2;
-  char buf[1 << 16];
-  while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now())
-                          .count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    if (poll(fds, 2, static_cast<int>(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n <= 0) {
-        fds[i].fd = -1;
-        --open_fds;
-        continue;
-      }
-      std::string& sink = i == 0 ? out : err;
-      if (i == 0 && static_cast<int64_t>(out.size()) + n > limits.max_output) {
-        overflowed = true;
-        open_fds = 0;
-        break;
-      }
-      if (i == 1 && err.size() > 8192) continue;  // keep the start; the rest is noise
-      sink.append(buf, static_cast<size_t>(n));
-    }
+Result<std::string> RunForked(const std::string& what, const std::function<std::string()>& work,
+                              const SandboxLimits& limits) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError(what + ": pipe failed");
+  Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  const rlim_t cpu_seconds = static_cast<rlim_t>(std::ceil(limits.seconds)) + 1;
+  const pid_t pid = fork();
+  if (pid < 0) return Status::IOError(what + ": fork failed: " + std::string(strerror(errno)));
+  if (pid == 0) {
+    // The copy of this process: only this thread lives on. It never returns into the
+    // caller's code, and _exit skips destructors and atexit handlers that belong to the
+    // parent (the store, the workers, a sanitizer's leak check).
+    Limit(RLIMIT_CPU, cpu_seconds);
+    Limit(RLIMIT_CORE, 0);
+    _exit(WriteAll(out_write.get(), work()) ? 0 : 1);
   }
-  if (timed_out || overflowed) kill(-pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out)
-    return Status::Unsupported(program + " ran past its time bound of " +
-                               std::to_string(static_cast<int>(limits.seconds)) +
-                               " s and was stopped");
-  if (overflowed)
-    return Status::InvalidArgument(program + " wrote more than its limit of " +
-                                   std::to_string(limits.max_output) + " bytes");
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    std::string why = sig == SIGXCPU   ? "ran past its CPU time bound"
-                      : sig == SIGKILL ? "was killed"
-                                       : std::string("crashed (") + strsignal(sig) + ")";
-    const std::string words = LastWords(err);
-    return Status::Corruption(program + " " + why + (words.empty() ? "" : ": " + words));
-  }
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code != 0) {
-    const std::string words = LastWords(err);
-    return Status::Corruption(program + " failed (exit " + std::to_string(code) + ")" +
-                              (words.empty() ? "" : ": " + words));
-  }
-  return out;
+  out_write.Reset();
+  return Verdict(what, Collect(pid, false, out_read.get(), -1, limits), limits);
 }
 
 }  // namespace postmottak

@@ -11,11 +11,13 @@
 // working directory, no new privileges, its own process group, its own network
 // namespace where the kernel allows it (as root), and resource limits on address space,
 // CPU seconds, file size and open files. The parent reads at most `max_output` bytes of
-// its standard output and kills the whole group at the wall-clock deadline.
+// its standard output and kills the whole group at the wall-clock deadline, which fails
+// the call with TimedOut.
 #ifndef POSTMOTTAK_CODECS_SANDBOX_H_
 #define POSTMOTTAK_CODECS_SANDBOX_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,21 @@ struct SandboxLimits {
 // with a clear reason when it is killed by a limit (memory, CPU, the deadline), and
 // InvalidArgument when its output passes `max_output`.
 Result<std::string> RunSandboxed(const std::vector<std::string>& argv, const SandboxLimits& limits);
+
+// Runs `work` in a forked copy of this process, without exec, and returns the string it
+// returns. For work of our own, linked in, that must be stoppable at any point: a library
+// call that checks no deadline (Tesseract's page layout analysis) is ended by killing the
+// copy at `limits.seconds`, which fails with TimedOut, and the caller is free at once. A
+// copy costs a page-table copy, not a new program loading its models again.
+//
+// Only the calling thread lives on in the copy, so `work` must not wait on anything that
+// another thread may hold at the time of the fork (a lock of our own, a thread pool);
+// the C library's allocator and stdio are safe. The copy inherits the environment and
+// descriptors (it runs no other program), a CPU-time limit and no core dumps; its memory
+// is bounded by what `work` is given, not by `memory_bytes`. A crash in `work` fails the
+// call with Corruption naming `what`.
+Result<std::string> RunForked(const std::string& what, const std::function<std::string()>& work,
+                              const SandboxLimits& limits);
 
 }  // namespace postmottak
 

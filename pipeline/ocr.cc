@@ -8,11 +8,74 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "codecs/sandbox.h"
+
 namespace postmottak {
+
+namespace {
+
+// A recognition stopped by its own monitor answers at once; one stuck where the monitor
+// is never asked (layout analysis) is killed this long after its bound.
+constexpr double kKillGrace = 0.25;
+// Text and a one-page searchable PDF of the largest page the limits let through.
+constexpr int64_t kMaxAnswer = int64_t{512} << 20;
+
+// The forked recognition's answer, for the parent:
+//   'P' <int32 confidence> <uint64 text length> <text> <pdf>
+//   'T'                                    (stopped by the monitor at the bound)
+//   'E' <uint8 status code> <message>
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+std::string EncodeAnswer(const Result<OcrPage>& page) {
+  std::string out;
+  if (!page.ok()) {
+    out = "E";
+    Put(&out, static_cast<uint8_t>(page.status().code()));
+    return out + page.status().message();
+  }
+  if (page->timed_out) return "T";
+  out = "P";
+  Put(&out, static_cast<int32_t>(page->mean_confidence));
+  Put(&out, static_cast<uint64_t>(page->text.size()));
+  return out + page->text + page->pdf;
+}
+
+Result<OcrPage> DecodeAnswer(const std::string& in) {
+  const Status damaged = Status::Corruption("OCR's answer from its process is damaged");
+  if (in.empty()) return damaged;
+  OcrPage page;
+  if (in[0] == 'T') {
+    page.timed_out = true;
+    return page;
+  }
+  if (in[0] == 'E') {
+    if (in.size() < 2) return damaged;
+    const std::string message = in.substr(2);
+    return static_cast<Status::Code>(in[1]) == Status::Code::kIOError ? Status::IOError(message)
+                                                                      : Status::Corruption(message);
+  }
+  int32_t confidence = 0;
+  uint64_t text_size = 0;
+  const size_t head = 1 + sizeof confidence + sizeof text_size;
+  if (in[0] != 'P' || in.size() < head) return damaged;
+  std::memcpy(&confidence, in.data() + 1, sizeof confidence);
+  std::memcpy(&text_size, in.data() + 1 + sizeof confidence, sizeof text_size);
+  if (text_size > in.size() - head) return damaged;
+  page.mean_confidence = confidence;
+  page.text = in.substr(head, text_size);
+  page.pdf = in.substr(head + text_size);
+  return page;
+}
+
+}  // namespace
 
 void RestartWithSingleThreadedOcr(char** argv) {
   if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
@@ -46,6 +109,22 @@ OcrEngine::~OcrEngine() {
 
 Result<OcrPage> OcrEngine::Recognize(const Image& upright, double seconds) {
   if (upright.empty()) return Status::InvalidArgument("no image to recognise");
+  if (seconds <= 0) return RecognizeHere(upright, 0);
+  SandboxLimits limits;
+  limits.seconds = seconds + kKillGrace;
+  limits.max_output = kMaxAnswer;
+  auto answer = RunForked(
+      "OCR", [&] { return EncodeAnswer(RecognizeHere(upright, seconds)); }, limits);
+  if (!answer.ok()) {
+    if (!answer.status().IsTimedOut()) return answer.status();
+    OcrPage stopped;
+    stopped.timed_out = true;
+    return stopped;
+  }
+  return DecodeAnswer(*answer);
+}
+
+Result<OcrPage> OcrEngine::RecognizeHere(const Image& upright, double seconds) {
   OcrPage out;
   api_->SetImage(upright.get());
   api_->SetSourceResolution(upright.dpi() > 0 ? upright.dpi() : 300);

@@ -3,7 +3,8 @@
 // Tesseract instances are not shared between threads; the pipeline gives each worker
 // its own. Tesseract's OpenMP threading must be off (OMP_THREAD_LIMIT=1 in the
 // environment before the process starts): with a worker per core it only adds
-// contention. The command line sees to it; library users must set it themselves.
+// contention, and an OpenMP thread pool does not survive the fork that bounds a page's
+// time. The command line sees to it; library users must set it themselves.
 #ifndef POSTMOTTAK_PIPELINE_OCR_H_
 #define POSTMOTTAK_PIPELINE_OCR_H_
 
@@ -41,14 +42,18 @@ class OcrEngine {
   OcrEngine(const OcrEngine&) = delete;
   OcrEngine& operator=(const OcrEngine&) = delete;
 
-  // Recognises an upright page (its resolution must be set). With `seconds` > 0,
-  // recognition is cancelled when it runs longer (Tesseract's monitor checks between
-  // words) and the page comes back `timed_out`, so a pathological page costs its worker
-  // that long and no longer.
+  // Recognises an upright page (its resolution must be set). With `seconds` > 0 the
+  // page comes back `timed_out` when recognition runs longer, so a pathological page
+  // costs its worker that long and no longer: recognition then runs in a forked copy of
+  // the process (codecs/sandbox.h RunForked), stopped by Tesseract's monitor between
+  // words or killed where the monitor is never asked (page layout analysis of a speckled
+  // page took 17 s at 300 dpi). The copy starts from this engine's loaded models, and
+  // this engine is left as it was. Without a bound, recognition runs in this thread.
   Result<OcrPage> Recognize(const Image& upright, double seconds = 0);
 
  private:
   OcrEngine() = default;
+  Result<OcrPage> RecognizeHere(const Image& upright, double seconds);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   ScratchDir scratch_{"ocr"};  // where Tesseract's PDF renderer writes its one file

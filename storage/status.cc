@@ -23,6 +23,8 @@ const char* CodeName(Status::Code code) {
       return "FailedPrecondition";
     case Status::Code::kPermissionDenied:
       return "PermissionDenied";
+    case Status::Code::kTimedOut:
+      return "TimedOut";
   }
   return "Unknown";
 }

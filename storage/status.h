@@ -29,6 +29,7 @@ class Status {
     kAlreadyExists,
     kFailedPrecondition,
     kPermissionDenied,  // the principal may not do this (need to know, role); audited
+    kTimedOut,          // the work ran past its time bound and was stopped
   };
 
   Status() = default;
@@ -50,9 +51,12 @@ class Status {
     return Status(Code::kPermissionDenied, std::move(msg));
   }
 
+  static Status TimedOut(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
+
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
+  bool IsTimedOut() const { return code_ == Code::kTimedOut; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   // "NotFound: case 2026-000001" style text for people.

@@ -2,10 +2,13 @@
 // and a palette page rendered in the sandbox, with a born-digital page's own text; a
 // mixed file page by page; an encrypted file only when it opens without a password.
 // And the sandbox itself: a renderer that hangs, eats memory, crashes or floods is
-// stopped and costs its page only.
+// stopped and costs its page only, and so is work of our own run in a forked copy.
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <tiffio.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "codecs/page_source.h"
 #include "codecs/pdf_render.h"
@@ -255,6 +258,39 @@ TEST(SandboxTest, MemoryCrashAndFloodCostTheCallOnly) {
   ASSERT_FALSE(failing.ok());
   EXPECT_NE(failing.status().message().find("exit 3"), std::string::npos);
   EXPECT_NE(failing.status().message().find("nei"), std::string::npos);
+}
+
+TEST(SandboxTest, ForkedWorkAnswersAndIsStoppedAtItsBoundOrWhenItCrashes) {
+  int touched = 0;
+  auto answer = RunForked("work",
+                          [&] {
+                            touched = 1;  // in the copy only
+                            return std::string("svar\0med null", 13);
+                          },
+                          {});
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(*answer, std::string("svar\0med null", 13));
+  EXPECT_EQ(touched, 0) << "the copy shares no memory with the caller";
+  SandboxLimits limits;
+  limits.seconds = 0.3;
+  auto hang = RunForked(
+      "work",
+      [] {
+        for (;;) pause();
+        return std::string();
+      },
+      limits);
+  ASSERT_FALSE(hang.ok());
+  EXPECT_TRUE(hang.status().IsTimedOut()) << hang.status().ToString();
+  auto crash = RunForked("work",
+                         []() -> std::string {
+                           raise(SIGSEGV);
+                           return "";
+                         },
+                         {});
+  ASSERT_FALSE(crash.ok());
+  EXPECT_NE(crash.status().message().find("work crashed"), std::string::npos)
+      << crash.status().ToString();
 }
 
 TEST(SandboxTest, TheChildHasNoNetworkWhenRunAsRootAndAnEmptyEnvironment) {

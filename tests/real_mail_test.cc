@@ -1,12 +1,15 @@
 // Real mail through the whole intake: a born-digital PDF journaled from its own text
 // and linked by the person id in it; a mixed PDF; the same pre-printed page sent by two
 // persons lands on both cases, while the same mail sent twice is still one; and a page
-// past its time bound is journaled without text, with a task for a person to read it.
+// past its time bound is journaled without text, with a task for a person to read it,
+// even where Tesseract's layout analysis would run far past it.
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <random>
 
 #include "codecs/pdf_merge.h"
 #include "pipeline/cover_sheet.h"
@@ -196,6 +199,67 @@ TEST_F(RealMailTest, PagePastItsTimeBoundIsJournaledWithoutTextWithATaskAndTheBa
       EXPECT_NE(t.reason.find("not read in time"), std::string::npos) << t.reason;
     }
   EXPECT_TRUE(loose);
+}
+
+// A blank back side from a dusty scanner: thousands of specks just too large for
+// despeckling. Tesseract's page layout analysis, which checks no deadline, spends 15 s
+// and more on such a page at 300 dpi.
+Image SpeckledBackSide() {
+  Image page(pixCreate(2480, 3508, 8));
+  pixSetAll(page.get());  // white paper
+  pixSetResolution(page.get(), 300, 300);
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> x(0, 2480 - 5), y(0, 3508 - 5);
+  for (int i = 0; i < 2480 * 3508 / 25 * 7 / 100; ++i)
+    pixRasterop(page.get(), x(random), y(random), 5, 5, PIX_CLR, nullptr, 0, 0);
+  return page;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST_F(RealMailTest, NoPageTakesMoreThanItsBoundEvenWhereTesseractChecksNoDeadline) {
+  std::vector<Image> pages;
+  pages.push_back(SpeckledBackSide());
+  pages.push_back(test::TextPage("Søknad", "Fødselsnummer: " + test::PersonId(6), 300));
+  test::WriteTiff(in() + "/speckled.tif", pages);
+  SourceLimits limits;
+  limits.page_seconds = 3;
+  IntakeReport r = Intake(limits);
+  EXPECT_TRUE(r.quarantined.empty());
+  EXPECT_EQ(r.pages, 2);
+  EXPECT_EQ(r.unread_pages, 1);
+  ASSERT_FALSE(r.slowest.empty());
+  // The bound, plus the kill's grace and the fork: the speckled page would take 15 s.
+  EXPECT_LE(r.slowest.front().seconds, limits.page_seconds + 1.5);
+  EXPECT_EQ(r.slowest.front().page, 1);
+  EXPECT_FALSE(r.slowest.front().unread.empty());
+  bool read = false;
+  for (const auto& d : store_->List<Document>()) read |= d.text.find("Søknad") != std::string::npos;
+  EXPECT_TRUE(read) << "the page after the speckled one is read";
+}
+
+TEST(OcrDeadlineTest, LayoutAnalysisIsStoppedAtTheBoundAndTheEngineReadsOn) {
+  auto engine = OcrEngine::Create({});
+  ASSERT_TRUE(engine.ok());
+  const auto start = std::chrono::steady_clock::now();
+  auto cut = (*engine)->Recognize(SpeckledBackSide(), 1.0);
+  const double took = SecondsSince(start);
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  EXPECT_TRUE(cut->timed_out);
+  EXPECT_LE(took, 1.0 + 1.5);
+  // The bounded run in its own process reads what an unbounded one reads, with the same
+  // engine after the kill.
+  Image page = ToBitonal(test::TextPage("Legeerklæring", "Side 1", 300));
+  auto bounded = (*engine)->Recognize(page, 60);
+  auto unbounded = (*engine)->Recognize(page);
+  ASSERT_TRUE(bounded.ok() && unbounded.ok());
+  EXPECT_FALSE(bounded->timed_out);
+  EXPECT_NE(bounded->text.find("Side 1"), std::string::npos);
+  EXPECT_EQ(bounded->text, unbounded->text);
+  EXPECT_EQ(bounded->mean_confidence, unbounded->mean_confidence);
+  EXPECT_EQ(bounded->pdf.size(), unbounded->pdf.size());
 }
 
 TEST(OcrDeadlineTest, RecognitionIsCancelledAtItsBound) {
