@@ -9,6 +9,7 @@
 #include "pipeline/inventory.h"
 #include "pipeline/quarantine.h"
 #include "pipeline/reconcile.h"
+#include "storage/audit.h"
 #include "storage/verify.h"
 
 namespace postmottak {
@@ -33,14 +34,18 @@ int PagesOf(const Batch& b) {
   return pages;
 }
 
-// Batches, the ledger and quarantine are the mail room's: `quarantine` permission.
+// Batches, the ledger and quarantine are the mail room's: `quarantine` permission; a
+// refusal is audited like every other.
 Status MailRoom(const Context& ctx) {
-  return Require(ctx.principal, Permission::kQuarantine, "see batches and quarantine");
+  return RequireAudited(ctx.store.get(), ctx.principal, Permission::kQuarantine,
+                        "see batches and quarantine", ctx.g.purpose);
 }
 
 int BatchesCommand(Context& ctx) {
   if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
-  auto batches = ctx.store->List<Batch>();
+  auto listed = ctx.store->List<Batch>();
+  if (!listed.ok()) return Fail(listed.status());
+  const std::vector<Batch>& batches = *listed;
   if (ctx.g.json) {
     json out = json::array();
     for (const auto& b : batches) {
@@ -124,8 +129,10 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
 
 int QuarantineList(Context& ctx, const std::string& batch, bool all) {
   if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
+  auto listed = ctx.store->List<QuarantineEntry>();
+  if (!listed.ok()) return Fail(listed.status());
   std::vector<QuarantineEntry> entries;
-  for (auto& q : ctx.store->List<QuarantineEntry>())
+  for (auto& q : *listed)
     if ((batch.empty() || q.batch == batch) && (all || q.status == QuarantineStatus::kHeld))
       entries.push_back(std::move(q));
   if (ctx.g.json) {

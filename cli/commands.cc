@@ -24,6 +24,7 @@
 #include "pipeline/extraction.h"
 #include "pipeline/intake.h"
 #include "pipeline/reindex.h"
+#include "pipeline/statistics.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -31,12 +32,6 @@ namespace postmottak {
 namespace {
 
 using nlohmann::json;
-
-time_t ParseUtc(const std::string& iso) {
-  std::tm tm{};
-  if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
-}
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -431,47 +426,16 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
 }
 
 int StatsCommand(Context& ctx) {
-  if (Status st = Require(ctx.principal, Permission::kStatistics, "see unit statistics"); !st.ok())
-    return Fail(st);
-  {
-    // Counts only, no personal data; the reading of every case and task is still noted.
-    Change change = ctx.store->BeginChange(ctx.principal, ctx.g.purpose);
-    change.Log("read_statistics", "store", "counts per unit");
-    if (Status st = change.Commit(); !st.ok()) return Fail(st);
-  }
-  struct UnitStats {
-    int awaiting = 0, ready = 0, closed = 0;
-    std::map<std::string, int> awaiting_from;  // citizen/employer/doctor -> cases
-    std::map<std::string, std::map<std::string, int>> open_tasks;  // kind -> age bucket -> n
-  };
-  std::map<std::string, UnitStats> units;
-  std::map<std::string, std::set<std::string>> waiting_on;  // case -> parties
-  const time_t now = std::time(nullptr);
-  for (const auto& t : ctx.store->List<Task>()) {
-    if (t.status != TaskStatus::kOpen) continue;
-    const double days = (now - ParseUtc(t.created_at)) / 86400.0;
-    const char* bucket = days < 7 ? "under_7_days" : days < 30 ? "7_to_30_days" : "over_30_days";
-    ++units[t.unit].open_tasks[ToString(t.kind)][bucket];
-    if (t.kind == TaskKind::kMissingDocumentation) waiting_on[t.case_id].insert(t.awaited_from);
-  }
-  for (const auto& c : ctx.store->List<Case>()) {
-    UnitStats& u = units[c.unit];
-    if (c.status == CaseStatus::kAwaitingDocumentation) {
-      ++u.awaiting;
-      for (const auto& party : waiting_on[c.id]) ++u.awaiting_from[party];
-    } else if (c.status == CaseStatus::kReadyForDecision) {
-      ++u.ready;
-    } else {
-      ++u.closed;
-    }
-  }
+  auto stats = UnitStatisticsOf(ctx.store.get(), ctx.principal, ctx.g.purpose, std::time(nullptr));
+  if (!stats.ok()) return Fail(stats.status());
+  const std::map<std::string, UnitStatistics>& units = *stats;
   if (ctx.g.json) {
     json out = json::object();
     for (const auto& [unit, u] : units)
-      out[unit] = {{"cases_awaiting_documentation", u.awaiting},
+      out[unit] = {{"cases_awaiting_documentation", u.awaiting_documentation},
                    {"awaiting_from", u.awaiting_from},
-                   {"cases_ready_for_decision", u.ready},
-                   {"decision_backlog", u.ready},
+                   {"cases_ready_for_decision", u.ready_for_decision},
+                   {"decision_backlog", u.ready_for_decision},
                    {"cases_closed", u.closed},
                    {"open_tasks", u.open_tasks}};
     std::cout << out.dump(2) << "\n";
@@ -481,8 +445,8 @@ int StatsCommand(Context& ctx) {
                "documentation are shown apart, with whom they wait for):\n";
   for (const auto& [unit, u] : units) {
     std::cout << "\nUnit " << unit << "\n"
-              << "  Ready for decision (backlog): " << u.ready << "\n"
-              << "  Awaiting documentation:       " << u.awaiting;
+              << "  Ready for decision (backlog): " << u.ready_for_decision << "\n"
+              << "  Awaiting documentation:       " << u.awaiting_documentation;
     if (!u.awaiting_from.empty()) {
       std::cout << "  (from";
       for (const auto& [party, n] : u.awaiting_from) std::cout << " " << party << ": " << n;
@@ -538,6 +502,9 @@ int RunCommandLine(int argc, char** argv) {
   CLI::App app{
       "Postmottak: electronic mail intake. Scanned pages in, journaled documents on cases out."};
   app.require_subcommand(1);
+  // Global options after the command too ("coversheet --case X --json"): a subcommand
+  // hands what it does not know to its parent. Subcommands made below inherit this.
+  app.fallthrough();
   Globals g;
   if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
   if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;

@@ -7,6 +7,7 @@
 
 #include "codecs/check_digits.h"
 #include "pipeline/extraction.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -113,6 +114,10 @@ CaseService::Judgement CaseService::JudgeTask(const Change& view, const Task& t,
   return {policy_->SeeUncased(principal_, {t.unit}), {t.case_id, ""}};
 }
 
+Status CaseService::Allowed(Permission permission, const std::string& what) const {
+  return RequireAudited(store_, principal_, permission, what, purpose_);
+}
+
 Status CaseService::Deny(const std::string& object, const AccessDecision& decision,
                          const Concerning& about) const {
   Change change = Begin();
@@ -139,7 +144,7 @@ std::string CaseService::ReadDetail(const AccessDecision& decision) const {
 }
 
 Result<Case> CaseService::AddCase(NewCase r) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kRegisterCases, "register cases"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kRegisterCases, "register cases"));
   if (!IsValidRecordId(r.id)) return Status::InvalidArgument("case id '" + r.id + "' is not valid");
   if (!IsValidPersonId(r.person_id))
     return Status::InvalidArgument("person id " + MaskPersonId(r.person_id) +
@@ -183,7 +188,7 @@ Result<Case> CaseService::AddCase(NewCase r) {
 }
 
 Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kIssueCoverSheets, "issue cover sheets"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kIssueCoverSheets, "issue cover sheets"));
   AccessDecision decision;
   Concerning about{request.case_id, request.person_id};
   {
@@ -212,7 +217,7 @@ Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
 
 Result<Document> CaseService::LinkDocument(const std::string& document_id,
                                            const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kLinkDocuments, "link documents"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
   std::string denied_object;
   AccessDecision decision;
   Concerning about;
@@ -264,7 +269,7 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
 }
 
 Result<Case> CaseService::CloseCase(const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kCloseCases, "close cases"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kCloseCases, "close cases"));
   AccessDecision decision;
   Concerning about{case_id, ""};
   {
@@ -297,7 +302,7 @@ Result<Case> CaseService::CloseCase(const std::string& case_id) {
 
 Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::string& principal_id,
                                        const std::string& purpose, const std::string& expires) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "grant access"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kGrant, "grant access"));
   if (purpose.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a grant needs a purpose");
   if (!IsValidDate(expires))
@@ -330,7 +335,7 @@ Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::st
 }
 
 Result<Grant> CaseService::RevokeGrant(const std::string& grant_id) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "revoke grants"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kGrant, "revoke grants"));
   Change change = Begin();
   auto g = change.Get<Grant>(grant_id);
   if (!g.ok()) return Status::NotFound("unknown grant " + grant_id);
@@ -346,7 +351,7 @@ Result<Grant> CaseService::RevokeGrant(const std::string& grant_id) {
 }
 
 Result<std::vector<Grant>> CaseService::ListGrants(const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kGrant, "list grants"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kGrant, "list grants"));
   std::vector<Grant> out;
   if (case_id.empty()) return store_->List<Grant>();
   for (const auto& [id, unused] : store_->ScanIndex("case_grant/" + case_id + "/"))
@@ -429,14 +434,16 @@ Result<std::string> CaseService::ReadDocumentPdf(const std::string& document_id)
 }
 
 Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "list documents"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "list documents"));
   Change view = Begin();
   std::vector<Document> all;
   if (unlinked_only) {
     for (const auto& [id, unused] : view.ScanIndex("unlinked/"))
       if (auto d = view.Get<Document>(id); d.ok()) all.push_back(std::move(d).value());
   } else {
-    all = store_->List<Document>();
+    auto listed = store_->List<Document>();
+    if (!listed.ok()) return listed.status();
+    all = std::move(listed).value();
   }
   std::vector<Document> out;
   Judgements memo;
@@ -451,7 +458,7 @@ Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
 }
 
 Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "list tasks"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "list tasks"));
   Change view = Begin();
   std::vector<Task> all;
   if (!filter.case_id.empty()) {
@@ -461,7 +468,9 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
     for (const auto& [id, unused] : view.ScanIndex("unit_task/" + filter.unit + "/"))
       if (auto t = view.Get<Task>(id); t.ok()) all.push_back(std::move(t).value());
   } else {
-    all = store_->List<Task>();
+    auto listed = store_->List<Task>();
+    if (!listed.ok()) return listed.status();
+    all = std::move(listed).value();
   }
   std::vector<Task> out;
   Judgements memo;
@@ -478,7 +487,7 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
 }
 
 Result<std::vector<Case>> CaseService::SearchCases(const std::string& person_id) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "search cases"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "search cases"));
   if (!IsValidPersonId(person_id))
     return Status::InvalidArgument("person id " + MaskPersonId(person_id) +
                                    " is not a valid national identity number");
@@ -499,7 +508,7 @@ Result<std::vector<Case>> CaseService::SearchCases(const std::string& person_id)
 }
 
 Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& query) {
-  PM_RETURN_IF_ERROR(Require(principal_, Permission::kReadCases, "search documents"));
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "search documents"));
   std::vector<std::string> words;
   {
     std::istringstream in(Lower(query));
@@ -508,10 +517,12 @@ Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& qu
   if (words.empty()) return Status::InvalidArgument("an empty search");
   Change view = Begin();
   view.Log("search_text", "documents", "\"" + MaskPersonIdsIn(query).substr(0, 80) + "\"");
+  auto all = store_->List<Document>();
+  if (!all.ok()) return all.status();
   std::vector<Document> out;
   Judgements memo;
   // Visibility first, then the match: what cannot be seen cannot be probed either.
-  for (auto& d : store_->List<Document>()) {
+  for (auto& d : *all) {
     const Judgement j = JudgeDocument(view, d, &memo);
     if (!j.decision.allowed || !AllWordsIn(d.type + "\n" + d.text, words)) continue;
     view.Log("list_document", "document/" + d.id, ReadDetail(j.decision), j.about);

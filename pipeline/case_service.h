@@ -95,6 +95,8 @@ class CaseService {
 
  private:
   Change Begin() const { return store_->BeginChange(principal_, purpose_); }
+  // OK when the principal's roles carry `permission`; else the refusal, audited.
+  Status Allowed(Permission permission, const std::string& what) const;
   // A need-to-know decision with what its audit entry concerns.
   struct Judgement {
     AccessDecision decision;

@@ -89,12 +89,14 @@ class NatsPageWorkers : public PageWorkers {
       : js_(std::move(js)), run_(std::move(run)), options_(o), analysis_(analysis), rules_(rules) {}
 
   ~NatsPageWorkers() override {
-    // The run is over: nothing of it may linger for workers or operators.
-    js_->DeleteConsumer(kResults, CommitConsumer(run_));
-    js_->Purge(kJobs, JobSubject(run_));
-    js_->Purge(kResults, ResultSubject(run_));
-    js_->Purge(kData, "postmottak.data." + run_ + ".>");
-    js_->Delete(kRunsBucket, run_);
+    // The run is over: nothing of it may linger for workers or operators. Best effort: a
+    // server gone now leaves messages that no committer will take, and `cluster status`
+    // shows them.
+    js_->DeleteConsumer(kResults, CommitConsumer(run_)).IgnoreError();
+    js_->Purge(kJobs, JobSubject(run_)).IgnoreError();
+    js_->Purge(kResults, ResultSubject(run_)).IgnoreError();
+    js_->Purge(kData, "postmottak.data." + run_ + ".>").IgnoreError();
+    js_->Delete(kRunsBucket, run_).IgnoreError();
   }
 
   Status Start() {
@@ -155,9 +157,9 @@ class NatsPageWorkers : public PageWorkers {
     // Acknowledged after the commit: a result is never lost between the two streams
     // and the store. A failed acknowledgement only means a redelivery, which the
     // reorder window drops.
-    for (auto& m : done) m.Ack();
-    for (uint64_t s : chunked)
-      js_->Purge(kData, "postmottak.data." + run_ + "." + std::to_string(s) + ".>");
+    for (auto& m : done) m.Ack().IgnoreError();
+    for (uint64_t s : chunked)  // chunks left behind are purged with the run, at its end
+      js_->Purge(kData, "postmottak.data." + run_ + "." + std::to_string(s) + ".>").IgnoreError();
   }
 
  private:
@@ -235,7 +237,7 @@ class NatsPageWorkers : public PageWorkers {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = in_flight_.find(seq);
       if (it == in_flight_.end()) {  // a redelivered or repeated result: the first counted
-        msg.Ack();
+        msg.Ack().IgnoreError();     // unacknowledged, it only comes again and is dropped again
         return;
       }
       job = std::move(it->second);
@@ -426,7 +428,8 @@ class JobLoop {
     std::lock_guard<std::mutex> lock(mu_);
     if (!current_) return;
     const auto age = std::chrono::steady_clock::now() - current_since_;
-    if (age < std::chrono::milliseconds(10 * ack_wait_ms)) current_->InProgress();
+    // A missed extension means a redelivery, which the committer's reorder window drops.
+    if (age < std::chrono::milliseconds(10 * ack_wait_ms)) current_->InProgress().IgnoreError();
   }
 
  private:
@@ -441,11 +444,11 @@ class JobLoop {
     auto settings = runs_->Get(run);
     if (!settings.ok()) {
       if (settings.status().code() == Status::Code::kNotFound) {
-        msg.Ack();  // its run is over: its committer will not take a result
+        msg.Ack().IgnoreError();  // its run is over: its committer will not take a result
         return;
       }
       Log(where + ": run settings unavailable, handing back: " + settings.status().message());
-      msg.Nak(1000);
+      msg.Nak(1000).IgnoreError();  // not handed back, it comes again after the ack wait
       return;
     }
     InHand hold(this, &msg);
@@ -460,8 +463,9 @@ class JobLoop {
       Log(where + ": result not stored, the job will be delivered again: " + st.message());
       return;
     }
-    // Only now: the result is stored, so a crash from here on loses nothing.
-    msg.Ack();
+    // Only now: the result is stored, so a crash from here on loses nothing. A failed
+    // acknowledgement means a redelivery, whose result the committer drops as a repeat.
+    msg.Ack().IgnoreError();
     counters_->done++;
     if (!page->error.empty()) counters_->failed++;
   }
@@ -494,7 +498,7 @@ class JobLoop {
       // Maybe the transport's fault, or this machine's: another delivery may succeed,
       // and the last one goes to quarantine.
       if (!job.ok()) Log(where + ": job cannot be read, handing back: " + job.status().message());
-      msg.Nak(job.ok() ? 5000 : 1000);
+      msg.Nak(job.ok() ? 5000 : 1000).IgnoreError();  // else redelivered after the ack wait
       return std::nullopt;
     }
     Log(where + ": started (delivery " + std::to_string(delivered) + ")");
@@ -606,7 +610,7 @@ Status RunWorker(const WorkerOptions& options) {
     if (last) return (*js)->Delete(kWorkersBucket, name);
     return (*js)->Put(kWorkersBucket, name, j.dump());
   };
-  beat(false);
+  beat(false).IgnoreError();  // health is advisory: a missed beat shows as a stale worker
   if (options.log)
     options.log("worker " + name + " started: " + std::to_string(threads) + " threads on " +
                 (*js)->connected_url());
@@ -618,7 +622,7 @@ Status RunWorker(const WorkerOptions& options) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (loops_done) break;
       for (auto& loop : loops) loop->KeepAlive(ack_wait_ms);
-      beat(false);
+      beat(false).IgnoreError();
     }
   });
   std::vector<std::thread> pool;
@@ -628,7 +632,7 @@ Status RunWorker(const WorkerOptions& options) {
   for (auto& t : pool) t.join();
   loops_done = true;
   heartbeat.join();
-  beat(true);
+  beat(true).IgnoreError();  // a worker that cannot say goodbye ages out of the bucket
   if (options.log)
     options.log("worker " + name + " stopped after " + std::to_string(counters.done.load()) +
                 " jobs");

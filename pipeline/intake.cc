@@ -15,6 +15,7 @@
 #include "pipeline/bounded_queue.h"
 #include "pipeline/inventory.h"
 #include "pipeline/journal.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -521,17 +522,22 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
 namespace {
 
 // Pages of each file of `batch` that have a ledger entry, by file index.
-std::map<int, std::set<int>> AccountedPages(const Store& store, const std::string& batch) {
+Result<std::map<int, std::set<int>>> AccountedPages(const Store& store, const std::string& batch) {
+  auto ledger = store.List<LedgerEntry>(LedgerBatchPrefix(batch));
+  if (!ledger.ok()) return ledger.status();
   std::map<int, std::set<int>> done;
-  for (const auto& e : store.List<LedgerEntry>(LedgerBatchPrefix(batch)))
-    done[e.file_index].insert(e.page);
+  for (const auto& e : *ledger) done[e.file_index].insert(e.page);
   return done;
 }
 
 // True when every page of file `index` of `batch` has a ledger entry.
 bool FileAccounted(const Store& store, const std::string& batch, int index, int pages) {
+  auto ledger = store.List<LedgerEntry>(LedgerFilePrefix(batch, index));
+  // A failed read counts against the store (Store::Read): the change that asked for the
+  // earlier copy refuses to commit, so "not accounted" here decides nothing.
+  if (!ledger.ok()) return false;
   std::set<int> seen;
-  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(batch, index))) seen.insert(e.page);
+  for (const auto& e : *ledger) seen.insert(e.page);
   if (seen.count(0)) return true;
   for (int p = 1; p <= pages; ++p)
     if (!seen.count(p)) return false;
@@ -604,7 +610,8 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths,
                                const IntakeOptions& options) {
-  PM_RETURN_IF_ERROR(Require(options.principal, Permission::kIntake, "take in scans"));
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, options.principal, Permission::kIntake, "take in scans", "intake"));
   auto inventory = TakeInventory(paths, options.limits);
   if (!inventory.ok()) return inventory.status();
   const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;
@@ -614,7 +621,9 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   auto batch = BeginBatch(store, id, *inventory, options.principal);
   if (!batch.ok()) return batch.status();
 
-  const auto done = AccountedPages(*store, id);
+  auto accounted_pages = AccountedPages(*store, id);
+  if (!accounted_pages.ok()) return accounted_pages.status();
+  const auto done = std::move(accounted_pages).value();
   int resumed = 0, expected = 0;
   for (size_t i = 0; i < batch->files.size(); ++i) {
     auto it = done.find(static_cast<int>(i));

@@ -186,7 +186,9 @@ Result<int> Journal::RecordDuplicateFile(int file_index, const std::string& file
   if (slash == std::string::npos) return Status::InvalidArgument("bad file reference " + original);
   const std::string batch = original.substr(0, slash);
   const int index = std::atoi(original.c_str() + slash + 1);
-  auto earlier = store_->List<LedgerEntry>(LedgerFilePrefix(batch, index));
+  auto listed = store_->List<LedgerEntry>(LedgerFilePrefix(batch, index));
+  if (!listed.ok()) return listed.status();
+  const std::vector<LedgerEntry>& earlier = *listed;
   if (earlier.empty())
     return Status::FailedPrecondition("file " + file + ": its original " + original +
                                       " has no ledger entries");

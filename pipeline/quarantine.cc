@@ -7,6 +7,7 @@
 #include "codecs/scratch_dir.h"
 #include "codecs/sha256.h"
 #include "pipeline/journal.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -15,9 +16,11 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string WhatBecameOf(const Store& store, const QuarantineEntry& q, int file_index) {
+  auto ledger = store.List<LedgerEntry>(LedgerFilePrefix(q.batch, file_index));
+  if (!ledger.ok()) return "unknown (" + ledger.status().message() + ")";
   std::map<std::string, int> counts;
   std::string first_document;
-  for (const auto& e : store.List<LedgerEntry>(LedgerFilePrefix(q.batch, file_index))) {
+  for (const auto& e : *ledger) {
     if (q.page > 0 && e.page != q.page) continue;
     if (e.page == 0) continue;
     ++counts[ToString(e.disposition)];
@@ -38,8 +41,8 @@ std::string ReleaseTaskId(const std::string& quarantine_id) { return "release-" 
 Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
                                       const std::string& replacement,
                                       const IntakeOptions& options) {
-  PM_RETURN_IF_ERROR(
-      Require(options.principal, Permission::kQuarantine, "retry quarantined input"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kQuarantine,
+                                    "retry quarantined input", "quarantine retry " + id));
   auto q = store->Get<QuarantineEntry>(id);
   if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
   if (q->status != QuarantineStatus::kHeld)
@@ -130,7 +133,8 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
                                            const std::string& reason, const Principal& principal) {
-  PM_RETURN_IF_ERROR(Require(principal, Permission::kQuarantine, "release quarantined input"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, principal, Permission::kQuarantine,
+                                    "release quarantined input", "quarantine release " + id));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a release needs a reason");
   Change change = store->BeginChange(principal, "quarantine release: " + reason);

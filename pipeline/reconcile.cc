@@ -49,9 +49,10 @@ Result<Reconciliation> Reconcile(const Store& store, const std::string& batch_id
   r.files = static_cast<int>(batch->files.size());
   r.intake_complete = batch->complete;
 
+  auto entries = store.List<LedgerEntry>(LedgerBatchPrefix(batch_id));
+  if (!entries.ok()) return entries.status();
   std::map<std::pair<int, int>, LedgerEntry> ledger;
-  for (auto& e : store.List<LedgerEntry>(LedgerBatchPrefix(batch_id)))
-    ledger.emplace(std::make_pair(e.file_index, e.page), std::move(e));
+  for (auto& e : *entries) ledger.emplace(std::make_pair(e.file_index, e.page), std::move(e));
 
   for (size_t i = 0; i < batch->files.size(); ++i) {
     const BatchFile& f = batch->files[i];

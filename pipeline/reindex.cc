@@ -11,6 +11,7 @@
 #include "codecs/sha256.h"
 #include "pipeline/completeness.h"
 #include "pipeline/extraction.h"
+#include "storage/audit.h"
 
 namespace postmottak {
 
@@ -70,10 +71,13 @@ Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, O
 }  // namespace
 
 Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOptions& options) {
-  PM_RETURN_IF_ERROR(Require(options.principal, Permission::kMaintain, "reindex the store"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kMaintain,
+                                    "reindex the store", "reindex"));
   const std::string purpose = "reindex";
   ReindexReport report;
-  std::vector<Document> docs = store->List<Document>();
+  auto listed = store->List<Document>();
+  if (!listed.ok()) return listed.status();
+  std::vector<Document> docs = std::move(listed).value();
   report.documents = static_cast<int>(docs.size());
   docs.erase(std::remove_if(docs.begin(), docs.end(),
                             [&](const Document& d) {
@@ -152,8 +156,10 @@ Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOpt
   }
 
   PM_RETURN_IF_ERROR(store->RebuildIndexes(options.principal, purpose));
+  auto cases = store->List<Case>();
+  if (!cases.ok()) return cases.status();
   Change change = store->BeginChange(options.principal, purpose);
-  for (const auto& c : store->List<Case>()) {
+  for (const auto& c : *cases) {
     if (c.status == CaseStatus::kClosed) continue;
     auto outcome = EvaluateCase(change, rules, c.id);
     if (!outcome.ok()) return outcome.status();

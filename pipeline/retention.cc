@@ -1,5 +1,7 @@
 #include "pipeline/retention.h"
 
+#include "storage/audit.h"
+
 namespace postmottak {
 
 namespace {
@@ -56,10 +58,13 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
 
 Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
                                      const RetentionOptions& options) {
-  PM_RETURN_IF_ERROR(Require(options.principal, Permission::kRetention, "run retention"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kRetention,
+                                    "run retention", "retention"));
   const std::string now = NowUtc();
   RetentionReport report;
-  for (const auto& listed : store->List<Case>()) {
+  auto cases = store->List<Case>();
+  if (!cases.ok()) return cases.status();
+  for (const auto& listed : *cases) {
     if (listed.status != CaseStatus::kClosed) continue;
     ++report.cases_examined;
     const int days = policy.RetentionDays(listed.area);

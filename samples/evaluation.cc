@@ -211,7 +211,9 @@ Result<EvalReport> EvaluateCorpus(const std::string& corpus_dir, const Rules& ru
   }
   auto report = RunIntake(store->get(), rules, {(corpus / "scans").string()}, options);
   if (!report.ok()) return report.status();
-  EvalReport r = Evaluate(truth, pages, (*store)->List<Document>());
+  auto documents = (*store)->List<Document>();
+  if (!documents.ok()) return documents.status();
+  EvalReport r = Evaluate(truth, pages, *documents);
   r.pages_per_second = report->pages_per_second;
   r.workers = report->workers;
   return r;

@@ -467,8 +467,10 @@ Result<SampleBatch> Generator::Run() {
   if (ec) return Status::IOError("cannot create " + scans.string() + ": " + ec.message());
 
   // The follow-up cover sheets the store issued for the cases' missing documents.
+  auto sheets = store_->List<CoverSheet>();
+  if (!sheets.ok()) return sheets.status();
   std::map<std::string, CoverSheet> sheet_of_case;
-  for (const auto& s : store_->List<CoverSheet>())
+  for (const auto& s : *sheets)
     if (!s.case_id.empty()) sheet_of_case[s.case_id] = s;
 
   SampleBatch batch;

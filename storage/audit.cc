@@ -112,9 +112,21 @@ Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditA
   return check;
 }
 
+Status RequireAudited(Store* store, const Principal& p, Permission permission,
+                      const std::string& what, const std::string& purpose) {
+  PM_RETURN_IF_ERROR(CheckPrincipal(p));
+  Status allowed = Require(p, permission, what);
+  if (allowed.ok()) return allowed;
+  Change change = store->BeginChange(p, purpose.empty() ? what : purpose);
+  change.Log("denied", "permission/" + ToString(permission), allowed.message());
+  PM_RETURN_IF_ERROR(change.Commit());
+  return allowed;
+}
+
 Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
                                    const std::vector<AuditAnchor>& anchors) {
-  PM_RETURN_IF_ERROR(Require(auditor, Permission::kAudit, "verify the audit trail"));
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, auditor, Permission::kAudit, "verify the audit trail", "audit verify"));
   auto check = VerifyAuditTrail(*store, anchors);
   if (!check.ok()) return check;
   Change change = store->BeginChange(auditor, "audit verify");
@@ -127,7 +139,8 @@ Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
 
 Result<std::vector<Event>> ReadAuditTrail(Store* store, const Principal& auditor,
                                           const std::string& purpose, const AuditQuery& query) {
-  PM_RETURN_IF_ERROR(Require(auditor, Permission::kAudit, "read the audit trail"));
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, auditor, Permission::kAudit, "read the audit trail", purpose));
   const std::string person = query.person_id.empty() ? "" : store->PersonPseudonym(query.person_id);
   // The narrowest index answers; the other fields filter.
   std::string prefix;

@@ -61,6 +61,14 @@ Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditA
 Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
                                    const std::vector<AuditAnchor>& anchors);
 
+// Require (storage/principal.h), with a refusal written to the audit trail: a "denied"
+// entry by `p` about "permission/<name>", its detail the reason, under `purpose`. Every
+// entry point that checks a role calls this, so a refusal is as visible as an access. A
+// principal that cannot act at all (no valid id or unit) cannot be recorded as anyone:
+// that refusal comes back alone.
+Status RequireAudited(Store* store, const Principal& p, Permission permission,
+                      const std::string& what, const std::string& purpose);
+
 // Which entries `audit show` returns: those matching every field given (all when none).
 struct AuditQuery {
   std::string case_id;

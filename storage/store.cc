@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
 
 #include "codecs/sha256.h"
 #include "storage/audit.h"
@@ -126,12 +127,14 @@ std::map<std::string, std::string> IndexEntriesOf(const Event& e) {
 Change::Change(Store* store, Principal principal, std::string purpose)
     : store_(store),
       lock_(store->writer_),
+      read_failures_at_begin_(store->read_failures_.load()),
       principal_(std::move(principal)),
       purpose_(std::move(purpose)) {}
 
 Change::Change(Change&& o) noexcept
     : store_(o.store_),
       lock_(std::move(o.lock_)),
+      read_failures_at_begin_(o.read_failures_at_begin_),
       principal_(std::move(o.principal_)),
       purpose_(std::move(o.purpose_)),
       events_(std::move(o.events_)),
@@ -153,11 +156,12 @@ void Change::Write(Family f, const std::string& key, std::optional<std::string> 
 
 template <typename R>
 Result<R> Change::Get(const std::string& id) const {
-  auto bytes = Read(RecordTraits<R>::kFamily, id);
-  if (!bytes)
-    return Status::NotFound(std::string(kFamilyNames[Idx(RecordTraits<R>::kFamily)]) +
-                            " has no record " + id);
-  return Decode<R>(*bytes, id);
+  const Family f = RecordTraits<R>::kFamily;
+  auto it = pending_[Idx(f)].find(id);
+  if (it == pending_[Idx(f)].end()) return store_->Get<R>(id);
+  if (!it->second)
+    return Status::NotFound(std::string(kFamilyNames[Idx(f)]) + " has no record " + id);
+  return Decode<R>(*it->second, id);
 }
 
 template <typename R>
@@ -254,6 +258,9 @@ void Change::Log(const std::string& action, const std::string& object, const std
 Status Change::Commit() {
   if (committed_) return Status::FailedPrecondition("change committed twice");
   PM_RETURN_IF_ERROR(CheckPrincipal(principal_));
+  if (store_->read_failures_.load() != read_failures_at_begin_)
+    return store_->LastReadFailure().WithContext(
+        "nothing written: a read failed during the change");
   // The writer lock is held, so the head read here is the last committed entry.
   uint64_t head_seq = 0;
   std::string head_hash = kAuditGenesis;
@@ -379,10 +386,30 @@ std::string Store::Identity() const {
   return id;
 }
 
+Status Store::NoteReadFailure(const std::string& what, const std::string& why) const {
+  Status failure = Status::IOError("reading " + what + " of " + dir_ + ": " + why);
+  std::lock_guard<std::mutex> lock(read_failure_mu_);
+  last_read_failure_ = failure.message();
+  ++read_failures_;
+  return failure;
+}
+
+Status Store::LastReadFailure() const {
+  std::lock_guard<std::mutex> lock(read_failure_mu_);
+  return Status::IOError(last_read_failure_);
+}
+
+Status Store::ReadValue(Family f, const std::string& key, std::string* value) const {
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[Idx(f)], key, value);
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound())
+    return Status::NotFound(std::string(kFamilyNames[Idx(f)]) + " has no record " + key);
+  return NoteReadFailure(std::string(FamilyName(f)) + " " + key, s.ToString());
+}
+
 std::optional<std::string> Store::Read(Family f, const std::string& key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[Idx(f)], key, &value);
-  if (!s.ok()) return std::nullopt;
+  if (!ReadValue(f, key, &value).ok()) return std::nullopt;
   return value;
 }
 
@@ -391,27 +418,27 @@ std::map<std::string, std::string> Store::Scan(Family f, const std::string& pref
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[Idx(f)]));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     out.emplace(it->key().ToString().substr(prefix.size()), it->value().ToString());
+  if (!it->status().ok())
+    NoteReadFailure(std::string(FamilyName(f)), it->status().ToString()).IgnoreError();
   return out;
 }
 
 template <typename R>
 Result<R> Store::Get(const std::string& id) const {
-  auto bytes = Read(RecordTraits<R>::kFamily, id);
-  if (!bytes)
-    return Status::NotFound(std::string(kFamilyNames[Idx(RecordTraits<R>::kFamily)]) +
-                            " has no record " + id);
-  return Decode<R>(*bytes, id);
+  std::string bytes;
+  PM_RETURN_IF_ERROR(ReadValue(RecordTraits<R>::kFamily, id, &bytes));
+  return Decode<R>(bytes, id);
 }
 
 template <typename R>
-std::vector<R> Store::List(const std::string& prefix) const {
+Result<std::vector<R>> Store::List(const std::string& prefix) const {
   std::vector<R> out;
-  ForEach(RecordTraits<R>::kFamily, prefix,
-          [&out](const std::string& key, const std::string& bytes) {
-            auto r = Decode<R>(bytes, key);
-            if (r.ok()) out.push_back(std::move(r).value());
-            return true;
-          });
+  PM_RETURN_IF_ERROR(ForEach(RecordTraits<R>::kFamily, prefix,
+                             [&out](const std::string& key, const std::string& bytes) {
+                               auto r = Decode<R>(bytes, key);
+                               if (r.ok()) out.push_back(std::move(r).value());
+                               return true;
+                             }));
   return out;
 }
 
@@ -420,9 +447,7 @@ Status Store::ForEach(Family f, const std::string& prefix,
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[Idx(f)]));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
     if (!fn(it->key().ToString(), it->value().ToString())) break;
-  if (!it->status().ok())
-    return Status::IOError("reading " + std::string(FamilyName(f)) + " of " + dir_ + ": " +
-                           it->status().ToString());
+  if (!it->status().ok()) return NoteReadFailure(FamilyName(f), it->status().ToString());
   return Status::OK();
 }
 
@@ -459,27 +484,31 @@ Status Store::RebuildIndexes(const Principal& principal, const std::string& purp
   Change change = BeginChange(principal, purpose);
   for (const auto& [key, value] : Scan(Family::kIndex, ""))
     change.Write(Family::kIndex, key, std::nullopt);
-  auto add = [&change](const auto& records) {
-    for (const auto& r : records)
+  auto add = [&](auto* type) -> Status {
+    auto records = List<std::remove_pointer_t<decltype(type)>>();
+    if (!records.ok()) return records.status();
+    for (const auto& r : *records)
       for (auto& [key, value] : IndexEntriesOf(r)) change.Write(Family::kIndex, key, value);
+    return Status::OK();
   };
-  add(List<Case>());
-  add(List<CoverSheet>());
-  add(List<Document>());
-  add(List<Task>());
-  add(List<QuarantineEntry>());
-  add(List<Batch>());
-  add(List<Grant>());
-  add(List<Tombstone>());
-  ForEach(Family::kEvents, "", [&change](const std::string&, const std::string& bytes) {
-    try {
-      for (auto& [key, value] : IndexEntriesOf(nlohmann::json::parse(bytes).get<Event>()))
-        change.Write(Family::kIndex, key, value);
-    } catch (const std::exception&) {
-      // An undecodable entry: `audit verify` reports it.
-    }
-    return true;
-  });
+  PM_RETURN_IF_ERROR(add(static_cast<Case*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<CoverSheet*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<Document*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<Task*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<QuarantineEntry*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<Batch*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<Grant*>(nullptr)));
+  PM_RETURN_IF_ERROR(add(static_cast<Tombstone*>(nullptr)));
+  PM_RETURN_IF_ERROR(
+      ForEach(Family::kEvents, "", [&change](const std::string&, const std::string& bytes) {
+        try {
+          for (auto& [key, value] : IndexEntriesOf(nlohmann::json::parse(bytes).get<Event>()))
+            change.Write(Family::kIndex, key, value);
+        } catch (const std::exception&) {
+          // An undecodable entry: `audit verify` reports it.
+        }
+        return true;
+      }));
   change.Log("rebuild_indexes", "index");
   return change.Commit();
 }
@@ -489,7 +518,7 @@ Status Store::RebuildIndexes(const Principal& principal, const std::string& purp
   template void Change::Put<R>(const R&);                      \
   template void Change::Delete<R>(const std::string&);         \
   template Result<R> Store::Get<R>(const std::string&) const;  \
-  template std::vector<R> Store::List<R>(const std::string&) const;
+  template Result<std::vector<R>> Store::List<R>(const std::string&) const;
 PM_INSTANTIATE(Case)
 PM_INSTANTIATE(CoverSheet)
 PM_INSTANTIATE(Document)

@@ -30,6 +30,7 @@
 #ifndef POSTMOTTAK_STORAGE_STORE_H_
 #define POSTMOTTAK_STORAGE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -193,6 +194,7 @@ class Change {
 
   Store* store_;
   std::unique_lock<std::mutex> lock_;
+  uint64_t read_failures_at_begin_;  // Commit refuses when a read failed since
   Principal principal_;
   std::string purpose_;
   // Pending writes per family; nullopt is a delete.
@@ -216,9 +218,10 @@ class Store {
   template <typename R>
   Result<R> Get(const std::string& id) const;
   // Every record of a type whose key starts with `prefix`, in key order. A record that
-  // cannot be decoded is left out (`postmottak verify` reports it).
+  // cannot be decoded is left out (`postmottak verify` reports it); a scan that fails
+  // (an I/O error) fails the call, never a shorter list.
   template <typename R>
-  std::vector<R> List(const std::string& prefix = "") const;
+  Result<std::vector<R>> List(const std::string& prefix = "") const;
   // Calls fn(key, value) for every entry of a family under `prefix`, in key order, one at
   // a time (blobs are never all in memory at once) until fn returns false.
   Status ForEach(Family f, const std::string& prefix,
@@ -246,8 +249,20 @@ class Store {
  private:
   friend class Change;
   Store() = default;
+  // OK, NotFound, or the I/O error that also counts as a read failure.
+  Status ReadValue(Family f, const std::string& key, std::string* value) const;
+  // A failed read (not a missing key) reads as absent here, and a failed scan as shorter;
+  // both count as read failures, so no Change that saw one commits.
   std::optional<std::string> Read(Family f, const std::string& key) const;
   std::map<std::string, std::string> Scan(Family f, const std::string& prefix) const;
+  Status NoteReadFailure(const std::string& what, const std::string& why) const;
+  Status LastReadFailure() const;
+
+  // Failed reads since opening, and the last one's message. An I/O error in the middle
+  // of a change must not become a decision (an empty index, a missing audit head).
+  mutable std::atomic<uint64_t> read_failures_{0};
+  mutable std::mutex read_failure_mu_;
+  mutable std::string last_read_failure_;
 
   std::string dir_;
   std::string salt_;

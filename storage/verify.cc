@@ -39,23 +39,25 @@ class Checker {
   // Decodes every record of a family; what decodes is kept for the other checks.
   template <typename R>
   void Records(const std::string& name) {
-    store_.ForEach(RecordTraits<R>::kFamily, "",
-                   [&](const std::string& key, const std::string& value) {
-                     ++report_.records;
-                     R r;
-                     try {
-                       r = nlohmann::json::parse(value).get<R>();
-                     } catch (const std::exception& e) {
-                       Problem("corrupt_record", name + "/" + key,
-                               std::string("cannot be decoded: ") + e.what());
-                       return true;
-                     }
-                     if (r.id != key)
-                       Problem("corrupt_record", name + "/" + key, "record says its id is " + r.id);
-                     for (auto& [k, v] : IndexEntriesOf(r)) expected_index_[k] = v;
-                     Keep(r);
-                     return true;
-                   });
+    Status scanned = store_.ForEach(
+        RecordTraits<R>::kFamily, "", [&](const std::string& key, const std::string& value) {
+          ++report_.records;
+          R r;
+          try {
+            r = nlohmann::json::parse(value).get<R>();
+          } catch (const std::exception& e) {
+            Problem("corrupt_record", name + "/" + key,
+                    std::string("cannot be decoded: ") + e.what());
+            return true;
+          }
+          if (r.id != key)
+            Problem("corrupt_record", name + "/" + key, "record says its id is " + r.id);
+          for (auto& [k, v] : IndexEntriesOf(r)) expected_index_[k] = v;
+          Keep(r);
+          return true;
+        });
+    // A scan that stopped part-way must not pass for a clean store of fewer records.
+    if (!scanned.ok()) Problem("scan_failed", name, scanned.message());
   }
 
   void Keep(const Case& c) { cases_.insert(c.id); }
@@ -126,7 +128,7 @@ class Checker {
           }
           return true;
         });
-    if (!s.ok()) Problem("corrupt_record", "blobs", s.message());
+    if (!s.ok()) Problem("scan_failed", "blobs", s.message());
     for (const auto& [key, expected] : expected_blobs_)
       if (!seen.count(key))
         Problem("missing_blob", "blob " + key, "named by " + expected.second + " but not stored");
@@ -134,10 +136,15 @@ class Checker {
 
   void Index() {
     std::map<std::string, std::string> actual;
-    store_.ForEach(Family::kIndex, "", [&](const std::string& key, const std::string& value) {
-      actual.emplace(key, value);
-      return true;
-    });
+    Status scanned =
+        store_.ForEach(Family::kIndex, "", [&](const std::string& key, const std::string& value) {
+          actual.emplace(key, value);
+          return true;
+        });
+    if (!scanned.ok()) {
+      Problem("scan_failed", "index", scanned.message());
+      return;  // a partial index would be reported missing entry by entry
+    }
     report_.index_entries = static_cast<int>(actual.size());
     for (const auto& [key, value] : expected_index_) {
       auto it = actual.find(key);
@@ -180,7 +187,8 @@ class Checker {
 }  // namespace
 
 Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal) {
-  PM_RETURN_IF_ERROR(Require(principal, Permission::kMaintain, "verify the store"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, principal, Permission::kMaintain, "verify the store",
+                                    repair ? "verify --repair" : "verify"));
   VerifyReport report = Checker(*store).Run();
   bool index_differs = false;
   for (const auto& p : report.problems) index_differs = index_differs || p.repairable;

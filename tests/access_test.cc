@@ -321,7 +321,7 @@ TEST_F(CaseAccessTest, WritesNeedToKnowAndTheirDomainToo) {
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(closed->status, CaseStatus::kClosed);
   EXPECT_FALSE(closed->closed_at.empty());
-  for (const auto& t : store_->List<Task>()) {
+  for (const auto& t : test::All<Task>(*store_)) {
     if (t.case_id == "case-kari") {
       EXPECT_EQ(t.status, TaskStatus::kClosed) << t.id;
     }
@@ -389,14 +389,17 @@ TEST_F(CaseAccessTest, UnmaskingNeedsItsPermissionAndIsAudited) {
 TEST_F(CaseAccessTest, NoAuditEntryHoldsAnUnmaskedPersonId) {
   CaseService kari = test::ServiceFor(store_.get(), test::As("user:kari"));
   ASSERT_TRUE(kari.Unmask().ok());
-  kari.SearchCases(test::PersonId(1));
-  kari.SearchDocuments(test::PersonId(1));
-  kari.ReadCase("case-kari");
+  EXPECT_TRUE(kari.SearchCases(test::PersonId(1)).ok());
+  EXPECT_TRUE(kari.SearchDocuments(test::PersonId(1)).ok());
+  EXPECT_TRUE(kari.ReadCase("case-kari").ok());
   std::string all;
-  store_->ForEach(Family::kEvents, "", [&all](const std::string&, const std::string& v) {
-    all += v;
-    return true;
-  });
+  ASSERT_TRUE(store_
+                  ->ForEach(Family::kEvents, "",
+                            [&all](const std::string&, const std::string& v) {
+                              all += v;
+                              return true;
+                            })
+                  .ok());
   ASSERT_FALSE(all.empty());
   for (int n : {1, 2}) EXPECT_EQ(all.find(test::PersonId(n)), std::string::npos);
 }

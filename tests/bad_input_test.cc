@@ -98,7 +98,7 @@ TEST(BadInputTest, EveryKindGoesToQuarantineAndTheBatchGoesOn) {
   EXPECT_NE(find("forged.tif")->reason.find("unknown cover id " + forged.id), std::string::npos);
 
   // Kept in the store, never deleted; the page images and file bytes with them.
-  auto entries = store->List<QuarantineEntry>();
+  auto entries = test::All<QuarantineEntry>(*store);
   EXPECT_EQ(entries.size(), report->quarantined.size());
   for (const auto& e : entries) {
     EXPECT_FALSE(e.reason.empty());
@@ -112,7 +112,7 @@ TEST(BadInputTest, EveryKindGoesToQuarantineAndTheBatchGoesOn) {
   int good_docs = 0;
   std::set<std::string> good_files;
   for (const auto& f : good->files) good_files.insert(std::filesystem::path(f).filename().string());
-  for (const auto& d : store->List<Document>()) {
+  for (const auto& d : test::All<Document>(*store)) {
     const std::string name = std::filesystem::path(d.source_file).filename().string();
     if (good_files.count(name)) ++good_docs;
     if (name == "wrongcheck.tif" || name == "forged.tif") {

@@ -82,6 +82,35 @@ TEST_F(CliTest, CaseAddShowCoverSheetAndTasks) {
   EXPECT_EQ(text.find(person), std::string::npos) << "no unmasked person id in output";
 }
 
+TEST_F(CliTest, GlobalOptionsWorkAfterTheCommandToo) {
+  ASSERT_EQ(
+      Cli("case add --id 2026-000043 --person " + test::PersonId(43) + " --area SYK --unit 4402"),
+      0);
+  std::string before, after;
+  ASSERT_EQ(Cli("--json case show 2026-000043", &before), 0);
+  ASSERT_EQ(Cli("case show 2026-000043 --json", &after), 0);
+  EXPECT_EQ(before, after);
+  ASSERT_EQ(Cli("--json coversheet --case 2026-000043 --out " + dir_ / "a.pdf", &before), 0);
+  ASSERT_EQ(Cli("coversheet --case 2026-000043 --out " + dir_ / "b.pdf" + " --json", &after), 0);
+  json first = json::parse(before), second = json::parse(after);
+  EXPECT_NE(first["cover_id"], second["cover_id"]) << "two sheets, two ids";
+  for (json* j : {&first, &second})
+    for (const char* differs : {"cover_id", "file"}) j->erase(differs);
+  EXPECT_EQ(first, second);
+  // Who and why after a nested command, as an operator types them.
+  std::string listed;
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --db " + dir_ / "store" + " --policy " +
+                          dir_ / "policy.json" +
+                          " tasks --unit 4402 --principal user:tester --purpose 'daglig kontroll' "
+                          "--json 2>/dev/null",
+                      &listed),
+            0);
+  EXPECT_EQ(json::parse(listed).size(), 2u);
+  std::string trail;
+  ASSERT_EQ(Cli("audit show --json --principal user:tester", &trail), 0);
+  EXPECT_NE(trail.find("daglig kontroll"), std::string::npos);
+}
+
 TEST_F(CliTest, ExitCodesAreDocumented) {
   EXPECT_EQ(Cli("case show 2026-404404"), 3);
   EXPECT_EQ(Cli("case add --id 2026-1 --person " + test::PersonId(1) + " --area NOPE --unit 0301"),

@@ -66,8 +66,8 @@ TEST_F(CompletenessTest, ArrivalsCloseTasksAndCompleteTheCase) {
 }
 
 TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
-  const auto tasks_before = store_->List<Task>().size();
-  const auto sheets_before = store_->List<CoverSheet>().size();
+  const auto tasks_before = test::All<Task>(*store_).size();
+  const auto sheets_before = test::All<CoverSheet>(*store_).size();
   Change change = store_->BeginChange(test::Tester(), "test");
   auto outcome = EvaluateCase(change, test::SampleRules(), "2026-000001");
   ASSERT_TRUE(outcome.ok());
@@ -75,8 +75,8 @@ TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
   EXPECT_EQ(outcome->tasks_closed, 0);
   EXPECT_TRUE(outcome->cover_id.empty());
   ASSERT_TRUE(change.Commit().ok());
-  EXPECT_EQ(store_->List<Task>().size(), tasks_before);
-  EXPECT_EQ(store_->List<CoverSheet>().size(), sheets_before);
+  EXPECT_EQ(test::All<Task>(*store_).size(), tasks_before);
+  EXPECT_EQ(test::All<CoverSheet>(*store_).size(), sheets_before);
 }
 
 TEST_F(CompletenessTest, MovingADocumentAwayReopensWhatItHadClosed) {

@@ -83,7 +83,7 @@ TEST(CrashTest, IntakeKilledAtRandomMomentsEndsLikeOneCleanRun) {
   {
     auto store = test::OpenStore(dir / "clean");
     clean = test::CanonicalDump(*store);
-    pages = static_cast<int>(store->List<LedgerEntry>().size());
+    pages = static_cast<int>(test::All<LedgerEntry>(*store).size());
   }
   ASSERT_GT(pages, 20);
 

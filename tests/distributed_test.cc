@@ -446,11 +446,11 @@ TEST_F(DistributedTest, APoisonPageEndsInQuarantineAndTheBatchGoesOn) {
 
   // The quarantined page keeps its image, and every page of the batch is accounted for.
   auto opened = test::OpenStore(store);
-  auto quarantine = opened->List<QuarantineEntry>();
+  auto quarantine = test::All<QuarantineEntry>(*opened);
   ASSERT_EQ(quarantine.size(), 1u);
   EXPECT_FALSE(quarantine[0].blob_key.empty());
   EXPECT_TRUE(opened->GetBlob(quarantine[0].blob_key).ok());
-  EXPECT_EQ(opened->List<LedgerEntry>().size(), 3u);
+  EXPECT_EQ(test::All<LedgerEntry>(*opened).size(), 3u);
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ TEST(EvaluateCorpusTest, CleanCorpusIsReadWithoutAWrongLink) {
   EXPECT_GT(r->cer_chars, 1000);
   // The corpus's own store is untouched: it can be evaluated again.
   auto store = test::OpenStore(c->dir / "store");
-  EXPECT_TRUE(store->List<Document>().empty());
+  EXPECT_TRUE(test::All<Document>(*store).empty());
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ TEST(IntakeTest, GeneratedBatchMatchesItsGroundTruth) {
   EXPECT_EQ(r.blank_pages, kinds["blank"]);
 
   std::map<std::pair<std::string, int>, Document> by_first_page;
-  for (auto& d : g->store->List<Document>())
+  for (auto& d : test::All<Document>(*g->store))
     by_first_page[{d.source_file, d.source_pages.front()}] = d;
   EXPECT_EQ(by_first_page.size(), truth["documents"].size());
 
@@ -98,7 +98,7 @@ TEST(IntakeTest, GeneratedBatchMatchesItsGroundTruth) {
   // Tasks exactly as the ground truth says.
   std::set<std::pair<std::string, std::string>> missing, expected_missing;
   std::set<std::string> ready, expected_ready;
-  for (const auto& t : g->store->List<Task>()) {
+  for (const auto& t : test::All<Task>(*g->store)) {
     if (t.status != TaskStatus::kOpen) continue;
     if (t.kind == TaskKind::kMissingDocumentation) missing.insert({t.case_id, t.document_type});
     if (t.kind == TaskKind::kReadyForDecision) ready.insert(t.case_id);
@@ -109,14 +109,14 @@ TEST(IntakeTest, GeneratedBatchMatchesItsGroundTruth) {
     expected_ready.insert(c.get<std::string>());
   EXPECT_EQ(missing, expected_missing);
   EXPECT_EQ(ready, expected_ready);
-  for (const auto& c : g->store->List<Case>())
+  for (const auto& c : test::All<Case>(*g->store))
     EXPECT_EQ(c.status == CaseStatus::kReadyForDecision, expected_ready.count(c.id) == 1) << c.id;
 }
 
 TEST(IntakeTest, JournaledDocumentsCarryImagesPdfAndCustody) {
   auto g = GenerateAndIntake(24, 11);
   ASSERT_NE(g, nullptr);
-  auto docs = g->store->List<Document>();
+  auto docs = test::All<Document>(*g->store);
   ASSERT_FALSE(docs.empty());
   for (const auto& d : docs) {
     EXPECT_EQ(d.batch, "test-batch");
@@ -159,7 +159,7 @@ TEST(IntakeTest, DeferredOcrJournalsCoveredPagesAtOnceAndReindexReadsThemLater) 
 
   std::map<std::pair<std::string, int>, std::string> true_case;
   for (const auto& p : batch->truth["pages"]) true_case[{p["file"], p["page"]}] = p["case"];
-  auto docs = store->List<Document>();
+  auto docs = test::All<Document>(*store);
   ASSERT_FALSE(docs.empty());
   for (const auto& d : docs) {
     EXPECT_TRUE(d.ocr_pending);
@@ -176,7 +176,7 @@ TEST(IntakeTest, DeferredOcrJournalsCoveredPagesAtOnceAndReindexReadsThemLater) 
   auto r = Reindex(store.get(), test::SampleRules(), redo);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->processed, static_cast<int>(docs.size()));
-  for (const auto& d : store->List<Document>()) {
+  for (const auto& d : test::All<Document>(*store)) {
     EXPECT_FALSE(d.ocr_pending);
     EXPECT_FALSE(d.text.empty());
     EXPECT_NE(d.type, "unknown");
@@ -190,10 +190,10 @@ TEST(IntakeTest, DeferredOcrJournalsCoveredPagesAtOnceAndReindexReadsThemLater) 
 
 json State(const Store& store) {
   json s;
-  s["cases"] = store.List<Case>();
-  s["documents"] = store.List<Document>();
-  s["tasks"] = store.List<Task>();
-  s["cover_sheets"] = store.List<CoverSheet>();
+  s["cases"] = test::All<Case>(store);
+  s["documents"] = test::All<Document>(store);
+  s["tasks"] = test::All<Task>(store);
+  s["cover_sheets"] = test::All<CoverSheet>(store);
   // The audit trail grows with every run (each reindex reads every document): the
   // audit part of the index is left out.
   json index = json::object();
@@ -223,7 +223,7 @@ TEST(ReindexTest, RunningTwiceLeavesTheSameStateAndResumes) {
   EXPECT_EQ(once["cases"], before["cases"]);
 
   // A run stopped after the first document resumes after it.
-  const auto docs = g->store->List<Document>();
+  const auto docs = test::All<Document>(*g->store);
   ASSERT_GE(docs.size(), 2u);
   {
     Change change = g->store->BeginChange(test::Tester(), "test");

@@ -57,7 +57,7 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
   auto report = RunIntake(store_.get(), test::SampleRules(), {dir_ / "in"}, options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->documents, 1);
-  auto held = store_->List<QuarantineEntry>();
+  auto held = test::All<QuarantineEntry>(*store_);
   ASSERT_EQ(held.size(), 3u);
   const QuarantineEntry limited = EntryFor(held, "a-three-pages.tif");
   EXPECT_NE(limited.reason.find("3 pages exceeds the limit of 2"), std::string::npos);
@@ -123,7 +123,7 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
   EXPECT_EQ(r->counts["journaled"], 4);
   EXPECT_EQ(r->counts["duplicate"], 1);  // the copy given for the empty file repeats b
   EXPECT_EQ(r->counts["released"], 1);
-  EXPECT_EQ(store_->List<QuarantineEntry>().size(), 3u);
+  EXPECT_EQ(test::All<QuarantineEntry>(*store_).size(), 3u);
 }
 
 TEST_F(QuarantineTest, TheCommandsListShowRetryAndRelease) {

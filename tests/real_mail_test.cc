@@ -54,7 +54,7 @@ class RealMailTest : public ::testing::Test {
   }
   std::vector<Document> DocumentsOf(const std::string& case_id) {
     std::vector<Document> out;
-    for (auto& d : store_->List<Document>())
+    for (auto& d : test::All<Document>(*store_))
       if (d.case_id == case_id) out.push_back(d);
     return out;
   }
@@ -139,7 +139,7 @@ TEST_F(RealMailTest, SamePrePrintedPageForTwoPersonsLandsOnBothCasesAndTheSameMa
   ASSERT_EQ(DocumentsOf("2026-000202").size(), 1u);
   EXPECT_EQ(DocumentsOf("2026-000201")[0].pages[0].sha256,
             DocumentsOf("2026-000202")[0].pages[0].sha256);
-  for (const auto& e : store_->List<LedgerEntry>())
+  for (const auto& e : test::All<LedgerEntry>(*store_))
     EXPECT_NE(e.disposition, PageDisposition::kDuplicate) << e.file << " page " << e.page;
 
   // Next delivery: the same file again, and the same form for the first case in
@@ -155,7 +155,7 @@ TEST_F(RealMailTest, SamePrePrintedPageForTwoPersonsLandsOnBothCasesAndTheSameMa
   EXPECT_EQ(DocumentsOf("2026-000201").size(), 1u);
   EXPECT_EQ(DocumentsOf("2026-000202").size(), 1u);
   bool form_again = false;
-  for (const auto& e : store_->List<LedgerEntry>()) {
+  for (const auto& e : test::All<LedgerEntry>(*store_)) {
     if (std::filesystem::path(e.file).filename() != "c.tif" || e.page != 2) continue;
     form_again = true;
     EXPECT_EQ(e.disposition, PageDisposition::kDuplicate);
@@ -193,7 +193,7 @@ TEST_F(RealMailTest, PagePastItsTimeBoundIsJournaledWithoutTextWithATaskAndTheBa
   EXPECT_EQ(reading->unit, "0301");
   // Without a cover sheet its text was what would link it: manual journaling says why.
   bool loose = false;
-  for (const auto& t : store_->List<Task>())
+  for (const auto& t : test::All<Task>(*store_))
     if (t.kind == TaskKind::kManualJournaling) {
       loose = true;
       EXPECT_NE(t.reason.find("not read in time"), std::string::npos) << t.reason;
@@ -236,7 +236,8 @@ TEST_F(RealMailTest, NoPageTakesMoreThanItsBoundEvenWhereTesseractChecksNoDeadli
   EXPECT_EQ(r.slowest.front().page, 1);
   EXPECT_FALSE(r.slowest.front().unread.empty());
   bool read = false;
-  for (const auto& d : store_->List<Document>()) read |= d.text.find("Søknad") != std::string::npos;
+  for (const auto& d : test::All<Document>(*store_))
+    read |= d.text.find("Søknad") != std::string::npos;
   EXPECT_TRUE(read) << "the page after the speckled one is read";
 }
 

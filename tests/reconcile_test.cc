@@ -77,7 +77,8 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
               d->source_pages.end());
   }
   int stored_pages = 0;
-  for (const auto& d : store_->List<Document>()) stored_pages += static_cast<int>(d.pages.size());
+  for (const auto& d : test::All<Document>(*store_))
+    stored_pages += static_cast<int>(d.pages.size());
   EXPECT_EQ(journaled, stored_pages);
 
   // A page without an entry is missing, and the command says so with exit code 5.
@@ -116,8 +117,8 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
 
 TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
   Intake({dir_ / "batch/scans"}, "first");
-  const size_t documents = store_->List<Document>().size();
-  const size_t tasks = store_->List<Task>().size();
+  const size_t documents = test::All<Document>(*store_).size();
+  const size_t tasks = test::All<Task>(*store_).size();
   ASSERT_GT(documents, 0u);
 
   // 1. The same file again under another name, in another delivery.
@@ -152,8 +153,8 @@ TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
   EXPECT_EQ(rescan.duplicate_files, 0);
   EXPECT_EQ(rescan.documents, 0);
   EXPECT_GT(rescan.duplicate_pages, 0);
-  EXPECT_EQ(store_->List<Document>().size(), documents);
-  EXPECT_EQ(store_->List<Task>().size(), tasks);
+  EXPECT_EQ(test::All<Document>(*store_).size(), documents);
+  EXPECT_EQ(test::All<Task>(*store_).size(), tasks);
   r = Reconcile(*store_, rescan.batch);
   EXPECT_TRUE(r->balanced());
   for (const auto& a : r->pages) {
@@ -167,7 +168,7 @@ TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
   EXPECT_EQ(rerun.runs, 2);
   EXPECT_EQ(rerun.pages, 0);
   EXPECT_EQ(rerun.resumed_pages, batch_.pages);
-  EXPECT_EQ(store_->List<Document>().size(), documents);
+  EXPECT_EQ(test::All<Document>(*store_).size(), documents);
 
   // 4. The same name for other files is refused, not mixed into the batch.
   IntakeOptions options;

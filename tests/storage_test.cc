@@ -167,5 +167,17 @@ TEST(StoreTest, OpeningAFileInsteadOfAFolderFails) {
   EXPECT_NE(store.status().message().find(dir / "file"), std::string::npos);
 }
 
+TEST(StatusTest, AResultCannotBeMadeOfAnOkStatus) {
+  Result<int> none = Status::OK();
+  EXPECT_FALSE(none.ok()) << "an OK result with no value would be read as a value";
+  EXPECT_EQ(none.status().code(), Status::Code::kCorruption);
+  Result<int> value = 7;
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, 7);
+  Result<int> failed = Status::TimedOut("page 3 ran past its bound");
+  EXPECT_TRUE(failed.status().IsTimedOut());
+  EXPECT_EQ(failed.status().ToString(), "TimedOut: page 3 ran past its bound");
+}
+
 }  // namespace
 }  // namespace postmottak

@@ -199,45 +199,79 @@ void RawWrite(const std::string& store_dir, Family family, const std::string& ke
   delete db;
 }
 
+void DamageFamilyOnDisk(const std::string& store_dir, Family family) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), store_dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_dir, families, &handles, &db).ok());
+  const std::string want =
+      family == Family::kMeta ? rocksdb::kDefaultColumnFamilyName : FamilyName(family);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == want) {
+      EXPECT_TRUE(db->Flush(rocksdb::FlushOptions(), handles[i]).ok());
+    }
+  }
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+  int damaged = 0;
+  for (const auto& f : files) {
+    if (f.column_family_name != want) continue;
+    // The first data block starts the file: garbage there fails its checksum on read.
+    std::fstream sst(f.db_path + "/" + f.name, std::ios::in | std::ios::out | std::ios::binary);
+    sst.seekp(8);
+    sst.write("\xde\xad\xbe\xef\xde\xad\xbe\xef\xde\xad\xbe\xef", 12);
+    damaged += sst.good();
+  }
+  ASSERT_GT(damaged, 0) << "no table file of " << want << " to damage";
+}
+
 std::string CanonicalDump(const Store& store) {
   std::string out;
   std::vector<std::string> events;
   for (int f = 0; f < static_cast<int>(Family::kCount); ++f) {
     const Family family = static_cast<Family>(f);
     const std::string name = FamilyName(family);
-    store.ForEach(family, "", [&](const std::string& key, const std::string& value) {
-      switch (family) {
-        case Family::kMeta:
-          // The audit head's hash covers times; the salt is random per store.
-          if (key != "audit/head" && key != "audit/salt")
-            out += name + " " + key + " " + value + "\n";
-          break;
-        case Family::kBlobs:
-          out += name + " " + key + " " + Sha256Hex(value) + "\n";
-          break;
-        case Family::kIndex:
-          // The audit index names sequence numbers and per-store pseudonyms.
-          if (key.rfind("audit_", 0) != 0) out += name + " " + key + " " + value + "\n";
-          break;
-        case Family::kEvents: {
-          auto j = nlohmann::json::parse(value);
-          const std::string action = j.value("action", "");
-          if (action == "intake_started" || action == "intake_resumed" ||
-              action == "intake_finished")
-            break;
-          StripVolatile(j);
-          for (const char* chained : {"prev", "hash", "person"}) j.erase(chained);
-          events.push_back(j.dump());
-          break;
-        }
-        default: {
-          auto j = nlohmann::json::parse(value);
-          StripVolatile(j);
-          out += name + " " + key + " " + j.dump() + "\n";
-        }
-      }
-      return true;
-    });
+    Status scanned =
+        store.ForEach(family, "", [&](const std::string& key, const std::string& value) {
+          switch (family) {
+            case Family::kMeta:
+              // The audit head's hash covers times; the salt is random per store.
+              if (key != "audit/head" && key != "audit/salt")
+                out += name + " " + key + " " + value + "\n";
+              break;
+            case Family::kBlobs:
+              out += name + " " + key + " " + Sha256Hex(value) + "\n";
+              break;
+            case Family::kIndex:
+              // The audit index names sequence numbers and per-store pseudonyms.
+              if (key.rfind("audit_", 0) != 0) out += name + " " + key + " " + value + "\n";
+              break;
+            case Family::kEvents: {
+              auto j = nlohmann::json::parse(value);
+              const std::string action = j.value("action", "");
+              if (action == "intake_started" || action == "intake_resumed" ||
+                  action == "intake_finished")
+                break;
+              StripVolatile(j);
+              for (const char* chained : {"prev", "hash", "person"}) j.erase(chained);
+              events.push_back(j.dump());
+              break;
+            }
+            default: {
+              auto j = nlohmann::json::parse(value);
+              StripVolatile(j);
+              out += name + " " + key + " " + j.dump() + "\n";
+            }
+          }
+          return true;
+        });
+    if (!scanned.ok())
+      out += "scan failed: " + scanned.ToString() + "\n";  // never equal by accident
   }
   // Events in order of appearance: a resumed run logs the same events in the same order.
   for (const auto& e : events) out += "event " + e + "\n";

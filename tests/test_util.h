@@ -2,6 +2,8 @@
 #ifndef POSTMOTTAK_TESTS_TEST_UTIL_H_
 #define POSTMOTTAK_TESTS_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +68,18 @@ void RawWrite(const std::string& store_dir, Family family, const std::string& ke
 // their checksums. Two stores with equal dumps hold the same cases, documents, pages,
 // tasks, quarantine, ledger, indexes and events.
 std::string CanonicalDump(const Store& store);
+
+// Flushes a family of a closed store to its table files and overwrites the start of
+// each, so that reading its records fails their checksum: a disk going bad.
+void DamageFamilyOnDisk(const std::string& store_dir, Family family);
+
+// Every record of a type under `prefix`; a failed scan fails the calling test.
+template <typename R>
+std::vector<R> All(const Store& store, const std::string& prefix = "") {
+  auto listed = store.List<R>(prefix);
+  EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+  return listed.ok() ? std::move(listed).value() : std::vector<R>{};
+}
 
 // Where two dumps first differ: the line, and both from a little before the first
 // character that differs (named `a_name` and `b_name`); empty when they are equal.

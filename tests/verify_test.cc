@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/case_service.h"
 #include "pipeline/intake.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
@@ -39,7 +40,7 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
     EXPECT_GT(clean->blobs, 10);
     EXPECT_GT(clean->records, 20);
     EXPECT_GT(clean->index_entries, 20);
-    auto docs = store->List<Document>();
+    auto docs = test::All<Document>(*store);
     ASSERT_FALSE(docs.empty());
     doc_id = docs.front().id;
     page_key = docs.front().pages.front().blob_key;
@@ -92,6 +93,37 @@ TEST(VerifyTest, FindsDamagedBlobsAndIndexesAndRepairsOnlyWhatIsDerived) {
                       &out),
             5);
   EXPECT_NE(out.find("checksum_mismatch"), std::string::npos) << out;
+}
+
+TEST(VerifyTest, AScanThatFailsIsAProblemAndNoChangeCommitsOnIt) {
+  test::TempDir dir;
+  {
+    auto store = test::OpenStore(dir / "store");
+    CaseService s = test::ServiceFor(store.get(), test::Tester());
+    for (int i = 1; i <= 40; ++i) {
+      char id[16];
+      std::snprintf(id, sizeof id, "2026-%06d", 700 + i);
+      ASSERT_TRUE(s.AddCase(test::MakeNewCase(id, test::PersonId(700 + i), "AAP", "0301")).ok());
+    }
+  }
+  test::DamageFamilyOnDisk(dir / "store", Family::kCases);
+  auto store = test::OpenStore(dir / "store");
+  // Listing fails; it does not pass for a store with fewer cases.
+  auto cases = store->List<Case>();
+  ASSERT_FALSE(cases.ok());
+  EXPECT_EQ(cases.status().code(), Status::Code::kIOError) << cases.status().ToString();
+  // verify reports the failed scan; before, it reported a clean store of fewer records.
+  auto report = VerifyStore(store.get(), false, test::As("user:arkiv"));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(report->ok());
+  EXPECT_TRUE(Has(*report, "scan_failed", "case")) << report->problems.size();
+  // Rebuilding the index from records it cannot read would drop their entries: refused.
+  EXPECT_FALSE(store->RebuildIndexes(test::As("user:arkiv"), "test").ok());
+  // And a change that read through the damage does not commit what it decided on it.
+  Change change = store->BeginChange(test::Tester(), "test");
+  change.Get<Case>("2026-000701").IgnoreError();  // it fails: the point is the read
+  change.Log("test", "case/2026-000701");
+  EXPECT_FALSE(change.Commit().ok());
 }
 
 }  // namespace
