@@ -72,14 +72,13 @@ int BatchesCommand(Context& ctx) {
 
 int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& manifest_path,
                      bool list_pages) {
-  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
   std::optional<std::vector<ManifestFile>> manifest;
   if (!manifest_path.empty()) {
     auto m = LoadManifest(manifest_path);
     if (!m.ok()) return Fail(m.status());
     manifest = ResolveManifest(*m, std::filesystem::path(manifest_path).parent_path().string());
   }
-  auto r = Reconcile(*ctx.store, batch, manifest);
+  auto r = Reconcile(ctx.store.get(), ctx.principal, ctx.g.purpose, batch, manifest);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
     json pages = json::array(), missing = json::array();

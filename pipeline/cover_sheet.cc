@@ -8,6 +8,7 @@
 #include "codecs/barcode.h"
 #include "codecs/check_digits.h"
 #include "codecs/text_raster.h"
+#include "pipeline/completeness.h"
 #include "pipeline/page_analysis.h"
 
 namespace postmottak {
@@ -55,6 +56,11 @@ Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverShee
   for (const auto& t : req.expected)
     if (!rules.DocumentType(t)) return Status::InvalidArgument("unknown document type " + t);
   sheet.expected = std::move(req.expected);
+  if (sheet.expected.empty() && !req.case_id.empty()) {
+    // What the case still misses: the letter asks for exactly that.
+    auto c = change.Get<Case>(req.case_id);
+    if (c.ok()) sheet.expected = ChecklistOf(change, *c).missing;
+  }
   sheet.title =
       !req.title.empty() ? req.title : KindTitle(sheet.kind) + " – " + rules.Area(sheet.area)->name;
   sheet.id = MakeCoverId(change.NextSequence("cover"));

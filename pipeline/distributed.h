@@ -76,9 +76,9 @@ Result<std::unique_ptr<PageWorkers>> NatsWorkers(const Store& store, const std::
 
 struct WorkerOptions {
   std::string nats_url;
-  std::string name;  // unique per worker; default: host name and process id
-  int threads = 0;   // 0: one per core
-  std::string tessdata = POSTMOTTAK_TESSDATA;
+  std::string name;      // unique per worker; default: host name and process id
+  int threads = 0;       // 0: one per core
+  std::string tessdata;  // "": Tesseract's default
   int64_t heartbeat_ms = 2000;
   int64_t reconnect_ms = 3'600'000;  // a worker waits long for its cluster
   // Set (by SIGTERM, say): fetch no more jobs, finish the ones in hand, then return.

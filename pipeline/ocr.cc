@@ -92,10 +92,11 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
   engine->options_ = options;
   engine->api_ = std::make_unique<tesseract::TessBaseAPI>();
-  if (engine->api_->Init(options.tessdata.c_str(), options.language.c_str(),
-                         tesseract::OEM_LSTM_ONLY) != 0)
+  // No folder given: Tesseract's own default ($TESSDATA_PREFIX, else its installed data).
+  const char* datapath = options.tessdata.empty() ? nullptr : options.tessdata.c_str();
+  if (engine->api_->Init(datapath, options.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
     return Status::NotFound("Tesseract cannot load language '" + options.language + "' from " +
-                            options.tessdata);
+                            (datapath ? options.tessdata : "its default data folder"));
   engine->api_->SetPageSegMode(tesseract::PSM_AUTO);
   engine->api_->SetVariable("debug_file", "/dev/null");
   if (engine->scratch_.path().empty())

@@ -22,7 +22,7 @@ class TessBaseAPI;
 namespace postmottak {
 
 struct OcrOptions {
-  std::string tessdata = POSTMOTTAK_TESSDATA;
+  std::string tessdata;  // "": Tesseract's default ($TESSDATA_PREFIX, else its installed data)
   std::string language = "nor";
   bool searchable_pdf = true;  // also render a one-page searchable PDF
 };

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <set>
 
+#include "storage/audit.h"
+
 namespace postmottak {
 
 namespace {
@@ -40,8 +42,12 @@ std::string Normal(const std::string& name) {
 
 }  // namespace
 
-Result<Reconciliation> Reconcile(const Store& store, const std::string& batch_id,
+Result<Reconciliation> Reconcile(Store* store_ptr, const Principal& principal,
+                                 const std::string& purpose, const std::string& batch_id,
                                  const std::optional<std::vector<ManifestFile>>& manifest) {
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store_ptr, principal, Permission::kQuarantine, "reconcile batches", purpose));
+  const Store& store = *store_ptr;
   auto batch = store.Get<Batch>(batch_id);
   if (!batch.ok()) return Status::NotFound("no batch " + batch_id + " in the store");
   Reconciliation r;
@@ -128,6 +134,12 @@ Result<Reconciliation> Reconcile(const Store& store, const std::string& batch_id
       if (!named.count(Normal(f.name)))
         r.manifest_problems.push_back("received but not in the manifest: " + f.name);
   }
+  // The ledger names every document and case of the batch: reading it is audited.
+  Change change = store_ptr->BeginChange(principal, purpose);
+  change.Log("reconcile", "batch/" + batch_id,
+             std::to_string(r.pages.size()) + " pages, " + std::to_string(r.missing.size()) +
+                 " unaccounted for");
+  PM_RETURN_IF_ERROR(change.Commit());
   return r;
 }
 

@@ -47,8 +47,11 @@ struct Reconciliation {
   bool balanced() const { return missing.empty() && manifest_problems.empty(); }
 };
 
-// `manifest` overrides the one the batch came with (names as intake names the files).
-Result<Reconciliation> Reconcile(const Store& store, const std::string& batch,
+// For a principal with the `quarantine` permission (the mail room's; a refusal is
+// audited), and audited as a read of the batch's ledger. `manifest` overrides the one
+// the batch came with (names as intake names the files).
+Result<Reconciliation> Reconcile(Store* store, const Principal& principal,
+                                 const std::string& purpose, const std::string& batch,
                                  const std::optional<std::vector<ManifestFile>>& manifest = {});
 
 }  // namespace postmottak

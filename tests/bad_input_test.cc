@@ -306,7 +306,7 @@ TEST(BadInputTest, HostileFilesAndLimitsAreRefusedWithFileAndPageNamed) {
   EXPECT_TRUE(loop_refused);
 
   // The rest of the batch is journaled, and every page is accounted for.
-  auto r = Reconcile(*store, "hostile");
+  auto r = Reconcile(store.get(), test::As("user:arkiv"), "test", "hostile");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->balanced());
   EXPECT_EQ(r->counts["missing"], 0);

@@ -9,6 +9,7 @@
 #include "pipeline/case_service.h"
 #include "pipeline/intake.h"
 #include "pipeline/quarantine.h"
+#include "pipeline/reconcile.h"
 #include "pipeline/reindex.h"
 #include "pipeline/retention.h"
 #include "pipeline/statistics.h"
@@ -98,6 +99,8 @@ TEST_F(DenialTest, EveryEntryPointRefusesWithoutTheRoleAndTheRefusalIsAudited) {
          return ReleaseQuarantined(store_.get(), test::SampleRules(), "q-x", "gone", nobody_)
              .status();
        }},
+      {"Reconcile",
+       [&] { return Reconcile(store_.get(), nobody_, "test", "no-such-batch").status(); }},
       {"VerifyStore", [&] { return VerifyStore(store_.get(), false, nobody_).status(); }},
       {"CheckAuditTrail", [&] { return CheckAuditTrail(store_.get(), nobody_, {}).status(); }},
       {"ReadAuditTrail",

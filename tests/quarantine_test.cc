@@ -117,7 +117,7 @@ TEST_F(QuarantineTest, RetryAfterAFixTakesTheInputInAndKeepsTheRecord) {
   EXPECT_FALSE(RetryQuarantined(store_.get(), test::SampleRules(), text.id, "", Options()).ok());
 
   // The batch balances: every page journaled, or in quarantine with what became of it.
-  auto r = Reconcile(*store_, "mail");
+  auto r = Reconcile(store_.get(), test::As("user:arkiv"), "test", "mail");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->balanced());
   EXPECT_EQ(r->counts["journaled"], 4);

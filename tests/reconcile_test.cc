@@ -55,7 +55,7 @@ class ReconcileTest : public ::testing::Test {
 
 TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
   IntakeReport report = Intake({dir_ / "batch/scans"}, "first");
-  auto r = Reconcile(*store_, "first");
+  auto r = Reconcile(store_.get(), test::As("user:arkiv"), "test", "first");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->balanced());
   EXPECT_TRUE(r->intake_complete);
@@ -92,7 +92,7 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
             5);
   EXPECT_NE(out.find("MISSING " + batch_.files[0] + " page 2"), std::string::npos) << out;
   store_ = test::OpenStore(dir_ / "store");
-  r = Reconcile(*store_, "first");
+  r = Reconcile(store_.get(), test::As("user:arkiv"), "test", "first");
   ASSERT_EQ(r->missing.size(), 1u);
   EXPECT_EQ(r->missing[0].page, 2);
   EXPECT_FALSE(r->balanced());
@@ -107,7 +107,7 @@ TEST_F(ReconcileTest, EveryPageOfABatchIsAccountedForAndTheManifestAgrees) {
   for (const auto& f : m["files"])
     listed.push_back({(fs::path(dir_ / "batch/scans") / f["name"].get<std::string>()).string(),
                       f.value("pages", -1), f.value("sha256", "")});
-  r = Reconcile(*store_, "first", listed);
+  r = Reconcile(store_.get(), test::As("user:arkiv"), "test", "first", listed);
   ASSERT_EQ(r->manifest_problems.size(), 3u);
   EXPECT_NE(r->manifest_problems[0].find("the manifest says"), std::string::npos);
   EXPECT_NE(r->manifest_problems[1].find("checksum"), std::string::npos);
@@ -130,7 +130,7 @@ TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
   EXPECT_EQ(again.duplicate_files, 1);
   EXPECT_EQ(again.documents, 0);
   EXPECT_EQ(again.pages, 0) << "an identical file is not read again";
-  auto r = Reconcile(*store_, again.batch);
+  auto r = Reconcile(store_.get(), test::As("user:arkiv"), "test", again.batch);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->balanced());
   EXPECT_EQ(r->counts["duplicate"], static_cast<int>(r->pages.size()));
@@ -155,7 +155,7 @@ TEST_F(ReconcileTest, TheSameFileOrTheSamePagesAreDuplicatesNotJournaledAgain) {
   EXPECT_GT(rescan.duplicate_pages, 0);
   EXPECT_EQ(test::All<Document>(*store_).size(), documents);
   EXPECT_EQ(test::All<Task>(*store_).size(), tasks);
-  r = Reconcile(*store_, rescan.batch);
+  r = Reconcile(store_.get(), test::As("user:arkiv"), "test", rescan.batch);
   EXPECT_TRUE(r->balanced());
   for (const auto& a : r->pages) {
     if (a.status != "duplicate") continue;

@@ -1,0 +1,41 @@
+// Options: everything an Office needs, named explicitly.
+//
+// Nothing here is compiled in: the store, the rules and the access policy are files the
+// caller names, and the OCR language data is found where Tesseract finds it unless the
+// caller says otherwise. A program embedding Postmottak runs the same on any machine
+// where the files are, whatever tree it was built from.
+#ifndef POSTMOTTAK_OPTIONS_H_
+#define POSTMOTTAK_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace postmottak {
+
+struct OfficeOptions {
+  // The store's folder: created when missing. Only one process may hold it at a time.
+  std::string store_dir;
+  // The rules (benefit areas, document types, checklists) and the access policy
+  // (principals, roles, need to know, retention): JSON files, both required. The
+  // installed package ships samples in <prefix>/share/postmottak/.
+  std::string rules_file;
+  std::string policy_file;
+  // Tesseract's language data ("" = Tesseract's own default: $TESSDATA_PREFIX, else its
+  // installed data) and language ("nor" reads Norwegian letters; "nor+eng" both).
+  std::string tessdata;
+  std::string ocr_language = "nor";
+  // OCR threads for intake (0: one per core).
+  int workers = 0;
+  // Time bound on one page from reading to the end of OCR, in seconds; a page past it
+  // is journaled without text and a person is asked to read it.
+  double page_seconds = 60;
+  // Pages larger than this are refused before their pixels are allocated.
+  int64_t max_pixels = 120'000'000;
+  // Each commit reaches the disk before it returns (power-loss safe). Off only for
+  // tests and throw-away stores.
+  bool sync_commits = true;
+};
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_OPTIONS_H_
