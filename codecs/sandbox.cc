@@ -208,11 +208,13 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv,
 Result<std::string> RunForked(const std::string& what, const std::function<std::string()>& work,
                               const SandboxLimits& limits) {
   int out_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError(what + ": pipe failed");
+  if (pipe2(out_pipe, O_CLOEXEC) != 0)
+    return Status::FailedPrecondition(what + ": cannot start a process: " + strerror(errno));
   Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
   const rlim_t cpu_seconds = static_cast<rlim_t>(std::ceil(limits.seconds)) + 1;
   const pid_t pid = fork();
-  if (pid < 0) return Status::IOError(what + ": fork failed: " + std::string(strerror(errno)));
+  if (pid < 0)
+    return Status::FailedPrecondition(what + ": cannot start a process: " + strerror(errno));
   if (pid == 0) {
     // The copy of this process: only this thread lives on. It never returns into the
     // caller's code, and _exit skips destructors and atexit handlers that belong to the

@@ -49,7 +49,8 @@ Result<std::string> RunSandboxed(const std::vector<std::string>& argv, const San
 // the C library's allocator and stdio are safe. The copy inherits the environment and
 // descriptors (it runs no other program), a CPU-time limit and no core dumps; its memory
 // is bounded by what `work` is given, not by `memory_bytes`. A crash in `work` fails the
-// call with Corruption naming `what`.
+// call with Corruption naming `what`; FailedPrecondition means no copy could be started
+// (no memory to fork, no descriptors left) and `work` never ran.
 Result<std::string> RunForked(const std::string& what, const std::function<std::string()>& work,
                               const SandboxLimits& limits);
 

@@ -116,6 +116,11 @@ Result<OcrPage> OcrEngine::Recognize(const Image& upright, double seconds) {
   limits.max_output = kMaxAnswer;
   auto answer = RunForked(
       "OCR", [&] { return EncodeAnswer(RecognizeHere(upright, seconds)); }, limits);
+  if (!answer.ok() && answer.status().code() == Status::Code::kFailedPrecondition) {
+    // No copy could start (a machine that does not overcommit memory, no descriptors
+    // left): read the page here, bounded between words only, rather than lose it.
+    return RecognizeHere(upright, seconds);
+  }
   if (!answer.ok()) {
     if (!answer.status().IsTimedOut()) return answer.status();
     OcrPage stopped;

@@ -3,9 +3,13 @@
 // persons lands on both cases, while the same mail sent twice is still one; and a page
 // past its time bound is journaled without text, with a task for a person to read it,
 // even where Tesseract's layout analysis would run far past it.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -261,6 +265,32 @@ TEST(OcrDeadlineTest, LayoutAnalysisIsStoppedAtTheBoundAndTheEngineReadsOn) {
   EXPECT_EQ(bounded->text, unbounded->text);
   EXPECT_EQ(bounded->mean_confidence, unbounded->mean_confidence);
   EXPECT_EQ(bounded->pdf.size(), unbounded->pdf.size());
+}
+
+TEST(OcrDeadlineTest, WithoutAProcessToSpareThePageIsReadHereRatherThanLost) {
+  OcrOptions text_only;  // the PDF renderer holds two files at once; text needs none
+  text_only.searchable_pdf = false;
+  auto engine = OcrEngine::Create(text_only);
+  ASSERT_TRUE(engine.ok());
+  Image page = ToBitonal(test::TextPage("Legeerklæring", "Side 1", 300));
+  // Every descriptor but one in use: too few for the pipe to a forked copy, enough for
+  // Tesseract's own files one at a time.
+  struct rlimit old;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  struct rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 512);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> held;
+  for (int fd; (fd = open("/dev/null", O_RDONLY)) >= 0;) held.push_back(fd);
+  ASSERT_FALSE(held.empty());
+  close(held.back());
+  held.pop_back();
+  auto read = (*engine)->Recognize(page, 60);
+  for (int fd : held) close(fd);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_FALSE(read->timed_out);
+  EXPECT_NE(read->text.find("Side 1"), std::string::npos);
 }
 
 TEST(OcrDeadlineTest, RecognitionIsCancelledAtItsBound) {
