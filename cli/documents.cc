@@ -1,0 +1,239 @@
+#include "cli/documents.h"
+
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/json_views.h"
+#include "pipeline/case_service.h"
+#include "pipeline/statistics.h"
+
+namespace postmottak {
+
+namespace {
+
+using nlohmann::json;
+
+void PrintDocuments(const std::vector<Document>& docs, const char* title, bool evidence) {
+  std::cout << title << docs.size() << "\n";
+  for (const auto& d : docs) {
+    const std::string pages = JoinPages(d.source_pages);
+    std::cout << "  " << d.id << "  " << Padded(d.type, 22)
+              << Padded(d.case_id.empty() ? "-" : d.case_id, 14) << d.source_file << " p." << pages
+              << "\n";
+    if (evidence) std::cout << "      " << d.link_evidence << "\n";
+  }
+}
+
+int DocumentsCommand(Context& ctx, bool unlinked) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto docs = (*service)->ListDocuments(unlinked);
+  if (!docs.ok()) return Fail(docs.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& d : *docs) out.push_back(DocumentSummary(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  PrintDocuments(*docs, unlinked ? "Manual-journaling queue: " : "Documents: ", unlinked);
+  return 0;
+}
+
+int DocumentShow(Context& ctx, const std::string& id) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto d = (*service)->ReadDocument(id);
+  if (!d.ok()) return Fail(d.status());
+  if (ctx.g.json) {
+    std::cout << DocumentJson(*d).dump(2) << "\n";
+    return 0;
+  }
+  const std::string pages = JoinPages(d->source_pages);
+  std::cout << "Document " << d->id << "\n"
+            << "  Type:        " << d->type << " (" << ctx.rules.TitleOf(d->type) << ")\n"
+            << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n"
+            << "  Linked by:   " << ToString(d->linked_by) << " - " << d->link_evidence << "\n"
+            << "  Source:      " << d->source_file << " pages " << pages << "\n"
+            << "  Batch:       " << d->batch << ", mail piece " << d->mail_piece << "\n"
+            << "  Received:    " << d->received_at << " (pipeline " << d->pipeline_version << ")\n"
+            << "  Pages:       " << d->pages.size() << ", searchable PDF "
+            << (d->pdf_blob.empty() ? "no" : "yes") << "\n";
+  if (!d->person_ids.empty()) {
+    std::cout << "  Person ids:  ";
+    for (size_t i = 0; i < d->person_ids.size(); ++i)
+      std::cout << (i ? ", " : "") << d->person_ids[i];
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int DocumentExport(Context& ctx, const std::string& id, const std::string& out) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto pdf = (*service)->ReadDocumentPdf(id);
+  if (!pdf.ok()) return Fail(pdf.status());
+  std::ofstream f(out, std::ios::binary);
+  f << *pdf;
+  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (ctx.g.json) {
+    std::cout << json{{"document", id}, {"file", out}, {"bytes", pdf->size()}}.dump(2) << "\n";
+  } else {
+    std::cout << "Document " << id << " written to " << out << " (" << pdf->size() << " bytes)\n";
+  }
+  return 0;
+}
+
+int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto d = (*service)->LinkDocument(doc, case_id);
+  if (!d.ok()) return Fail(d.status());
+  if (ctx.g.json) {
+    std::cout << DocumentSummary(*d).dump(2) << "\n";
+  } else {
+    std::cout << "Document " << doc << " linked to case " << case_id << "\n";
+  }
+  return 0;
+}
+
+int TasksCommand(Context& ctx, const TaskFilter& filter) {
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  auto tasks = (*service)->ListTasks(filter);
+  if (!tasks.ok()) return Fail(tasks.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& t : *tasks) out.push_back(TaskJson(t));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Tasks: " << tasks->size() << (filter.closed_too ? "" : " open") << "\n";
+  for (const auto& t : *tasks)
+    std::cout << "  " << Padded(t.id, 44) << Padded(ToString(t.kind), 24) << Padded(t.unit, 6)
+              << Padded(t.case_id.empty() ? "-" : t.case_id, 14) << t.reason << "\n";
+  return 0;
+}
+
+int SearchCommand(Context& ctx, const std::string& person, const std::string& text) {
+  if (person.empty() == text.empty())
+    return Fail(Status::InvalidArgument("search needs one of --person or --text"));
+  auto service = OpenCaseService(ctx);
+  if (!service.ok()) return Fail(service.status());
+  if (!person.empty()) {
+    auto cases = (*service)->SearchCases(person);
+    if (!cases.ok()) return Fail(cases.status());
+    if (ctx.g.json) {
+      json out = json::array();
+      for (const auto& c : *cases) out.push_back(CaseJson(c));
+      std::cout << out.dump(2) << "\n";
+      return 0;
+    }
+    std::cout << "Cases you may see: " << cases->size() << "\n";
+    for (const auto& c : *cases)
+      std::cout << "  " << Padded(c.id, 14) << Padded(c.area, 5) << "unit " << Padded(c.unit, 6)
+                << Padded(ToString(c.status), 24) << c.person_name << " (" << c.person_id << ")\n";
+    return 0;
+  }
+  auto docs = (*service)->SearchDocuments(text);
+  if (!docs.ok()) return Fail(docs.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& d : *docs) out.push_back(DocumentSummary(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  PrintDocuments(*docs, "Documents you may see that match: ", false);
+  return 0;
+}
+
+int StatsCommand(Context& ctx) {
+  auto stats = UnitStatisticsOf(ctx.store.get(), ctx.principal, ctx.g.purpose, std::time(nullptr));
+  if (!stats.ok()) return Fail(stats.status());
+  const std::map<std::string, UnitStatistics>& units = *stats;
+  if (ctx.g.json) {
+    json out = json::object();
+    for (const auto& [unit, u] : units)
+      out[unit] = {{"cases_awaiting_documentation", u.awaiting_documentation},
+                   {"awaiting_from", u.awaiting_from},
+                   {"cases_ready_for_decision", u.ready_for_decision},
+                   {"decision_backlog", u.ready_for_decision},
+                   {"cases_closed", u.closed},
+                   {"open_tasks", u.open_tasks}};
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Per unit (backlog counts only cases that can be decided; cases awaiting\n"
+               "documentation are shown apart, with whom they wait for):\n";
+  for (const auto& [unit, u] : units) {
+    std::cout << "\nUnit " << unit << "\n"
+              << "  Ready for decision (backlog): " << u.ready_for_decision << "\n"
+              << "  Awaiting documentation:       " << u.awaiting_documentation;
+    if (!u.awaiting_from.empty()) {
+      std::cout << "  (from";
+      for (const auto& [party, n] : u.awaiting_from) std::cout << " " << party << ": " << n;
+      std::cout << ")";
+    }
+    std::cout << "\n";
+    for (const auto& [kind, buckets] : u.open_tasks) {
+      int total = 0;
+      for (const auto& [b, n] : buckets) total += n;
+      std::cout << "  Open " << Padded(kind + ":", 24) << total << "  (";
+      bool first = true;
+      for (const auto& [b, n] : buckets) {
+        std::cout << (first ? "" : ", ") << b << " " << n;
+        first = false;
+      }
+      std::cout << ")\n";
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
+  struct Options {
+    bool unlinked = false;
+    std::string doc_id, export_out, person, text, link_doc, link_case;
+    TaskFilter tasks;
+  };
+  auto o = std::make_shared<Options>();
+  auto* documents = app.add_subcommand("documents", "list documents");
+  documents->add_flag("--unlinked", o->unlinked, "only the manual-journaling queue");
+  documents->callback(run([&ctx, o] { return DocumentsCommand(ctx, o->unlinked); }));
+
+  auto* document = app.add_subcommand("document", "one document")->require_subcommand(1);
+  auto* show = document->add_subcommand("show", "a document with its chain of custody");
+  show->add_option("id", o->doc_id)->required();
+  show->callback(run([&ctx, o] { return DocumentShow(ctx, o->doc_id); }));
+  auto* exported = document->add_subcommand("export", "write a document's searchable PDF");
+  exported->add_option("id", o->doc_id)->required();
+  exported->add_option("--out", o->export_out, "PDF file to write")->required();
+  exported->callback(run([&ctx, o] { return DocumentExport(ctx, o->doc_id, o->export_out); }));
+
+  auto* search =
+      app.add_subcommand("search", "cases of a person, or documents by words (what you may see)");
+  search->add_option("--person", o->person, "person id: their cases");
+  search->add_option("--text", o->text, "words every document found must hold");
+  search->callback(run([&ctx, o] { return SearchCommand(ctx, o->person, o->text); }));
+
+  auto* link = app.add_subcommand("link", "link a document to a case by hand");
+  link->add_option("document", o->link_doc)->required();
+  link->add_option("case", o->link_case)->required();
+  link->callback(run([&ctx, o] { return LinkCommand(ctx, o->link_doc, o->link_case); }));
+
+  auto* tasks = app.add_subcommand("tasks", "open tasks you may see");
+  tasks->add_option("--unit", o->tasks.unit, "only this unit's queue");
+  tasks->add_option("--case", o->tasks.case_id, "only this case's tasks");
+  tasks->add_flag("--all", o->tasks.closed_too, "closed tasks too");
+  tasks->callback(run([&ctx, o] { return TasksCommand(ctx, o->tasks); }));
+
+  auto* stats = app.add_subcommand(
+      "stats", "per unit: awaiting documentation, ready for decision, open tasks by age");
+  stats->callback(run([&ctx] { return StatsCommand(ctx); }));
+}
+
+}  // namespace postmottak

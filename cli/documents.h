@@ -1,0 +1,16 @@
+// The commands that read and journal: documents, one document, search, link by hand,
+// tasks, and the units' statistics.
+#ifndef POSTMOTTAK_CLI_DOCUMENTS_H_
+#define POSTMOTTAK_CLI_DOCUMENTS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace postmottak {
+
+void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_CLI_DOCUMENTS_H_

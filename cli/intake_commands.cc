@@ -1,0 +1,194 @@
+#include "cli/intake_commands.h"
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/accounting.h"
+#include "cli/cluster.h"
+#include "pipeline/intake.h"
+#include "pipeline/reindex.h"
+
+namespace postmottak {
+
+namespace {
+
+using nlohmann::json;
+
+int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
+                  const std::string& batch, bool fail_on_quarantine, bool defer_ocr,
+                  const SourceLimits& limits, const DistributedOptions& distributed) {
+  IntakeOptions options;
+  options.stop = StopOnSignals();
+  if (!distributed.nats_url.empty()) {
+    options.remote_workers = [&](const std::string& batch_id) {
+      return NatsWorkers(*ctx.store, batch_id, ctx.rules, options, distributed);
+    };
+  }
+  options.limits = limits;
+  options.workers = workers;
+  options.defer_covered_ocr = defer_ocr;
+  options.batch = batch;
+  options.principal = ctx.principal;
+  Progress progress(!ctx.g.json);
+  options.on_progress = [&progress](const IntakeProgress& p) {
+    progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
+  };
+  auto report = RunIntake(ctx.store.get(), ctx.rules, paths, options);
+  progress.Finish();
+  if (!report.ok()) return Fail(report.status());
+  const IntakeReport& r = *report;
+  if (ctx.g.json) {
+    json q = json::array();
+    for (const auto& e : r.quarantined)
+      q.push_back({{"file", e.file}, {"page", e.page}, {"reason", e.reason}});
+    json slow = json::array();
+    for (const auto& e : r.slowest)
+      slow.push_back({{"file", e.file},
+                      {"page", e.page},
+                      {"seconds", e.seconds},
+                      {"rendered", e.rendered},
+                      {"unread", e.unread}});
+    std::cout << json{{"batch", r.batch},
+                      {"files", r.files},
+                      {"pages", r.pages},
+                      {"blank_pages", r.blank_pages},
+                      {"cover_sheets", r.cover_sheets},
+                      {"separator_sheets", r.separator_sheets},
+                      {"mail_pieces", r.mail_pieces},
+                      {"documents", r.documents},
+                      {"linked_by_cover_sheet", r.linked_by_cover},
+                      {"linked_by_text", r.linked_by_text},
+                      {"manual_journaling", r.manual},
+                      {"duplicates", r.duplicates},
+                      {"duplicate_pages", r.duplicate_pages},
+                      {"duplicate_files", r.duplicate_files},
+                      {"run", r.runs},
+                      {"resumed_pages", r.resumed_pages},
+                      {"tasks_raised", r.tasks_raised},
+                      {"tasks_closed", r.tasks_closed},
+                      {"quarantined", q},
+                      {"rendered_pages", r.rendered_pages},
+                      {"text_layer_pages", r.text_layer_pages},
+                      {"unread_pages", r.unread_pages},
+                      {"slowest_pages", slow},
+                      {"seconds", r.seconds},
+                      {"pages_per_second", r.pages_per_second},
+                      {"workers", r.workers},
+                      {"distributed", !distributed.nats_url.empty()},
+                      {"interrupted", r.interrupted}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Intake of batch " << r.batch << "\n";
+    if (r.runs > 1)
+      std::cout << "  Resumed (run " << r.runs << "):          " << r.resumed_pages
+                << " pages were taken in before\n";
+    std::cout << "  Files:                     " << r.files << "\n"
+              << "  Pages:                     " << r.pages << "  (blank " << r.blank_pages
+              << ", cover sheets " << r.cover_sheets << ", separator sheets " << r.separator_sheets
+              << ")\n"
+              << "  Mail pieces:               " << r.mail_pieces << "\n"
+              << "  Documents journaled:       " << r.documents << "\n"
+              << "    linked by cover sheet:   " << r.linked_by_cover << "\n"
+              << "    linked by text:          " << r.linked_by_text << "\n"
+              << "    manual journaling:       " << r.manual << "\n"
+              << "  Duplicates (not stored):   " << r.duplicate_pages << " pages, " << r.duplicates
+              << " documents, " << r.duplicate_files << " whole files\n"
+              << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
+              << "\n"
+              << "  Quarantined inputs:        " << r.quarantined.size() << "\n";
+    for (const auto& e : r.quarantined) std::cout << "    - " << e.reason << "\n";
+    if (r.rendered_pages > 0 || r.unread_pages > 0)
+      std::cout << "  PDF pages rendered:        " << r.rendered_pages << "  (text from their own "
+                << "text layer: " << r.text_layer_pages << ")\n";
+    if (r.unread_pages > 0)
+      std::cout << "  Not read in time:          " << r.unread_pages
+                << " pages, journaled without text; a person is asked to read them\n";
+    if (!r.slowest.empty()) {
+      std::cout << "  Slowest pages (bound " << std::fixed << std::setprecision(0)
+                << limits.page_seconds << " s):\n";
+      for (const auto& e : r.slowest)
+        std::cout << "    " << std::setprecision(1) << std::setw(6) << e.seconds << " s  " << e.file
+                  << " page " << e.page << (e.rendered ? "  (rendered)" : "")
+                  << (e.unread.empty() ? "" : "  not read: " + e.unread) << "\n";
+    }
+    std::cout << std::fixed << std::setprecision(2)
+              << "  Throughput:                " << r.pages_per_second << " pages/s (" << r.workers
+              << (distributed.nats_url.empty() ? " workers, " : " remote workers, ")
+              << std::setprecision(1) << r.seconds << " s)\n";
+    if (r.interrupted)
+      std::cout << "  Interrupted: the pages read so far are journaled; run the same intake "
+                   "again to go on\n";
+  }
+  if (r.interrupted) return 7;
+  return fail_on_quarantine && !r.quarantined.empty() ? 4 : 0;
+}
+
+int ReindexCommand(Context& ctx, int workers, bool only_pending) {
+  ReindexOptions options;
+  options.workers = workers;
+  options.only_pending = only_pending;
+  options.principal = ctx.principal;
+  Progress progress(!ctx.g.json);
+  options.on_progress = [&progress](int done, int total) {
+    progress.Show(done, total, "documents");
+  };
+  auto r = Reindex(ctx.store.get(), ctx.rules, options);
+  progress.Finish();
+  if (!r.ok()) return Fail(r.status());
+  if (ctx.g.json) {
+    std::cout << json{{"documents", r->documents},
+                      {"processed", r->processed},
+                      {"changed", r->changed},
+                      {"resumed", r->resumed},
+                      {"cases_evaluated", r->cases_evaluated}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Reindexed " << r->processed << " of " << r->documents << " documents"
+              << (r->resumed ? " (resumed)" : "") << "; " << r->changed
+              << " changed; indexes rebuilt; " << r->cases_evaluated << " cases re-evaluated\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
+  struct Options {
+    std::vector<std::string> paths;
+    int workers = 0;
+    std::string batch;
+    bool fail_on_quarantine = false, defer_ocr = false, pending = false;
+    SourceLimits limits;
+    DistributedOptions distributed;
+  };
+  auto o = std::make_shared<Options>();
+  auto* intake = app.add_subcommand("intake", "intake scanned files or folders");
+  intake->add_option("paths", o->paths, "files or folders")->required();
+  intake->add_option("--workers", o->workers, "worker threads (default: one per core)");
+  intake->add_option("--batch", o->batch,
+                     "batch name (default: the manifest's, else derived from the files' "
+                     "checksums, so a rerun resumes)");
+  AddLimitOptions(intake, &o->limits);
+  intake->add_flag("--fail-on-quarantine", o->fail_on_quarantine,
+                   "exit 4 when any input went to quarantine");
+  intake->add_flag("--defer-ocr", o->defer_ocr,
+                   "journal pages behind a cover sheet without OCR; `reindex --pending` reads "
+                   "them later");
+  AddDistributedOptions(intake, &o->distributed);
+  intake->callback(run([&ctx, o] {
+    return IntakeCommand(ctx, o->paths, o->workers, o->batch, o->fail_on_quarantine, o->defer_ocr,
+                         o->limits, o->distributed);
+  }));
+
+  auto* reindex =
+      app.add_subcommand("reindex", "re-run OCR and extraction, rebuild indexes (resumable)");
+  reindex->add_option("--workers", o->workers, "worker threads (default: one per core)");
+  reindex->add_flag("--pending", o->pending,
+                    "only documents whose OCR intake deferred (intake --defer-ocr)");
+  reindex->callback(run([&ctx, o] { return ReindexCommand(ctx, o->workers, o->pending); }));
+}
+
+}  // namespace postmottak
