@@ -6,9 +6,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/inventory.h"
-#include "pipeline/quarantine.h"
-#include "pipeline/reconcile.h"
+#include "pipeline/services/quarantine.h"
+#include "pipeline/services/reconcile.h"
+#include "pipeline/stages/inventory.h"
 #include "storage/audit.h"
 #include "storage/verify.h"
 

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_views.h"
-#include "pipeline/case_service.h"
-#include "pipeline/completeness.h"
-#include "pipeline/cover_sheet.h"
+#include "pipeline/services/case_service.h"
+#include "pipeline/stages/completeness.h"
+#include "pipeline/stages/cover_sheet.h"
 
 namespace postmottak {
 

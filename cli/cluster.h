@@ -8,7 +8,7 @@
 #include <atomic>
 
 #include "cli/context.h"
-#include "pipeline/distributed.h"
+#include "pipeline/distributed/distributed.h"
 
 namespace postmottak {
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/access.h"
-#include "pipeline/case_service.h"
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
+#include "pipeline/services/access.h"
+#include "pipeline/services/case_service.h"
 #include "storage/store.h"
 
 namespace postmottak {

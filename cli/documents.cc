@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_views.h"
-#include "pipeline/case_service.h"
-#include "pipeline/statistics.h"
+#include "pipeline/services/case_service.h"
+#include "pipeline/services/statistics.h"
 
 namespace postmottak {
 

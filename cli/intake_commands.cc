@@ -6,8 +6,8 @@
 
 #include "cli/accounting.h"
 #include "cli/cluster.h"
-#include "pipeline/intake.h"
-#include "pipeline/reindex.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/reindex.h"
 
 namespace postmottak {
 

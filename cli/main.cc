@@ -1,5 +1,5 @@
 #include "cli/commands.h"
-#include "pipeline/ocr.h"
+#include "pipeline/stages/ocr.h"
 
 int main(int argc, char** argv) {
   // One Tesseract per worker: OpenMP threads inside it would only thrash.

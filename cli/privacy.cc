@@ -4,7 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/retention.h"
+#include "pipeline/services/retention.h"
 #include "storage/audit.h"
 
 namespace postmottak {

@@ -27,7 +27,7 @@ struct SourceLimits {
   int max_pages = 10'000;
   ImageLimits image;
   // Time bound on one page, from reading (rendering) to the end of OCR. A page past it
-  // is journaled without text and flagged for a person to read (pipeline/intake.h).
+  // is journaled without text and flagged for a person to read (pipeline/intake/intake.h).
   double page_seconds = 60;
   // PDF pages that are rendered: resolution (lowered for pages too large for the image
   // limits at it) and the renderer's address space.

@@ -17,8 +17,8 @@
 #include <sstream>
 
 #include "codecs/page_source.h"
-#include "pipeline/ocr.h"
-#include "pipeline/page_analysis.h"
+#include "pipeline/stages/ocr.h"
+#include "pipeline/stages/page_analysis.h"
 #include "samples/evaluation.h"
 #include "samples/generator.h"
 

@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-#include "pipeline/access.h"
+#include "pipeline/services/access.h"
 
 namespace postmottak {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/intake.h"
+#include "pipeline/intake/intake.h"
 #include "storage/records.h"
 
 namespace postmottak {

@@ -14,10 +14,10 @@
 #include "codecs/page_source.h"
 #include "codecs/sha256.h"
 #include "codecs/text_raster.h"
-#include "pipeline/case_service.h"
-#include "pipeline/completeness.h"
-#include "pipeline/cover_sheet.h"
-#include "pipeline/inventory.h"
+#include "pipeline/services/case_service.h"
+#include "pipeline/stages/completeness.h"
+#include "pipeline/stages/cover_sheet.h"
+#include "pipeline/stages/inventory.h"
 
 namespace postmottak {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
 #include "storage/store.h"
 
 namespace postmottak {

@@ -2,7 +2,7 @@
 // entry, acts for one.
 //
 // A principal is an identity already resolved against the access policy
-// (pipeline/access.h): its unit, its domain and the permissions its roles carry. The
+// (pipeline/services/access.h): its unit, its domain and the permissions its roles carry. The
 // library trusts its caller to have authenticated the id, as a database trusts its
 // connection; what the id may do is the policy's business, not the caller's.
 #ifndef POSTMOTTAK_STORAGE_PRINCIPAL_H_

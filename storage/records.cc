@@ -16,8 +16,8 @@ namespace {
 const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision", "closed"};
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
 const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
-const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision",
-                                 "manual_journaling", "manual_reading"};
+const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision", "manual_journaling",
+                                 "manual_reading"};
 const char* const kTaskStatus[] = {"open", "closed"};
 const char* const kQuarantineStatus[] = {"held", "retried", "released"};
 const char* const kDisposition[] = {"journaled", "blank",     "cover_sheet",
@@ -124,8 +124,8 @@ void from_json(const json& j, CoverSheet& v) {
 }
 
 void to_json(json& j, const StoredPage& v) {
-  j = json{{"blob_key", v.blob_key},       {"format", v.format},     {"sha256", v.sha256},
-           {"source_page", v.source_page}, {"rotation", v.rotation}, {"skew", v.skew},
+  j = json{{"blob_key", v.blob_key},       {"format", v.format},          {"sha256", v.sha256},
+           {"source_page", v.source_page}, {"rotation", v.rotation},      {"skew", v.skew},
            {"rendered", v.rendered},       {"text_source", v.text_source}};
 }
 void from_json(const json& j, StoredPage& v) {

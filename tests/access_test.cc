@@ -1,13 +1,13 @@
 // The access model: each rule of need to know, the state/municipal divide, grants and
 // their expiry, the intake service that writes but cannot browse, lists and searches
 // that hold nothing beyond what the principal may see, denials and unmasking audited.
-#include "pipeline/access.h"
+#include "pipeline/services/access.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "pipeline/case_service.h"
+#include "pipeline/services/case_service.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

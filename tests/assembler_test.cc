@@ -1,4 +1,4 @@
-#include "pipeline/assembler.h"
+#include "pipeline/stages/assembler.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codecs/sha256.h"
-#include "pipeline/retention.h"
+#include "pipeline/services/retention.h"
 #include "storage/verify.h"
 #include "tests/test_util.h"
 

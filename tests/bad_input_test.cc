@@ -10,9 +10,9 @@
 #include "codecs/barcode.h"
 #include "codecs/check_digits.h"
 #include "codecs/text_raster.h"
-#include "pipeline/cover_sheet.h"
-#include "pipeline/intake.h"
-#include "pipeline/reconcile.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/reconcile.h"
+#include "pipeline/stages/cover_sheet.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
 

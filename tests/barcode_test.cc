@@ -5,7 +5,7 @@
 
 #include "codecs/check_digits.h"
 #include "codecs/text_raster.h"
-#include "pipeline/page_analysis.h"
+#include "pipeline/stages/page_analysis.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

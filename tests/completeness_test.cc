@@ -1,8 +1,8 @@
-#include "pipeline/completeness.h"
+#include "pipeline/stages/completeness.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/case_service.h"
+#include "pipeline/services/case_service.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

@@ -1,4 +1,4 @@
-#include "pipeline/cover_sheet.h"
+#include "pipeline/stages/cover_sheet.h"
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
@@ -6,9 +6,9 @@
 #include "codecs/barcode.h"
 #include "codecs/check_digits.h"
 #include "codecs/pdf_merge.h"
-#include "pipeline/case_service.h"
-#include "pipeline/ocr.h"
-#include "pipeline/page_analysis.h"
+#include "pipeline/services/case_service.h"
+#include "pipeline/stages/ocr.h"
+#include "pipeline/stages/page_analysis.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

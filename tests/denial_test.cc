@@ -6,13 +6,13 @@
 #include <ctime>
 #include <functional>
 
-#include "pipeline/case_service.h"
-#include "pipeline/intake.h"
-#include "pipeline/quarantine.h"
-#include "pipeline/reconcile.h"
-#include "pipeline/reindex.h"
-#include "pipeline/retention.h"
-#include "pipeline/statistics.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/case_service.h"
+#include "pipeline/services/quarantine.h"
+#include "pipeline/services/reconcile.h"
+#include "pipeline/services/reindex.h"
+#include "pipeline/services/retention.h"
+#include "pipeline/services/statistics.h"
 #include "storage/audit.h"
 #include "storage/verify.h"
 #include "tests/test_util.h"

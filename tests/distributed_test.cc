@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "codecs/page_source.h"
-#include "pipeline/jetstream.h"
-#include "pipeline/wire.h"
+#include "pipeline/distributed/jetstream.h"
+#include "pipeline/distributed/wire.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
 

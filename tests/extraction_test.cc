@@ -1,4 +1,4 @@
-#include "pipeline/extraction.h"
+#include "pipeline/stages/extraction.h"
 
 #include <gtest/gtest.h>
 

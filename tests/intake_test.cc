@@ -1,13 +1,13 @@
 // End to end: a generated batch with scanner faults goes through the real pipeline
 // (Tesseract, zxing-cpp, RocksDB) and is checked against the generator's ground truth.
-#include "pipeline/intake.h"
+#include "pipeline/intake/intake.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "pipeline/reindex.h"
+#include "pipeline/services/reindex.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
 

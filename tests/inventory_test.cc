@@ -1,5 +1,5 @@
 // The inventory stage: manifests, checksums, page counts and batch ids.
-#include "pipeline/inventory.h"
+#include "pipeline/stages/inventory.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "pipeline/linker.h"
+#include "pipeline/stages/linker.h"
 
 #include <gtest/gtest.h>
 
-#include "pipeline/case_service.h"
+#include "pipeline/services/case_service.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

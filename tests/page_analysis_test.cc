@@ -1,10 +1,10 @@
-#include "pipeline/page_analysis.h"
+#include "pipeline/stages/page_analysis.h"
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
 #include "codecs/check_digits.h"
-#include "pipeline/cover_sheet.h"
+#include "pipeline/stages/cover_sheet.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

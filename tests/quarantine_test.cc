@@ -1,13 +1,13 @@
 // Quarantine after intake: retry after a fix, release to manual journaling, and never a
 // deletion.
-#include "pipeline/quarantine.h"
+#include "pipeline/services/quarantine.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/reconcile.h"
+#include "pipeline/services/reconcile.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

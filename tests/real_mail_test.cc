@@ -16,9 +16,9 @@
 #include <random>
 
 #include "codecs/pdf_merge.h"
-#include "pipeline/cover_sheet.h"
-#include "pipeline/intake.h"
-#include "pipeline/ocr.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/stages/cover_sheet.h"
+#include "pipeline/stages/ocr.h"
 #include "tests/test_util.h"
 
 namespace postmottak {

@@ -1,6 +1,6 @@
 // Every page of a batch accounted for: the ledger, duplicates by content, reconciliation
 // against the inventory and the manifest.
-#include "pipeline/reconcile.h"
+#include "pipeline/services/reconcile.h"
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codecs/page_source.h"
-#include "pipeline/intake.h"
+#include "pipeline/intake/intake.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
 

@@ -1,4 +1,4 @@
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
 
 #include <gtest/gtest.h>
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "codecs/image.h"
-#include "pipeline/access.h"
-#include "pipeline/case_service.h"
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
+#include "pipeline/services/access.h"
+#include "pipeline/services/case_service.h"
 #include "storage/store.h"
 
 namespace postmottak::test {

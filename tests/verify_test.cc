@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "pipeline/case_service.h"
-#include "pipeline/intake.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/case_service.h"
 #include "samples/generator.h"
 #include "tests/test_util.h"
 

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "codecs/check_digits.h"
-#include "pipeline/extraction.h"
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
+#include "pipeline/stages/extraction.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const postmottak::Rules rules = [] {

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "pipeline/inventory.h"
+#include "pipeline/stages/inventory.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto m = postmottak::ParseManifest(std::string(reinterpret_cast<const char*>(data), size),

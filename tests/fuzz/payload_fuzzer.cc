@@ -7,7 +7,7 @@
 #include <string>
 
 #include "codecs/check_digits.h"
-#include "pipeline/page_analysis.h"
+#include "pipeline/stages/page_analysis.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "pipeline/rules.h"
+#include "pipeline/config/rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto rules = postmottak::Rules::Parse(std::string(reinterpret_cast<const char*>(data), size),

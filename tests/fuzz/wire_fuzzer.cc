@@ -1,4 +1,4 @@
-// Fuzz target: what distributed intake reads from the network (pipeline/wire.h): jobs,
+// Fuzz target: what distributed intake reads from the network (pipeline/distributed/wire.h): jobs,
 // results and run settings. Invariant: anything is an error or a value, never a crash;
 // an accepted result encodes and decodes again to the same page.
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "pipeline/wire.h"
+#include "pipeline/distributed/wire.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -1,0 +1,63 @@
+// Rules: what each benefit area requires, and how each document type is recognised.
+// Loaded from a JSON rules file (samples/rules.json is the shipped default); a
+// malformed file is refused with the file and the offending field named.
+#ifndef POSTMOTTAK_PIPELINE_CONFIG_RULES_H_
+#define POSTMOTTAK_PIPELINE_CONFIG_RULES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace postmottak {
+
+struct DocumentTypeRule {
+  std::string id;                     // "medical_certificate"
+  std::string title;                  // "Legeerklæring": printed on cover sheets
+  std::vector<std::string> keywords;  // lower-case words or phrases that name it
+  std::string awaited_from;           // citizen, employer or doctor
+};
+
+struct AreaRule {
+  std::string code;  // AAP, SYK, ...
+  std::string name;
+  std::vector<std::string> required;  // document types a case cannot be decided without
+  std::vector<std::string> accepts;   // further types that plausibly belong to the area
+};
+
+// The benefit areas Postmottak knows (DOMAIN.md); SOS is the municipal one.
+const std::vector<std::string>& KnownAreas();
+
+class Rules {
+ public:
+  static Result<Rules> Load(const std::string& path);
+  static Result<Rules> Parse(const std::string& json_text, const std::string& source_name);
+
+  const std::string& intake_unit() const { return intake_unit_; }
+  int response_days() const { return response_days_; }
+  const std::vector<std::string>& return_address() const { return return_address_; }
+  const AreaRule* Area(const std::string& code) const;
+  const DocumentTypeRule* DocumentType(const std::string& id) const;
+  const std::map<std::string, DocumentTypeRule>& document_types() const { return types_; }
+  // A document of `type` plausibly belongs to a case of `area`: it is required or
+  // accepted there. Unknown types are never plausible.
+  bool Plausible(const std::string& area, const std::string& type) const;
+  // Title for a type, or the id when it is not known.
+  std::string TitleOf(const std::string& type) const;
+  // The JSON text these rules were parsed from: what remote workers parse again, so
+  // that every worker of a run applies the same rules.
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::string intake_unit_;
+  int response_days_ = 14;
+  std::vector<std::string> return_address_;
+  std::map<std::string, DocumentTypeRule> types_;
+  std::map<std::string, AreaRule> areas_;
+};
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_CONFIG_RULES_H_

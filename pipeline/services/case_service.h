@@ -1,0 +1,143 @@
+// CaseService: what case systems and people call. Every call acts for one principal,
+// for a stated purpose; the access policy decides (pipeline/services/access.h), and every read
+// and write of a case, document, page image, cover sheet or task, every denial and
+// every unmasking is an audit entry. A write is one atomic Change with its entries.
+//
+// Person ids come back masked (MaskPersonId) unless the principal asked for them with
+// Unmask(), which needs the `unmask` permission; from then on each object read with a
+// person id in it is audited as unmasked.
+#ifndef POSTMOTTAK_PIPELINE_SERVICES_CASE_SERVICE_H_
+#define POSTMOTTAK_PIPELINE_SERVICES_CASE_SERVICE_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/config/rules.h"
+#include "pipeline/services/access.h"
+#include "pipeline/stages/completeness.h"
+#include "pipeline/stages/cover_sheet.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+struct NewCase {
+  std::string id;
+  std::string person_id;
+  std::string person_name;
+  std::string area;
+  std::string unit;
+  std::vector<std::string> required;  // empty: what the rules require for the area
+  std::string due;                    // YYYY-MM-DD or empty
+};
+
+// A case as its reader may see it: the record, its checklist, documents and tasks.
+struct CaseView {
+  Case c;
+  Checklist checklist;
+  std::vector<Document> documents;
+  std::vector<Task> tasks;
+  std::string basis;  // why the reader may see it
+};
+
+struct TaskFilter {
+  std::string unit;     // only this unit's queue
+  std::string case_id;  // only this case's tasks
+  bool closed_too = false;
+};
+
+class CaseService {
+ public:
+  // `purpose` goes into every audit entry ("case handling", "answering the citizen").
+  CaseService(Store* store, const Rules* rules, const Policy* policy, Principal principal,
+              std::string purpose);
+
+  // The time need to know is judged at (grant expiry); NowUtc() unless a test sets it.
+  void SetClock(std::function<std::string()> now) { now_ = std::move(now); }
+  // Person ids in full from now on: needs `unmask`; the request itself is audited.
+  Status Unmask();
+
+  // ---- writes ----
+  // Registers a case (in the principal's own domain) and evaluates its checklist at
+  // once: missing-documentation tasks and the request letter's cover sheet are raised
+  // now, not when the case is opened.
+  Result<Case> AddCase(NewCase request);
+  // For a case the principal may see, or for a person and an area of its domain.
+  Result<CoverSheet> IssueCoverSheet(CoverSheetRequest request);
+  // Links a document by hand (manual journaling); closes its journaling task and
+  // re-evaluates both the old and the new case. Both must be visible to the principal.
+  Result<Document> LinkDocument(const std::string& document_id, const std::string& case_id);
+  // Closes a case and its open tasks; its retention period starts now.
+  Result<Case> CloseCase(const std::string& case_id);
+  // Lets `principal_id` see one case for `purpose` until the end of `expires`
+  // (YYYY-MM-DD, within a year). Needs `grant`.
+  Result<Grant> GrantAccess(const std::string& case_id, const std::string& principal_id,
+                            const std::string& purpose, const std::string& expires);
+  Result<Grant> RevokeGrant(const std::string& grant_id);
+  // Grants on a case, or all (case_id empty). Needs `grant`.
+  Result<std::vector<Grant>> ListGrants(const std::string& case_id);
+
+  // ---- reads: refused (PermissionDenied, audited) without need to know ----
+  Result<CaseView> ReadCase(const std::string& case_id);
+  Result<Document> ReadDocument(const std::string& document_id);
+  // The document's searchable PDF (its page images): a page-image read.
+  Result<std::string> ReadDocumentPdf(const std::string& document_id);
+  // Lists and searches hold only what the principal may see; what it may not see is
+  // left out without a trace in the result (not even a count).
+  Result<std::vector<Document>> ListDocuments(bool unlinked_only);
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter);
+  Result<std::vector<Case>> SearchCases(const std::string& person_id);
+  // Documents whose text or type holds every word of `query` (case-insensitive).
+  Result<std::vector<Document>> SearchDocuments(const std::string& query);
+
+ private:
+  Change Begin() const { return store_->BeginChange(principal_, purpose_); }
+  // OK when the principal's roles carry `permission`; else the refusal, audited.
+  Status Allowed(Permission permission, const std::string& what) const;
+  // A need-to-know decision with what its audit entry concerns.
+  struct Judgement {
+    AccessDecision decision;
+    Concerning about;
+  };
+  // By case id, for one call: a list meets the same case for each of its documents and
+  // tasks, and decides it once.
+  using Judgements = std::map<std::string, Judgement>;
+  AccessDecision DecideCase(const Change& view, const Case& c) const;
+  // Nullopt when there is no case `case_id` (or it is empty).
+  std::optional<Judgement> JudgeCase(const Change& view, const std::string& case_id,
+                                     Judgements* memo) const;
+  // Through the case, or, without one, through the unit holding the open task.
+  Judgement JudgeDocument(const Change& view, const Document& d, Judgements* memo = nullptr) const;
+  Judgement JudgeTask(const Change& view, const Task& t, Judgements* memo = nullptr) const;
+  // A document read in one view and audited once: the document and, with `with_pdf` (a
+  // page-image read), its searchable PDF.
+  Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
+                                                            bool with_pdf);
+  // Audits the denial in a change of its own and returns the error for it.
+  Status Deny(const std::string& object, const AccessDecision& decision,
+              const Concerning& about) const;
+  Case Shown(Case c) const;
+  Document Shown(Document d) const;
+  // The audit detail of a read: the basis of access, and whether ids were unmasked.
+  std::string ReadDetail(const AccessDecision& decision) const;
+
+  Store* store_;
+  const Rules* rules_;
+  const Policy* policy_;
+  Principal principal_;
+  std::string purpose_;
+  bool unmasked_ = false;
+  std::function<std::string()> now_;
+};
+
+// Ids that go into keys: letters, digits, '-', '_' and '.', 1 to 64 characters.
+bool IsValidRecordId(const std::string& id);
+// YYYY-MM-DD with a real month and day.
+bool IsValidDate(const std::string& date);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_SERVICES_CASE_SERVICE_H_

@@ -1,0 +1,26 @@
+// The public records (postmottak/records.h) made from the internal ones: a copy of what
+// a case system may see, nothing more (no blob keys, no page checksums, no pipeline
+// internals). Masking has already happened in the case service.
+#ifndef POSTMOTTAK_PIPELINE_SERVICES_PUBLIC_RECORDS_H_
+#define POSTMOTTAK_PIPELINE_SERVICES_PUBLIC_RECORDS_H_
+
+#include <string>
+#include <vector>
+
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/case_service.h"
+#include "postmottak/records.h"
+
+namespace postmottak {
+
+DocumentRecord RecordOf(const Document& d);
+std::vector<DocumentRecord> RecordsOf(const std::vector<Document>& documents);
+TaskRecord RecordOf(const Task& t);
+CaseRecord RecordOf(const Case& c);  // without checklist, documents and tasks
+CaseRecord RecordOf(const CaseView& view);
+CoverSheetRecord RecordOf(const CoverSheet& sheet, std::string pdf);
+IntakeSummary SummaryOf(const IntakeReport& report);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_SERVICES_PUBLIC_RECORDS_H_

@@ -1,0 +1,166 @@
+#include "pipeline/services/quarantine.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "codecs/scratch_dir.h"
+#include "codecs/sha256.h"
+#include "pipeline/stages/journal.h"
+#include "storage/audit.h"
+
+namespace postmottak {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string WhatBecameOf(const Store& store, const QuarantineEntry& q, int file_index) {
+  auto ledger = store.List<LedgerEntry>(LedgerFilePrefix(q.batch, file_index));
+  if (!ledger.ok()) return "unknown (" + ledger.status().message() + ")";
+  std::map<std::string, int> counts;
+  std::string first_document;
+  for (const auto& e : *ledger) {
+    if (q.page > 0 && e.page != q.page) continue;
+    if (e.page == 0) continue;
+    ++counts[ToString(e.disposition)];
+    if (first_document.empty() && !e.document.empty())
+      first_document = e.document + (e.case_id.empty() ? "" : " (case " + e.case_id + ")");
+  }
+  std::string out;
+  for (const auto& [what, n] : counts)
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  if (!first_document.empty()) out += "; " + first_document;
+  return out.empty() ? "nothing left to journal" : out;
+}
+
+}  // namespace
+
+std::string ReleaseTaskId(const std::string& quarantine_id) { return "release-" + quarantine_id; }
+
+Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
+                                      const std::string& replacement,
+                                      const IntakeOptions& options) {
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kQuarantine,
+                                    "retry quarantined input", "quarantine retry " + id));
+  auto q = store->Get<QuarantineEntry>(id);
+  if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
+  if (q->status != QuarantineStatus::kHeld)
+    return Status::FailedPrecondition("quarantine entry " + id + " was " + ToString(q->status) +
+                                      " already: " + q->resolution);
+  auto batch = store->Get<Batch>(q->batch);
+  if (!batch.ok()) return Status::NotFound("quarantine entry " + id + ": no batch " + q->batch);
+  int file_index = -1;
+  for (size_t i = 0; i < batch->files.size(); ++i)
+    if (batch->files[i].name == q->file) file_index = static_cast<int>(i);
+  if (file_index < 0)
+    return Status::NotFound("quarantine entry " + id + ": batch " + q->batch + " has no file " +
+                            q->file);
+
+  ScratchDir scratch("retry");
+  if (scratch.path().empty()) return Status::IOError("cannot create a temporary folder");
+  std::string path = replacement;
+  if (path.empty()) {
+    if (q->blob_key.empty())
+      return Status::FailedPrecondition("quarantine entry " + id +
+                                        " kept no bytes; retry it with --file and a copy");
+    auto bytes = store->GetBlob(q->blob_key);
+    if (!bytes.ok()) return bytes.status();
+    path = scratch.path() + "/" + fs::path(q->file).filename().string();
+    std::ofstream out(path, std::ios::binary);
+    out << *bytes;
+    if (!out) return Status::IOError("cannot write " + path);
+  }
+
+  const size_t refusals_before = q->history.size();
+  int pages = -1;  // written by the reader thread, read after RunPages has joined it
+  // A corrected copy that is a file taken in before is that delivery again: its pages
+  // are recorded as what became of that file's, as the inventory does for a batch.
+  std::string copy_of;
+  int copy_pages = 0;
+  if (q->page == 0 && !replacement.empty()) {
+    auto sha = Sha256OfFile(path);
+    auto source = PageSource::Open(path, options.limits);
+    if (sha.ok() && source.ok()) {
+      copy_pages = (*source)->page_count();
+      copy_of = EarlierCopyOf(*store, *sha, copy_pages, "");
+    }
+  }
+  const PageFeed feed = [&](const EmitPage& emit) {
+    if (!copy_of.empty()) {
+      PageJob job;
+      job.file_index = file_index;
+      job.file = q->file;
+      job.duplicate_of = copy_of;
+      pages = copy_pages;
+      emit(std::move(job));
+      return;
+    }
+    pages = FeedFile(path, q->file, file_index, options.limits, {}, q->page, emit);
+  };
+  auto report = RunPages(store, rules, q->batch, feed, q->page == 0 ? 0 : 1, options);
+  if (!report.ok()) return report.status();
+
+  RetryOutcome outcome;
+  outcome.report = std::move(report).value();
+  Change change = store->BeginChange(options.principal, "quarantine retry");
+  auto now = change.Get<QuarantineEntry>(id);
+  if (!now.ok()) return now.status();
+  outcome.entry = std::move(now).value();
+  // A page refused again, or a whole file refused again as a whole, adds to the history.
+  const bool refused_again = outcome.entry.history.size() > refusals_before;
+  outcome.resolved = !refused_again;
+  if (outcome.resolved) {
+    outcome.entry.status = QuarantineStatus::kRetried;
+    outcome.entry.resolution = WhatBecameOf(*store, outcome.entry, file_index);
+    outcome.entry.resolved_by = options.principal.id;
+    outcome.entry.resolved_at = NowUtc();
+    if (q->page == 0 && pages > 0) {
+      auto b = change.Get<Batch>(q->batch);
+      if (b.ok() && b->files[file_index].pages <= 0) {
+        b->files[file_index].pages = pages;
+        change.Put(*b);
+      }
+    }
+    change.Put(outcome.entry);
+  }
+  change.Log("quarantine_retry", "quarantine/" + id,
+             outcome.resolved ? "taken in: " + outcome.entry.resolution
+                              : "refused again: " + outcome.entry.reason);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return outcome;
+}
+
+Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
+                                           const std::string& reason, const Principal& principal) {
+  PM_RETURN_IF_ERROR(RequireAudited(store, principal, Permission::kQuarantine,
+                                    "release quarantined input", "quarantine release " + id));
+  if (reason.find_first_not_of(" \t\n") == std::string::npos)
+    return Status::InvalidArgument("a release needs a reason");
+  Change change = store->BeginChange(principal, "quarantine release: " + reason);
+  auto q = change.Get<QuarantineEntry>(id);
+  if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
+  if (q->status != QuarantineStatus::kHeld)
+    return Status::FailedPrecondition("quarantine entry " + id + " was " + ToString(q->status) +
+                                      " already: " + q->resolution);
+  Task t;
+  t.id = ReleaseTaskId(id);
+  t.kind = TaskKind::kManualJournaling;
+  t.quarantine_id = id;
+  t.unit = rules.intake_unit();
+  t.reason = "released from quarantine: " + reason + " (refused: " + q->reason + ")";
+  t.created_at = NowUtc();
+  change.Put(t);
+  change.Log("open_task", "task/" + t.id, ToString(t.kind));
+  q->status = QuarantineStatus::kReleased;
+  q->resolution = reason;
+  q->resolved_by = principal.id;
+  q->resolved_at = NowUtc();
+  q->task_id = t.id;
+  change.Put(*q);
+  change.Log("quarantine_release", "quarantine/" + id, reason);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return *q;
+}
+
+}  // namespace postmottak

@@ -1,0 +1,69 @@
+// Journal: commits one mail piece to the store, atomically.
+//
+// In one Change: the documents with their page images, searchable PDF, text and chain
+// of custody; the link decisions; manual-journaling tasks for what could not be linked;
+// quarantine entries for rejected pages; the completeness evaluation of every case the
+// piece touched; and a ledger entry for every page of the piece, which is also intake's
+// checkpoint. A crash leaves all of the piece or none of it.
+//
+// A page whose stored image is identical to one already journaled (the same file sent
+// twice, or the same pages inside another file or batch) is not journaled again: its
+// ledger entry names the document that holds it. A document whose pages are all such
+// duplicates is not created.
+#ifndef POSTMOTTAK_PIPELINE_STAGES_JOURNAL_H_
+#define POSTMOTTAK_PIPELINE_STAGES_JOURNAL_H_
+
+#include <string>
+#include <vector>
+
+#include "pipeline/config/rules.h"
+#include "pipeline/stages/assembler.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+struct PieceOutcome {
+  int documents = 0;
+  int linked_by_cover = 0;
+  int linked_by_text = 0;
+  int manual = 0;
+  int duplicates = 0;       // documents not created: every page already held
+  int duplicate_pages = 0;  // pages already held by another document
+  int tasks_raised = 0;
+  int tasks_closed = 0;
+  std::vector<QuarantineEntry> quarantined;
+};
+
+// Deterministic, so a page refused again after a crash or a retry finds its entry.
+std::string QuarantineId(const std::string& batch, const std::string& file, int page);
+
+class Journal {
+ public:
+  // Every change acts for `principal`, with the purpose "intake of batch <batch>".
+  Journal(Store* store, const Rules* rules, Principal principal, std::string batch);
+  Result<PieceOutcome> Commit(const MailPiece& piece);
+  // A whole input file that could not be read (`page` is its page-0 stand-in, with the
+  // reason in `error`): kept in quarantine, with its bytes.
+  Result<QuarantineEntry> QuarantineFile(const ProcessedPage& page);
+  // A file identical to one already taken in (`original`: "batch/file-index"): every
+  // page is recorded as a duplicate of what became of the same page there. Returns the
+  // number of ledger entries written.
+  Result<int> RecordDuplicateFile(int file_index, const std::string& file,
+                                  const std::string& original);
+
+  const std::string& batch() const { return batch_; }
+
+ private:
+  QuarantineEntry Quarantine(Change& change, int file_index, const std::string& file, int page,
+                             const std::string& reason, std::string bytes);
+  void Record(Change& change, LedgerEntry entry);
+  Store* store_;
+  const Rules* rules_;
+  Principal principal_;
+  std::string batch_;
+  std::string purpose_;
+};
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_STAGES_JOURNAL_H_

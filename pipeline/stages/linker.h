@@ -1,0 +1,36 @@
+// Linker: decides which case a document belongs to, or that a person must decide.
+//
+// A cover sheet links exactly. Without one, a document is linked only when its text
+// resolves to exactly one open case: one valid person id (and no other person), or a
+// case number of that person, in an area where the document type is plausible.
+// Everything else is left for manual journaling, with the reason: a document on the
+// wrong person's case is a privacy breach, a document in the queue is only a delay.
+#ifndef POSTMOTTAK_PIPELINE_STAGES_LINKER_H_
+#define POSTMOTTAK_PIPELINE_STAGES_LINKER_H_
+
+#include <string>
+#include <vector>
+
+#include "pipeline/config/rules.h"
+#include "storage/records.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+struct LinkDecision {
+  std::string case_id;  // empty: manual journaling
+  LinkMethod method = LinkMethod::kNone;
+  std::string evidence;  // how it was linked, or why it was not (no unmasked person ids)
+};
+
+LinkDecision LinkByCoverSheet(const Change& change, const CoverSheet& sheet);
+LinkDecision LinkByText(const Change& change, const Rules& rules,
+                        const std::vector<std::string>& person_ids,
+                        const std::vector<std::string>& case_numbers, const std::string& type);
+
+// Open cases of a person, in id order.
+std::vector<Case> OpenCasesOf(const Change& change, const std::string& person_id);
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_STAGES_LINKER_H_
