@@ -13,6 +13,17 @@ namespace {
 struct TiffCloser {
   void operator()(TIFF* t) const { TIFFClose(t); }
 };
+using TiffHandle = std::unique_ptr<TIFF, TiffCloser>;
+
+// The file open at directory `index`, libtiff's own messages silenced (callers report).
+Result<TiffHandle> OpenTiffDirectory(const std::string& path, int index) {
+  TIFFSetWarningHandler(nullptr);
+  TIFFSetErrorHandler(nullptr);
+  TiffHandle tif(TIFFOpen(path.c_str(), "r"));
+  if (!tif || !TIFFSetDirectory(tif.get(), static_cast<tdir_t>(index)))
+    return Status::Corruption("TIFF directory cannot be read");
+  return tif;
+}
 
 void SetResolution(TIFF* tif, Pix* pix) {
   float xres = 0, yres = 0;
@@ -80,11 +91,9 @@ Result<Image> ReadContiguous(TIFF* tif, uint32_t w, uint32_t h, int bits, int sa
 }  // namespace
 
 Result<TiffPageHeader> ReadTiffPageHeader(const std::string& path, int index) {
-  TIFFSetWarningHandler(nullptr);
-  TIFFSetErrorHandler(nullptr);
-  std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpen(path.c_str(), "r"));
-  if (!tif || !TIFFSetDirectory(tif.get(), static_cast<tdir_t>(index)))
-    return Status::Corruption("TIFF directory cannot be read");
+  auto opened = OpenTiffDirectory(path, index);
+  if (!opened.ok()) return opened.status();
+  TiffHandle tif = std::move(opened).value();
   uint32_t w = 0, h = 0;
   uint16_t bits = 1, photometric = PHOTOMETRIC_MINISWHITE, extra = 0;
   uint16_t* extra_types = nullptr;
@@ -101,11 +110,9 @@ Result<TiffPageHeader> ReadTiffPageHeader(const std::string& path, int index) {
 }
 
 Result<Image> ReadTiffRgba(const std::string& path, int index, const ImageLimits& limits) {
-  TIFFSetWarningHandler(nullptr);
-  TIFFSetErrorHandler(nullptr);
-  std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpen(path.c_str(), "r"));
-  if (!tif || !TIFFSetDirectory(tif.get(), static_cast<tdir_t>(index)))
-    return Status::Corruption("TIFF directory cannot be read");
+  auto opened = OpenTiffDirectory(path, index);
+  if (!opened.ok()) return opened.status();
+  TiffHandle tif = std::move(opened).value();
   uint32_t w = 0, h = 0;
   TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w);
   TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
@@ -176,10 +177,9 @@ void StripVolatile(nlohmann::json& j) {
   }
 }
 
-}  // namespace
-
-void RawWrite(const std::string& store_dir, Family family, const std::string& key,
-              const std::optional<std::string>& value) {
+// Opens a closed store with RocksDB alone and calls fn with the handle of `family`.
+void WithRawFamily(const std::string& store_dir, Family family,
+                   const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), store_dir, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -189,45 +189,41 @@ void RawWrite(const std::string& store_dir, Family family, const std::string& ke
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_dir, families, &handles, &db).ok());
   const std::string want =
       family == Family::kMeta ? rocksdb::kDefaultColumnFamilyName : FamilyName(family);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] != want) continue;
-    auto s = value ? db->Put(rocksdb::WriteOptions(), handles[i], key, *value)
-                   : db->Delete(rocksdb::WriteOptions(), handles[i], key);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-  }
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == want) fn(db, handles[i]);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   delete db;
 }
 
+}  // namespace
+
+void RawWrite(const std::string& store_dir, Family family, const std::string& key,
+              const std::optional<std::string>& value) {
+  WithRawFamily(store_dir, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h) {
+    auto s = value ? db->Put(rocksdb::WriteOptions(), h, key, *value)
+                   : db->Delete(rocksdb::WriteOptions(), h, key);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+}
+
 void DamageFamilyOnDisk(const std::string& store_dir, Family family) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), store_dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_dir, families, &handles, &db).ok());
-  const std::string want =
-      family == Family::kMeta ? rocksdb::kDefaultColumnFamilyName : FamilyName(family);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == want) {
-      EXPECT_TRUE(db->Flush(rocksdb::FlushOptions(), handles[i]).ok());
-    }
-  }
   std::vector<rocksdb::LiveFileMetaData> files;
-  db->GetLiveFilesMetaData(&files);
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
+  std::string name;
+  WithRawFamily(store_dir, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h) {
+    EXPECT_TRUE(db->Flush(rocksdb::FlushOptions(), h).ok());
+    db->GetLiveFilesMetaData(&files);
+    name = h->GetName();
+  });
   int damaged = 0;
   for (const auto& f : files) {
-    if (f.column_family_name != want) continue;
+    if (f.column_family_name != name) continue;
     // The first data block starts the file: garbage there fails its checksum on read.
     std::fstream sst(f.db_path + "/" + f.name, std::ios::in | std::ios::out | std::ios::binary);
     sst.seekp(8);
     sst.write("\xde\xad\xbe\xef\xde\xad\xbe\xef\xde\xad\xbe\xef", 12);
     damaged += sst.good();
   }
-  ASSERT_GT(damaged, 0) << "no table file of " << want << " to damage";
+  ASSERT_GT(damaged, 0) << "no table file of " << name << " to damage";
 }
 
 std::string CanonicalDump(const Store& store) {

@@ -31,6 +31,7 @@
 #include "pipeline/stages/assembler.h"
 #include "pipeline/stages/ocr.h"
 #include "pipeline/stages/page_analysis.h"
+#include "postmottak/records.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -78,26 +79,13 @@ struct SlowPage {
   std::string unread;  // why it was journaled without text, if it was
 };
 
-struct QuarantinedInput {
-  std::string file;
-  int page = 0;  // 0: the whole file
-  std::string reason;
-};
+using QuarantinedInput = QuarantinedRecord;
 
-struct IntakeReport {
-  std::string batch;
-  int files = 0;
-  int pages = 0;
-  int blank_pages = 0;
-  int cover_sheets = 0;
+// The public summary (postmottak/records.h), and what the command line and the
+// benchmarks report besides.
+struct IntakeReport : IntakeSummary {
   int separator_sheets = 0;
-  int mail_pieces = 0;
-  int documents = 0;
-  int linked_by_cover = 0;
-  int linked_by_text = 0;
-  int manual = 0;
   int duplicates = 0;       // documents not created: all their pages were held already
-  int duplicate_pages = 0;  // pages identical to pages held already (duplicate files too)
   int duplicate_files = 0;  // files identical to a file taken in before
   int resumed_pages = 0;    // pages of the batch accounted for before this run began
   int runs = 0;             // intake runs on this batch, this one included
@@ -105,13 +93,8 @@ struct IntakeReport {
   int tasks_closed = 0;
   int rendered_pages = 0;         // PDF pages rendered (born-digital, or images we do not decode)
   int text_layer_pages = 0;       // pages whose text came from their own text layer, not OCR
-  int unread_pages = 0;           // pages journaled without text: past their time bound
   std::vector<SlowPage> slowest;  // the slowest pages, slowest first (at most 5)
-  std::vector<QuarantinedInput> quarantined;
-  double seconds = 0;
-  double pages_per_second = 0;
   int workers = 0;
-  bool interrupted = false;  // stopped before the end (IntakeOptions::stop): rerun to resume
 };
 
 // One page as the reader hands it to the workers: decoded, or the reason it was not.

@@ -20,19 +20,13 @@
 #include "pipeline/services/access.h"
 #include "pipeline/stages/completeness.h"
 #include "pipeline/stages/cover_sheet.h"
+#include "postmottak/records.h"
 #include "storage/store.h"
 
 namespace postmottak {
 
-struct NewCase {
-  std::string id;
-  std::string person_id;
-  std::string person_name;
-  std::string area;
-  std::string unit;
-  std::vector<std::string> required;  // empty: what the rules require for the area
-  std::string due;                    // YYYY-MM-DD or empty
-};
+// A case as a case system registers it: the public record (postmottak/records.h).
+using NewCase = CaseRegistration;
 
 // A case as its reader may see it: the record, its checklist, documents and tasks.
 struct CaseView {

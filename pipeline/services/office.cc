@@ -76,15 +76,7 @@ const std::string& Session::principal() const { return rep_->principal.id; }
 Status Session::Unmask() { return rep_->service.Unmask(); }
 
 Result<CaseRecord> Session::RegisterCase(const CaseRegistration& r) {
-  NewCase c;
-  c.id = r.id;
-  c.person_id = r.person_id;
-  c.person_name = r.person_name;
-  c.area = r.area;
-  c.unit = r.unit;
-  c.required = r.required;
-  c.due = r.due;
-  auto added = rep_->service.AddCase(std::move(c));
+  auto added = rep_->service.AddCase(r);
   if (!added.ok()) return added.status();
   return ReadCase(r.id);
 }
@@ -139,7 +131,7 @@ Result<IntakeSummary> Session::Intake(const std::vector<std::string>& paths,
     };
   auto report = RunIntake(rep_->office->store.get(), rep_->office->rules, paths, options);
   if (!report.ok()) return report.status();
-  return SummaryOf(*report);
+  return static_cast<const IntakeSummary&>(*report);  // the public part of the report
 }
 
 Result<std::vector<DocumentRecord>> Session::ManualQueue() {

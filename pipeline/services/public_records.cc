@@ -79,25 +79,4 @@ CoverSheetRecord RecordOf(const CoverSheet& sheet, std::string pdf) {
   return r;
 }
 
-IntakeSummary SummaryOf(const IntakeReport& report) {
-  IntakeSummary s;
-  s.batch = report.batch;
-  s.files = report.files;
-  s.pages = report.pages;
-  s.blank_pages = report.blank_pages;
-  s.cover_sheets = report.cover_sheets;
-  s.mail_pieces = report.mail_pieces;
-  s.documents = report.documents;
-  s.linked_by_cover = report.linked_by_cover;
-  s.linked_by_text = report.linked_by_text;
-  s.manual = report.manual;
-  s.duplicate_pages = report.duplicate_pages;
-  s.unread_pages = report.unread_pages;
-  for (const auto& q : report.quarantined) s.quarantined.push_back({q.file, q.page, q.reason});
-  s.interrupted = report.interrupted;
-  s.seconds = report.seconds;
-  s.pages_per_second = report.pages_per_second;
-  return s;
-}
-
 }  // namespace postmottak

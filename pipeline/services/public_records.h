@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/intake/intake.h"
 #include "pipeline/services/case_service.h"
 #include "postmottak/records.h"
 
@@ -19,7 +18,6 @@ TaskRecord RecordOf(const Task& t);
 CaseRecord RecordOf(const Case& c);  // without checklist, documents and tasks
 CaseRecord RecordOf(const CaseView& view);
 CoverSheetRecord RecordOf(const CoverSheet& sheet, std::string pdf);
-IntakeSummary SummaryOf(const IntakeReport& report);
 
 }  // namespace postmottak
 

@@ -44,6 +44,8 @@ Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverShee
     sheet.person_name = c->person_name;
     sheet.area = c->area;
     sheet.unit = req.unit.empty() ? c->unit : req.unit;
+    // By default the letter asks for exactly what the case still misses.
+    if (req.expected.empty()) req.expected = ChecklistOf(change, *c).missing;
   } else {
     if (req.person_id.empty() || req.area.empty())
       return Status::InvalidArgument("a cover sheet needs a case, or a person and an area");
@@ -56,11 +58,6 @@ Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverShee
   for (const auto& t : req.expected)
     if (!rules.DocumentType(t)) return Status::InvalidArgument("unknown document type " + t);
   sheet.expected = std::move(req.expected);
-  if (sheet.expected.empty() && !req.case_id.empty()) {
-    // What the case still misses: the letter asks for exactly that.
-    auto c = change.Get<Case>(req.case_id);
-    if (c.ok()) sheet.expected = ChecklistOf(change, *c).missing;
-  }
   sheet.title =
       !req.title.empty() ? req.title : KindTitle(sheet.kind) + " – " + rules.Area(sheet.area)->name;
   sheet.id = MakeCoverId(change.NextSequence("cover"));
