@@ -6,11 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/services/quarantine.h"
-#include "pipeline/services/reconcile.h"
-#include "pipeline/stages/inventory.h"
-#include "storage/audit.h"
-#include "storage/verify.h"
+#include "cli/json_views.h"
 
 namespace postmottak {
 
@@ -27,32 +23,17 @@ json AccountJson(const PageAccount& a) {
           {"detail", a.detail}};
 }
 
-// Pages the batch's readable files hold.
-int PagesOf(const Batch& b) {
-  int pages = 0;
-  for (const auto& f : b.files) pages += std::max(0, f.pages);
-  return pages;
-}
-
-// Batches, the ledger and quarantine are the mail room's: `quarantine` permission; a
-// refusal is audited like every other.
-Status MailRoom(const Context& ctx) {
-  return RequireAudited(ctx.store.get(), ctx.principal, Permission::kQuarantine,
-                        "see batches and quarantine", ctx.g.purpose);
-}
-
 int BatchesCommand(Context& ctx) {
-  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
-  auto listed = ctx.store->List<Batch>();
+  auto listed = ctx.s().Batches();
   if (!listed.ok()) return Fail(listed.status());
-  const std::vector<Batch>& batches = *listed;
+  const std::vector<BatchRecord>& batches = *listed;
   if (ctx.g.json) {
     json out = json::array();
     for (const auto& b : batches) {
       out.push_back({{"id", b.id},
                      {"created_at", b.created_at},
-                     {"files", b.files.size()},
-                     {"pages", PagesOf(b)},
+                     {"files", b.files},
+                     {"pages", b.pages},
                      {"runs", b.runs},
                      {"complete", b.complete},
                      {"manifest", b.has_manifest}});
@@ -62,8 +43,8 @@ int BatchesCommand(Context& ctx) {
   }
   if (batches.empty()) std::cout << "No batches.\n";
   for (const auto& b : batches) {
-    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files.size() << " files, "
-              << PagesOf(b) << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
+    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files << " files, " << b.pages
+              << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
               << (b.complete ? "complete" : "unfinished")
               << (b.has_manifest ? ", with manifest" : "") << "\n";
   }
@@ -72,13 +53,7 @@ int BatchesCommand(Context& ctx) {
 
 int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& manifest_path,
                      bool list_pages) {
-  std::optional<std::vector<ManifestFile>> manifest;
-  if (!manifest_path.empty()) {
-    auto m = LoadManifest(manifest_path);
-    if (!m.ok()) return Fail(m.status());
-    manifest = ResolveManifest(*m, std::filesystem::path(manifest_path).parent_path().string());
-  }
-  auto r = Reconcile(ctx.store.get(), ctx.principal, ctx.g.purpose, batch, manifest);
+  auto r = ctx.s().Reconcile(batch, manifest_path);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
     json pages = json::array(), missing = json::array();
@@ -127,99 +102,82 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
 }
 
 int QuarantineList(Context& ctx, const std::string& batch, bool all) {
-  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
-  auto listed = ctx.store->List<QuarantineEntry>();
+  auto listed = ctx.s().Quarantine(batch, all);
   if (!listed.ok()) return Fail(listed.status());
-  std::vector<QuarantineEntry> entries;
-  for (auto& q : *listed)
-    if ((batch.empty() || q.batch == batch) && (all || q.status == QuarantineStatus::kHeld))
-      entries.push_back(std::move(q));
+  const std::vector<QuarantineRecord>& entries = *listed;
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& q : entries) out.push_back(json(q));
+    for (const auto& q : entries) out.push_back(QuarantineJson(q));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   if (entries.empty())
     std::cout << (all ? "Quarantine is empty.\n" : "Nothing held in quarantine.\n");
   for (const auto& q : entries)
-    std::cout << Padded(q.id, 24) << Padded(ToString(q.status), 10) << q.batch << "  " << q.file
+    std::cout << Padded(q.id, 24) << Padded(q.status, 10) << q.batch << "  " << q.file
               << (q.page ? " p." + std::to_string(q.page) : " (whole file)") << "\n    " << q.reason
               << "\n";
   return 0;
 }
 
 int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) {
-  if (Status st = MailRoom(ctx); !st.ok()) return Fail(st);
-  auto q = ctx.store->Get<QuarantineEntry>(id);
-  if (!q.ok()) return Fail(Status::NotFound("no quarantine entry " + id));
+  auto q = ctx.s().ReadQuarantined(id);
+  if (!q.ok()) return Fail(q.status());
   if (!out.empty()) {
-    if (q->blob_key.empty())
-      return Fail(Status::NotFound("quarantine entry " + id + " kept no bytes"));
-    // The kept bytes are a page image (or a whole file) of someone's mail: a read that
-    // is audited like any other.
-    Change change = ctx.store->BeginChange(ctx.principal, ctx.g.purpose);
-    auto bytes = change.GetBlob(q->blob_key);
+    auto bytes = ctx.s().QuarantinedBytes(id);
     if (!bytes.ok()) return Fail(bytes.status());
-    change.Log("read_page_images", "quarantine/" + id, "kept bytes written to a file");
-    if (Status st = change.Commit(); !st.ok()) return Fail(st);
     std::ofstream f(out, std::ios::binary);
     f << *bytes;
     if (!f) return Fail(Status::IOError("cannot write " + out));
   }
   if (ctx.g.json) {
-    std::cout << json(*q).dump(2) << "\n";
+    std::cout << QuarantineJson(*q).dump(2) << "\n";
     return 0;
   }
-  std::cout << "Quarantine entry " << q->id << "  (" << ToString(q->status) << ")\n"
+  std::cout << "Quarantine entry " << q->id << "  (" << q->status << ")\n"
             << "  Batch:   " << q->batch << "\n"
             << "  File:    " << q->file
             << (q->page ? "  page " + std::to_string(q->page) : "  (whole file)") << "\n"
             << "  Reason:  " << q->reason << "\n"
             << "  Since:   " << q->time << "\n"
-            << "  Kept:    "
-            << (q->blob_key.empty() ? "no bytes" : q->blob_key + "  sha256 " + q->sha256) << "\n";
-  if (q->status != QuarantineStatus::kHeld)
-    std::cout << "  " << (q->status == QuarantineStatus::kReleased ? "Released" : "Retried")
-              << " by " << q->resolved_by << " at " << q->resolved_at << ": " << q->resolution
+            << "  Kept:    " << (q->kept ? "the bytes, sha256 " + q->sha256 : "no bytes") << "\n";
+  if (q->status != "held")
+    std::cout << "  " << (q->status == "released" ? "Released" : "Retried") << " by "
+              << q->resolved_by << " at " << q->resolved_at << ": " << q->resolution
               << (q->task_id.empty() ? "" : " (task " + q->task_id + ")") << "\n";
   for (const auto& h : q->history) std::cout << "  Earlier: " << h.time << "  " << h.reason << "\n";
   if (!out.empty()) std::cout << "  Bytes written to " << out << "\n";
   return 0;
 }
 
-int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file,
-                    const SourceLimits& limits, int workers) {
-  IntakeOptions options;
-  options.principal = ctx.principal;
-  options.limits = limits;
-  options.workers = workers;
-  auto r = RetryQuarantined(ctx.store.get(), ctx.rules, id, file, options);
-  if (!r.ok()) return Fail(r.status());
+int QuarantineRetry(Context& ctx, const std::string& id, const std::string& file) {
+  auto q = ctx.s().RetryQuarantined(id, file);
+  if (!q.ok()) return Fail(q.status());
+  const bool resolved = q->status != "held";
   if (ctx.g.json) {
-    std::cout << json{{"resolved", r->resolved}, {"entry", json(r->entry)}}.dump(2) << "\n";
-  } else if (r->resolved) {
-    std::cout << "Retried " << id << ": " << r->entry.resolution << "\n";
+    std::cout << json{{"resolved", resolved}, {"entry", QuarantineJson(*q)}}.dump(2) << "\n";
+  } else if (resolved) {
+    std::cout << "Retried " << id << ": " << q->resolution << "\n";
   } else {
-    std::cout << "Retried " << id << ", refused again: " << r->entry.reason << "\n";
+    std::cout << "Retried " << id << ", refused again: " << q->reason << "\n";
   }
-  return r->resolved ? 0 : 4;
+  return resolved ? 0 : 4;
 }
 
 int QuarantineRelease(Context& ctx, const std::string& id, const std::string& reason) {
-  auto q = ReleaseQuarantined(ctx.store.get(), ctx.rules, id, reason, ctx.principal);
+  auto q = ctx.s().ReleaseQuarantined(id, reason);
   if (!q.ok()) return Fail(q.status());
   if (ctx.g.json) {
-    std::cout << json(*q).dump(2) << "\n";
+    std::cout << QuarantineJson(*q).dump(2) << "\n";
   } else {
     std::cout << "Released " << id << " to manual journaling: task " << q->task_id << " in unit "
-              << ctx.rules.intake_unit() << "\n";
+              << ctx.rules->intake_unit() << "\n";
   }
   return 0;
 }
 
 int VerifyCommand(Context& ctx, bool repair) {
-  auto r = VerifyStore(ctx.store.get(), repair, ctx.principal);
+  auto r = ctx.s().Verify(repair);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
     json problems = json::array();
@@ -256,20 +214,20 @@ int VerifyCommand(Context& ctx, bool repair) {
 
 }  // namespace
 
-void AddLimitOptions(CLI::App* command, SourceLimits* limits) {
-  auto mb = std::make_shared<int64_t>(limits->max_file_bytes >> 20);
+void AddLimitOptions(CLI::App* command, OfficeOptions* office) {
+  auto mb = std::make_shared<int64_t>(office->max_file_bytes >> 20);
   command->add_option("--max-file-mb", *mb, "refuse input files larger than this (MiB)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20))
       ->capture_default_str()
-      ->each([limits, mb](const std::string&) { limits->max_file_bytes = *mb << 20; });
-  command->add_option("--max-pages", limits->max_pages, "refuse files with more pages")
+      ->each([office, mb](const std::string&) { office->max_file_bytes = *mb << 20; });
+  command->add_option("--max-pages", office->max_pages, "refuse files with more pages")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
-  command->add_option("--max-pixels", limits->image.max_pixels, "refuse pages with more pixels")
+  command->add_option("--max-pixels", office->max_pixels, "refuse pages with more pixels")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
       ->capture_default_str();
   command
-      ->add_option("--page-seconds", limits->page_seconds,
+      ->add_option("--page-seconds", office->page_seconds,
                    "time bound on one page (rendering, analysis, OCR); a page past it is "
                    "journaled without text and a person is asked to read it")
       ->check(CLI::Range(0.1, 3600.0))
@@ -280,8 +238,6 @@ void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
   struct Options {
     std::string batch, manifest, id, file, reason, out;
     bool pages = false, all = false, repair = false;
-    int workers = 0;
-    SourceLimits limits;
   };
   auto o = std::make_shared<Options>();
 
@@ -310,10 +266,9 @@ void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
   auto* retry = quarantine->add_subcommand("retry", "take the input in again, after a fix");
   retry->add_option("id", o->id)->required();
   retry->add_option("--file", o->file, "a corrected copy of the file to read instead");
-  retry->add_option("--workers", o->workers, "worker threads (default: one per core)");
-  AddLimitOptions(retry, &o->limits);
-  retry->callback(
-      run([&ctx, o] { return QuarantineRetry(ctx, o->id, o->file, o->limits, o->workers); }));
+  retry->add_option("--workers", ctx.g.office.workers, "worker threads (default: one per core)");
+  AddLimitOptions(retry, &ctx.g.office);
+  retry->callback(run([&ctx, o] { return QuarantineRetry(ctx, o->id, o->file); }));
   auto* release = quarantine->add_subcommand("release", "hand to manual journaling, with a reason");
   release->add_option("id", o->id)->required();
   release->add_option("--reason", o->reason, "why")->required();

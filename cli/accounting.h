@@ -7,12 +7,12 @@
 #include <functional>
 
 #include "cli/context.h"
-#include "codecs/page_source.h"
+#include "postmottak/options.h"
 
 namespace postmottak {
 
 // Adds --max-file-mb, --max-pages and --max-pixels to a command that reads scans.
-void AddLimitOptions(CLI::App* command, SourceLimits* limits);
+void AddLimitOptions(CLI::App* command, OfficeOptions* office);
 
 void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run);
 

@@ -23,7 +23,8 @@ int RunCommandLine(int argc, char** argv) {
   // Global options after the command too ("coversheet --case X --json"): a subcommand
   // hands what it does not know to its parent. Subcommands made below inherit this.
   app.fallthrough();
-  Globals g;
+  Context ctx;
+  Globals& g = ctx.g;  // options bind here; commands read them from the context
   if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
   if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;
   app.add_option("--db", g.db,
@@ -39,7 +40,6 @@ int RunCommandLine(int argc, char** argv) {
   app.add_flag("--json", g.json, "machine-readable output");
 
   int rc = 0;
-  Context ctx;
   // The command's name ("case show"), the audit purpose when none is given.
   auto command_name = [&app] {
     std::string name;
@@ -51,7 +51,7 @@ int RunCommandLine(int argc, char** argv) {
   };
   auto run = [&](auto fn) {
     return [&, fn] {
-      Status st = OpenContext(g, command_name(), &ctx);
+      Status st = OpenContext(command_name(), &ctx);
       rc = st.ok() ? fn() : Fail(st);
     };
   };

@@ -4,48 +4,46 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+
+#include "pipeline/services/session_rep.h"
 
 namespace postmottak {
 
-Status OpenContext(const Globals& g, const std::string& command, Context* ctx) {
-  ctx->g = g;
+std::string DefaultDataFile(const std::string& name, const std::string& built_in) {
+  namespace fs = std::filesystem;
+  if (const char* dir = std::getenv("POSTMOTTAK_DATA_DIR")) return (fs::path(dir) / name).string();
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "postmottak" / name;
+    if (fs::exists(installed, ec)) return installed.string();
+  }
+  return built_in;
+}
+
+Status OpenContext(const std::string& command, Context* ctx) {
+  const Globals& g = ctx->g;
   if (ctx->g.purpose.empty()) ctx->g.purpose = command;
   if (g.db.empty()) return Status::InvalidArgument("--db is required: the store to work on");
   if (g.principal.empty())
     return Status::PermissionDenied(
         "no principal: every command acts for one (--principal ID or $POSTMOTTAK_PRINCIPAL)");
-  auto rules = Rules::Load(g.rules_path);
-  if (!rules.ok()) return rules.status();
-  ctx->rules = std::move(rules).value();
-  auto policy = Policy::Load(g.policy_path);
-  if (!policy.ok()) return policy.status();
-  ctx->policy = std::move(policy).value();
-  auto principal = ctx->policy.Resolve(g.principal);
-  if (!principal.ok()) return principal.status();
-  ctx->principal = std::move(principal).value();
-  auto store = Store::Open(g.db);
-  if (!store.ok()) return store.status();
-  ctx->store = std::move(store).value();
-  if (g.unmask) {
-    // Refused for every command alike, and on the trail; an allowed unmasking is
-    // recorded by the case service that does it.
-    Status allowed = Require(ctx->principal, Permission::kUnmask, "see person ids unmasked");
-    if (!allowed.ok()) {
-      Change change = ctx->store->BeginChange(ctx->principal, ctx->g.purpose);
-      change.Log("denied", "person_ids", allowed.message());
-      PM_RETURN_IF_ERROR(change.Commit());
-      return allowed;
-    }
-  }
+  OfficeOptions options = g.office;
+  options.store_dir = g.db;
+  options.rules_file = g.rules_path;
+  options.policy_file = g.policy_path;
+  auto office = Office::Open(options);
+  if (!office.ok()) return office.status();
+  ctx->office = std::move(office).value();
+  ctx->rules = &OfficeAccess::RulesOf(*ctx->office);
+  auto session = ctx->office->Begin(g.principal, ctx->g.purpose);
+  if (!session.ok()) return session.status();
+  ctx->session.emplace(std::move(session).value());
+  if (g.unmask) PM_RETURN_IF_ERROR(ctx->session->Unmask());
   return Status::OK();
-}
-
-Result<std::unique_ptr<CaseService>> OpenCaseService(Context& ctx) {
-  auto service = std::make_unique<CaseService>(ctx.store.get(), &ctx.rules, &ctx.policy,
-                                               ctx.principal, ctx.g.purpose);
-  if (ctx.g.unmask) PM_RETURN_IF_ERROR(service->Unmask());
-  return service;
 }
 
 int ExitCodeOf(const Status& s) {

@@ -1,44 +1,56 @@
-// What every command of the command line shares: the global options, the opened store
-// and rules, error reporting with exit codes, column padding and a progress bar.
+// What every command of the command line shares: the global options, the office and a
+// session opened through the public API (postmottak/office.h) for the principal and
+// purpose given, error reporting with exit codes, column padding and a progress bar.
+//
+// Commands act through the session, so the command line decides and audits exactly as
+// an embedding case system does. Only `intake` and `cluster` reach the office's parts,
+// because they drive the pipeline's threads and NATS transport themselves.
 #ifndef POSTMOTTAK_CLI_CONTEXT_H_
 #define POSTMOTTAK_CLI_CONTEXT_H_
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pipeline/config/rules.h"
 #include "pipeline/services/access.h"
 #include "pipeline/services/case_service.h"
+#include "postmottak/office.h"
 #include "storage/store.h"
 
 namespace postmottak {
 
+// A shipped data file: $POSTMOTTAK_DATA_DIR/NAME, else NAME in the installed data
+// folder beside the program (<prefix>/share/postmottak), else `built_in` (the source
+// tree's sample, for a program run from the build tree).
+std::string DefaultDataFile(const std::string& name, const std::string& built_in);
+
 struct Globals {
   std::string db;
-  std::string rules_path = POSTMOTTAK_DEFAULT_RULES;
-  std::string policy_path = POSTMOTTAK_DEFAULT_POLICY;
+  std::string rules_path = DefaultDataFile("rules.json", POSTMOTTAK_DEFAULT_RULES);
+  std::string policy_path = DefaultDataFile("policy.json", POSTMOTTAK_DEFAULT_POLICY);
   std::string principal;  // --principal, else $POSTMOTTAK_PRINCIPAL
   std::string purpose;    // --purpose, else $POSTMOTTAK_PURPOSE, else the command's name
   bool unmask = false;
   bool json = false;
+  // Commands with --workers or limits set these before the office opens.
+  OfficeOptions office;
 };
 
 struct Context {
   Globals g;
-  std::unique_ptr<Store> store;
-  Rules rules;
-  Policy policy;
-  Principal principal;  // resolved from the policy: no command runs without one
+  std::unique_ptr<Office> office;
+  std::optional<Session> session;  // for g.principal and g.purpose
+  // The office's rules (titles of document types, the intake unit) for printing.
+  const Rules* rules = nullptr;
+  Session& s() { return *session; }
 };
 
-// Loads rules and policy, resolves the principal and opens the store. `command` is the
-// command's name, the purpose when none was given.
-Status OpenContext(const Globals& g, const std::string& command, Context* ctx);
-
-// The case service acting for the context's principal; with --unmask it asks for person
-// ids in full (refused and audited without the `unmask` permission).
-Result<std::unique_ptr<CaseService>> OpenCaseService(Context& ctx);
+// Opens the office and begins the session, as ctx->g says. `command` is the command's name, the
+// purpose when none was given. With --unmask the session asks for person ids in full
+// (refused and audited without the `unmask` permission).
+Status OpenContext(const std::string& command, Context* ctx);
 
 // Wraps a command body so that it runs with the context opened and sets the exit code.
 using Runner = std::function<std::function<void()>(std::function<int()>)>;

@@ -7,8 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/json_views.h"
-#include "pipeline/services/case_service.h"
-#include "pipeline/services/statistics.h"
 
 namespace postmottak {
 
@@ -16,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-void PrintDocuments(const std::vector<Document>& docs, const char* title, bool evidence) {
+void PrintDocuments(const std::vector<DocumentRecord>& docs, const char* title, bool evidence) {
   std::cout << title << docs.size() << "\n";
   for (const auto& d : docs) {
     const std::string pages = JoinPages(d.source_pages);
@@ -28,9 +26,7 @@ void PrintDocuments(const std::vector<Document>& docs, const char* title, bool e
 }
 
 int DocumentsCommand(Context& ctx, bool unlinked) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto docs = (*service)->ListDocuments(unlinked);
+  auto docs = unlinked ? ctx.s().ManualQueue() : ctx.s().Documents();
   if (!docs.ok()) return Fail(docs.status());
   if (ctx.g.json) {
     json out = json::array();
@@ -43,9 +39,7 @@ int DocumentsCommand(Context& ctx, bool unlinked) {
 }
 
 int DocumentShow(Context& ctx, const std::string& id) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto d = (*service)->ReadDocument(id);
+  auto d = ctx.s().ReadDocument(id);
   if (!d.ok()) return Fail(d.status());
   if (ctx.g.json) {
     std::cout << DocumentJson(*d).dump(2) << "\n";
@@ -53,14 +47,15 @@ int DocumentShow(Context& ctx, const std::string& id) {
   }
   const std::string pages = JoinPages(d->source_pages);
   std::cout << "Document " << d->id << "\n"
-            << "  Type:        " << d->type << " (" << ctx.rules.TitleOf(d->type) << ")\n"
+            << "  Type:        " << d->type << " (" << ctx.rules->TitleOf(d->type) << ")\n"
             << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n"
-            << "  Linked by:   " << ToString(d->linked_by) << " - " << d->link_evidence << "\n"
+            << "  Linked by:   " << (d->linked_by.empty() ? "-" : d->linked_by) << " - "
+            << d->link_evidence << "\n"
             << "  Source:      " << d->source_file << " pages " << pages << "\n"
             << "  Batch:       " << d->batch << ", mail piece " << d->mail_piece << "\n"
             << "  Received:    " << d->received_at << " (pipeline " << d->pipeline_version << ")\n"
-            << "  Pages:       " << d->pages.size() << ", searchable PDF "
-            << (d->pdf_blob.empty() ? "no" : "yes") << "\n";
+            << "  Pages:       " << d->source_pages.size() << ", searchable PDF "
+            << (d->pdf_sha256.empty() ? "no" : "sha256 " + d->pdf_sha256) << "\n";
   if (!d->person_ids.empty()) {
     std::cout << "  Person ids:  ";
     for (size_t i = 0; i < d->person_ids.size(); ++i)
@@ -71,9 +66,7 @@ int DocumentShow(Context& ctx, const std::string& id) {
 }
 
 int DocumentExport(Context& ctx, const std::string& id, const std::string& out) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto pdf = (*service)->ReadDocumentPdf(id);
+  auto pdf = ctx.s().DocumentPdf(id);
   if (!pdf.ok()) return Fail(pdf.status());
   std::ofstream f(out, std::ios::binary);
   f << *pdf;
@@ -87,9 +80,7 @@ int DocumentExport(Context& ctx, const std::string& id, const std::string& out) 
 }
 
 int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto d = (*service)->LinkDocument(doc, case_id);
+  auto d = ctx.s().Link(doc, case_id);
   if (!d.ok()) return Fail(d.status());
   if (ctx.g.json) {
     std::cout << DocumentSummary(*d).dump(2) << "\n";
@@ -100,9 +91,7 @@ int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id
 }
 
 int TasksCommand(Context& ctx, const TaskFilter& filter) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto tasks = (*service)->ListTasks(filter);
+  auto tasks = ctx.s().Tasks(filter);
   if (!tasks.ok()) return Fail(tasks.status());
   if (ctx.g.json) {
     json out = json::array();
@@ -112,7 +101,7 @@ int TasksCommand(Context& ctx, const TaskFilter& filter) {
   }
   std::cout << "Tasks: " << tasks->size() << (filter.closed_too ? "" : " open") << "\n";
   for (const auto& t : *tasks)
-    std::cout << "  " << Padded(t.id, 44) << Padded(ToString(t.kind), 24) << Padded(t.unit, 6)
+    std::cout << "  " << Padded(t.id, 44) << Padded(t.kind, 24) << Padded(t.unit, 6)
               << Padded(t.case_id.empty() ? "-" : t.case_id, 14) << t.reason << "\n";
   return 0;
 }
@@ -120,10 +109,8 @@ int TasksCommand(Context& ctx, const TaskFilter& filter) {
 int SearchCommand(Context& ctx, const std::string& person, const std::string& text) {
   if (person.empty() == text.empty())
     return Fail(Status::InvalidArgument("search needs one of --person or --text"));
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
   if (!person.empty()) {
-    auto cases = (*service)->SearchCases(person);
+    auto cases = ctx.s().CasesOfPerson(person);
     if (!cases.ok()) return Fail(cases.status());
     if (ctx.g.json) {
       json out = json::array();
@@ -134,10 +121,10 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
     std::cout << "Cases you may see: " << cases->size() << "\n";
     for (const auto& c : *cases)
       std::cout << "  " << Padded(c.id, 14) << Padded(c.area, 5) << "unit " << Padded(c.unit, 6)
-                << Padded(ToString(c.status), 24) << c.person_name << " (" << c.person_id << ")\n";
+                << Padded(c.status, 24) << c.person_name << " (" << c.person_id << ")\n";
     return 0;
   }
-  auto docs = (*service)->SearchDocuments(text);
+  auto docs = ctx.s().SearchDocuments(text);
   if (!docs.ok()) return Fail(docs.status());
   if (ctx.g.json) {
     json out = json::array();
@@ -150,7 +137,7 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
 }
 
 int StatsCommand(Context& ctx) {
-  auto stats = UnitStatisticsOf(ctx.store.get(), ctx.principal, ctx.g.purpose, std::time(nullptr));
+  auto stats = ctx.s().Statistics();
   if (!stats.ok()) return Fail(stats.status());
   const std::map<std::string, UnitStatistics>& units = *stats;
   if (ctx.g.json) {

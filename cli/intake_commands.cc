@@ -7,7 +7,7 @@
 #include "cli/accounting.h"
 #include "cli/cluster.h"
 #include "pipeline/intake/intake.h"
-#include "pipeline/services/reindex.h"
+#include "pipeline/services/session_rep.h"
 
 namespace postmottak {
 
@@ -15,26 +15,23 @@ namespace {
 
 using nlohmann::json;
 
-int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int workers,
-                  const std::string& batch, bool fail_on_quarantine, bool defer_ocr,
-                  const SourceLimits& limits, const DistributedOptions& distributed) {
-  IntakeOptions options;
+int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std::string& batch,
+                  bool fail_on_quarantine, bool defer_ocr, const DistributedOptions& distributed) {
+  IntakeOptions options = OfficeAccess::IntakeOf(ctx.s());
+  Store* store = OfficeAccess::StoreOf(*ctx.office);
   options.stop = StopOnSignals();
   if (!distributed.nats_url.empty()) {
     options.remote_workers = [&](const std::string& batch_id) {
-      return NatsWorkers(*ctx.store, batch_id, ctx.rules, options, distributed);
+      return NatsWorkers(*store, batch_id, *ctx.rules, options, distributed);
     };
   }
-  options.limits = limits;
-  options.workers = workers;
   options.defer_covered_ocr = defer_ocr;
   options.batch = batch;
-  options.principal = ctx.principal;
   Progress progress(!ctx.g.json);
   options.on_progress = [&progress](const IntakeProgress& p) {
     progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
   };
-  auto report = RunIntake(ctx.store.get(), ctx.rules, paths, options);
+  auto report = RunIntake(store, *ctx.rules, paths, options);
   progress.Finish();
   if (!report.ok()) return Fail(report.status());
   const IntakeReport& r = *report;
@@ -107,7 +104,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
                 << " pages, journaled without text; a person is asked to read them\n";
     if (!r.slowest.empty()) {
       std::cout << "  Slowest pages (bound " << std::fixed << std::setprecision(0)
-                << limits.page_seconds << " s):\n";
+                << options.limits.page_seconds << " s):\n";
       for (const auto& e : r.slowest)
         std::cout << "    " << std::setprecision(1) << std::setw(6) << e.seconds << " s  " << e.file
                   << " page " << e.page << (e.rendered ? "  (rendered)" : "")
@@ -125,16 +122,10 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, int worke
   return fail_on_quarantine && !r.quarantined.empty() ? 4 : 0;
 }
 
-int ReindexCommand(Context& ctx, int workers, bool only_pending) {
-  ReindexOptions options;
-  options.workers = workers;
-  options.only_pending = only_pending;
-  options.principal = ctx.principal;
+int ReindexCommand(Context& ctx, bool only_pending) {
   Progress progress(!ctx.g.json);
-  options.on_progress = [&progress](int done, int total) {
-    progress.Show(done, total, "documents");
-  };
-  auto r = Reindex(ctx.store.get(), ctx.rules, options);
+  auto r = ctx.s().Reindex(
+      only_pending, [&progress](int done, int total) { progress.Show(done, total, "documents"); });
   progress.Finish();
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
@@ -158,20 +149,18 @@ int ReindexCommand(Context& ctx, int workers, bool only_pending) {
 void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
   struct Options {
     std::vector<std::string> paths;
-    int workers = 0;
     std::string batch;
     bool fail_on_quarantine = false, defer_ocr = false, pending = false;
-    SourceLimits limits;
     DistributedOptions distributed;
   };
   auto o = std::make_shared<Options>();
   auto* intake = app.add_subcommand("intake", "intake scanned files or folders");
   intake->add_option("paths", o->paths, "files or folders")->required();
-  intake->add_option("--workers", o->workers, "worker threads (default: one per core)");
+  intake->add_option("--workers", ctx.g.office.workers, "worker threads (default: one per core)");
   intake->add_option("--batch", o->batch,
                      "batch name (default: the manifest's, else derived from the files' "
                      "checksums, so a rerun resumes)");
-  AddLimitOptions(intake, &o->limits);
+  AddLimitOptions(intake, &ctx.g.office);
   intake->add_flag("--fail-on-quarantine", o->fail_on_quarantine,
                    "exit 4 when any input went to quarantine");
   intake->add_flag("--defer-ocr", o->defer_ocr,
@@ -179,16 +168,16 @@ void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
                    "them later");
   AddDistributedOptions(intake, &o->distributed);
   intake->callback(run([&ctx, o] {
-    return IntakeCommand(ctx, o->paths, o->workers, o->batch, o->fail_on_quarantine, o->defer_ocr,
-                         o->limits, o->distributed);
+    return IntakeCommand(ctx, o->paths, o->batch, o->fail_on_quarantine, o->defer_ocr,
+                         o->distributed);
   }));
 
   auto* reindex =
       app.add_subcommand("reindex", "re-run OCR and extraction, rebuild indexes (resumable)");
-  reindex->add_option("--workers", o->workers, "worker threads (default: one per core)");
+  reindex->add_option("--workers", ctx.g.office.workers, "worker threads (default: one per core)");
   reindex->add_flag("--pending", o->pending,
                     "only documents whose OCR intake deferred (intake --defer-ocr)");
-  reindex->callback(run([&ctx, o] { return ReindexCommand(ctx, o->workers, o->pending); }));
+  reindex->callback(run([&ctx, o] { return ReindexCommand(ctx, o->pending); }));
 }
 
 }  // namespace postmottak

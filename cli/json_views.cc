@@ -15,25 +15,96 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-json CaseJson(const Case& c) { return c; }
+json CaseJson(const CaseRecord& c) {
+  return {{"id", c.id},
+          {"person_id", c.person_id},
+          {"person_name", c.person_name},
+          {"area", c.area},
+          {"unit", c.unit},
+          {"status", c.status},
+          {"due", c.due},
+          {"created_at", c.created_at},
+          {"closed_at", c.closed_at}};
+}
 
-json DocumentSummary(const Document& d) {
+json DocumentSummary(const DocumentRecord& d) {
   return {{"id", d.id},
           {"type", d.type},
           {"case_id", d.case_id},
-          {"linked_by", d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by)},
+          {"linked_by", d.linked_by},
           {"link_evidence", d.link_evidence},
           {"source", {{"file", d.source_file}, {"pages", d.source_pages}}},
           {"batch", d.batch},
           {"received_at", d.received_at}};
 }
 
-json DocumentJson(const Document& d) {
-  json j = d;
-  j["linked_by"] = d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by);
+json DocumentJson(const DocumentRecord& d) {
+  json j = DocumentSummary(d);
+  j["linked_at"] = d.linked_at;
+  j["linked_actor"] = d.linked_actor;
+  j["mail_piece"] = d.mail_piece;
+  j["cover_id"] = d.cover_id;
+  j["pipeline_version"] = d.pipeline_version;
+  j["content_hash"] = d.content_hash;
+  j["pdf_sha256"] = d.pdf_sha256;
+  j["person_ids"] = d.person_ids;
+  j["unread"] = d.unread;
+  j["text"] = d.text;
   return j;
 }
 
-json TaskJson(const Task& t) { return t; }
+json TaskJson(const TaskRecord& t) {
+  return {{"id", t.id},
+          {"kind", t.kind},
+          {"status", t.status},
+          {"case_id", t.case_id},
+          {"document_id", t.document_id},
+          {"quarantine_id", t.quarantine_id},
+          {"document_type", t.document_type},
+          {"awaited_from", t.awaited_from},
+          {"unit", t.unit},
+          {"reason", t.reason},
+          {"created_at", t.created_at},
+          {"closed_at", t.closed_at}};
+}
+
+json QuarantineJson(const QuarantineRecord& q) {
+  json history = json::array();
+  for (const auto& h : q.history)
+    history.push_back({{"time", h.time}, {"actor", h.actor}, {"reason", h.reason}});
+  return {{"id", q.id},
+          {"batch", q.batch},
+          {"file", q.file},
+          {"page", q.page},
+          {"reason", q.reason},
+          {"status", q.status},
+          {"time", q.time},
+          {"kept", q.kept},
+          {"sha256", q.sha256},
+          {"resolution", q.resolution},
+          {"resolved_by", q.resolved_by},
+          {"resolved_at", q.resolved_at},
+          {"task_id", q.task_id},
+          {"history", history}};
+}
+
+json GrantJson(const GrantRecord& g) {
+  return {{"id", g.id},
+          {"case_id", g.case_id},
+          {"principal", g.principal},
+          {"purpose", g.purpose},
+          {"expires", g.expires},
+          {"granted_by", g.granted_by},
+          {"granted_at", g.granted_at},
+          {"revoked_by", g.revoked_by},
+          {"revoked_at", g.revoked_at}};
+}
+
+json AuditEntryJson(const AuditEntryRecord& e) {
+  return {{"seq", e.seq},       {"time", e.time},       {"principal", e.principal},
+          {"unit", e.unit},     {"domain", e.domain},   {"action", e.action},
+          {"object", e.object}, {"purpose", e.purpose}, {"case_id", e.case_id},
+          {"detail", e.detail}, {"hash", e.hash}};
+}
 
 }  // namespace postmottak

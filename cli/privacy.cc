@@ -4,8 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/services/retention.h"
-#include "storage/audit.h"
+#include "cli/json_views.h"
 
 namespace postmottak {
 
@@ -16,7 +15,7 @@ using nlohmann::json;
 // Exit code when `audit verify` finds the chain broken (commands.h).
 constexpr int kProblems = 5;
 
-void PrintGrant(const Grant& g) {
+void PrintGrant(const GrantRecord& g) {
   std::cout << "  " << Padded(g.id, 10) << Padded(g.case_id, 14) << Padded(g.principal, 22)
             << "until " << g.expires
             << (g.revoked_at.empty() ? "" : "  revoked " + g.revoked_at + " by " + g.revoked_by)
@@ -25,12 +24,10 @@ void PrintGrant(const Grant& g) {
 
 int GrantAdd(Context& ctx, const std::string& case_id, const std::string& to,
              const std::string& purpose, const std::string& expires) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto g = (*service)->GrantAccess(case_id, to, purpose, expires);
+  auto g = ctx.s().GrantAccess(case_id, to, purpose, expires);
   if (!g.ok()) return Fail(g.status());
   if (ctx.g.json) {
-    std::cout << json(*g).dump(2) << "\n";
+    std::cout << GrantJson(*g).dump(2) << "\n";
   } else {
     std::cout << "Granted " << g->id << ": " << to << " may see case " << case_id << " until "
               << g->expires << "\n";
@@ -39,12 +36,12 @@ int GrantAdd(Context& ctx, const std::string& case_id, const std::string& to,
 }
 
 int GrantList(Context& ctx, const std::string& case_id) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto grants = (*service)->ListGrants(case_id);
+  auto grants = ctx.s().Grants(case_id);
   if (!grants.ok()) return Fail(grants.status());
   if (ctx.g.json) {
-    std::cout << json(*grants).dump(2) << "\n";
+    json out = json::array();
+    for (const auto& g : *grants) out.push_back(GrantJson(g));
+    std::cout << out.dump(2) << "\n";
     return 0;
   }
   std::cout << "Grants: " << grants->size() << "\n";
@@ -53,12 +50,10 @@ int GrantList(Context& ctx, const std::string& case_id) {
 }
 
 int GrantRevoke(Context& ctx, const std::string& id) {
-  auto service = OpenCaseService(ctx);
-  if (!service.ok()) return Fail(service.status());
-  auto g = (*service)->RevokeGrant(id);
+  auto g = ctx.s().RevokeGrant(id);
   if (!g.ok()) return Fail(g.status());
   if (ctx.g.json) {
-    std::cout << json(*g).dump(2) << "\n";
+    std::cout << GrantJson(*g).dump(2) << "\n";
   } else {
     std::cout << "Revoked " << id << ": " << g->principal << " no longer sees case " << g->case_id
               << "\n";
@@ -66,14 +61,8 @@ int GrantRevoke(Context& ctx, const std::string& id) {
   return 0;
 }
 
-int AuditVerify(Context& ctx, const std::vector<std::string>& anchor_texts) {
-  std::vector<AuditAnchor> anchors;
-  for (const auto& text : anchor_texts) {
-    auto a = ParseAuditAnchor(text);
-    if (!a.ok()) return Fail(a.status());
-    anchors.push_back(*a);
-  }
-  auto check = CheckAuditTrail(ctx.store.get(), ctx.principal, anchors);
+int AuditVerify(Context& ctx, const std::vector<std::string>& anchors) {
+  auto check = ctx.s().VerifyAuditTrail(anchors);
   if (!check.ok()) return Fail(check.status());
   if (ctx.g.json) {
     std::cout << json{{"entries", check->entries},
@@ -97,11 +86,11 @@ int AuditVerify(Context& ctx, const std::vector<std::string>& anchor_texts) {
 }
 
 int AuditShow(Context& ctx, const AuditQuery& query) {
-  auto entries = ReadAuditTrail(ctx.store.get(), ctx.principal, ctx.g.purpose, query);
+  auto entries = ctx.s().AuditTrail(query);
   if (!entries.ok()) return Fail(entries.status());
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& e : *entries) out.push_back(json(e));
+    for (const auto& e : *entries) out.push_back(AuditEntryJson(e));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -115,16 +104,28 @@ int AuditShow(Context& ctx, const AuditQuery& query) {
 }
 
 int RetentionRun(Context& ctx, bool dry_run) {
-  RetentionOptions options;
-  options.principal = ctx.principal;
-  options.dry_run = dry_run;
-  auto r = RunRetention(ctx.store.get(), ctx.policy, options);
+  auto r = ctx.s().Retention(dry_run);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
+    json deleted = json::array();
+    for (const auto& t : r->deleted) {
+      json documents = json::array();
+      for (const auto& d : t.documents)
+        documents.push_back({{"id", d.id}, {"type", d.type}, {"pages", d.pages}});
+      deleted.push_back({{"id", t.id},
+                         {"area", t.area},
+                         {"unit", t.unit},
+                         {"closed_at", t.closed_at},
+                         {"retention_days", t.retention_days},
+                         {"documents", documents},
+                         {"cover_sheets", t.cover_sheets},
+                         {"tasks", t.tasks},
+                         {"bytes", t.bytes}});
+    }
     std::cout << json{{"dry_run", dry_run},          {"cases_examined", r->cases_examined},
                       {"cases_kept", r->cases_kept}, {"documents", r->documents},
                       {"pages", r->pages},           {"bytes", r->bytes},
-                      {"deleted", r->deleted}}
+                      {"deleted", deleted}}
                      .dump(2)
               << "\n";
     return 0;
@@ -135,8 +136,7 @@ int RetentionRun(Context& ctx, bool dry_run) {
   for (const auto& t : r->deleted) {
     std::cout << "  case " << Padded(t.id, 14) << Padded(t.area, 5) << "closed " << t.closed_at
               << ", period " << t.retention_days << " days: " << t.documents.size()
-              << " documents, " << t.cover_sheets.size() << " cover sheets, " << t.tasks.size()
-              << " tasks\n";
+              << " documents, " << t.cover_sheets << " cover sheets, " << t.tasks << " tasks\n";
     for (const auto& d : t.documents)
       std::cout << "      " << d.id << "  " << Padded(d.type, 22) << d.pages << " pages\n";
   }

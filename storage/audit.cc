@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codecs/sha256.h"
+#include "storage/index_keys.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -124,12 +125,13 @@ Status RequireAudited(Store* store, const Principal& p, Permission permission,
 }
 
 Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
-                                   const std::vector<AuditAnchor>& anchors) {
+                                   const std::vector<AuditAnchor>& anchors,
+                                   const std::string& purpose) {
   PM_RETURN_IF_ERROR(
-      RequireAudited(store, auditor, Permission::kAudit, "verify the audit trail", "audit verify"));
+      RequireAudited(store, auditor, Permission::kAudit, "verify the audit trail", purpose));
   auto check = VerifyAuditTrail(*store, anchors);
   if (!check.ok()) return check;
-  Change change = store->BeginChange(auditor, "audit verify");
+  Change change = store->BeginChange(auditor, purpose);
   change.Log("audit_verify", "events",
              std::to_string(check->entries) + " entries, " +
                  std::to_string(check->problems.size()) + " problems");
@@ -145,11 +147,11 @@ Result<std::vector<Event>> ReadAuditTrail(Store* store, const Principal& auditor
   // The narrowest index answers; the other fields filter.
   std::string prefix;
   if (!person.empty()) {
-    prefix = "audit_person/" + person + "/";
+    prefix = index_keys::AuditByPerson(person);
   } else if (!query.case_id.empty()) {
-    prefix = "audit_case/" + query.case_id + "/";
+    prefix = index_keys::AuditByCase(query.case_id);
   } else if (!query.principal.empty()) {
-    prefix = "audit_principal/" + query.principal + "/";
+    prefix = index_keys::AuditByPrincipal(query.principal);
   }
   std::vector<Event> out;
   auto keep = [&](const Event& e) {

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "postmottak/reports.h"
 #include "storage/principal.h"
 #include "storage/records.h"
 #include "storage/status.h"
@@ -43,14 +44,6 @@ struct AuditAnchor {
 };
 Result<AuditAnchor> ParseAuditAnchor(const std::string& text);
 
-struct AuditCheck {
-  uint64_t entries = 0;
-  uint64_t head_seq = 0;
-  std::string head_hash;
-  std::vector<std::string> problems;  // each names the entry where the chain breaks
-  bool ok() const { return problems.empty(); }
-};
-
 // Walks the whole trail and checks the chain, the head and the anchors. The problems
 // found are the result; a Status only when the store cannot be read. `each`, if given,
 // sees every entry that decodes (verify derives the audit index from them on the way).
@@ -59,7 +52,8 @@ Result<AuditCheck> VerifyAuditTrail(const Store& store, const std::vector<AuditA
 
 // The same for an auditor: needs the `audit` permission, and is itself audited.
 Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
-                                   const std::vector<AuditAnchor>& anchors);
+                                   const std::vector<AuditAnchor>& anchors,
+                                   const std::string& purpose = "audit verify");
 
 // Require (storage/principal.h), with a refusal written to the audit trail: a "denied"
 // entry by `p` about "permission/<name>", its detail the reason, under `purpose`. Every
@@ -69,16 +63,9 @@ Result<AuditCheck> CheckAuditTrail(Store* store, const Principal& auditor,
 Status RequireAudited(Store* store, const Principal& p, Permission permission,
                       const std::string& what, const std::string& purpose);
 
-// Which entries `audit show` returns: those matching every field given (all when none).
-struct AuditQuery {
-  std::string case_id;
-  std::string person_id;  // matched through the person's pseudonym
-  std::string principal;
-};
-
-// The entries matching `query`, oldest first, for a principal with `audit`. The reading
-// is audited too (an auditor's reads are as visible as anyone's), concerning the person
-// or case asked about.
+// The entries matching every field of `query` given (all when none), oldest first, for a principal
+// with `audit`. The reading is audited too (an auditor's reads are as visible as anyone's),
+// concerning the person or case asked about.
 Result<std::vector<Event>> ReadAuditTrail(Store* store, const Principal& auditor,
                                           const std::string& purpose, const AuditQuery& query);
 

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "postmottak/records.h"
+
 namespace postmottak {
 
 enum class CaseStatus {
@@ -246,17 +248,8 @@ bool IsValidUnit(const std::string& unit);
 // An explicit exception to need to know: one principal may see one case, for a stated
 // purpose, until it expires (or is revoked). The only way across the state/municipal
 // divide. Grants are never deleted; a revoked or expired one stays as a record.
-struct Grant {
-  std::string id;  // "grant-<n>"
-  std::string case_id;
-  std::string principal;
-  std::string purpose;
-  std::string expires;  // ISO 8601 UTC; the grant holds strictly before this time
-  std::string granted_by;
-  std::string granted_at;
-  std::string revoked_by;
-  std::string revoked_at;
-};
+// The public record (postmottak/records.h).
+using Grant = GrantRecord;
 
 // What retention deleted of one case, kept in its place: enough to answer "what
 // happened to document X" and to keep references (ledger, audit trail) resolvable,

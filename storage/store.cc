@@ -14,6 +14,7 @@
 
 #include "codecs/sha256.h"
 #include "storage/audit.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -52,12 +53,13 @@ std::string EventKey(uint64_t seq) {
 // ---- index derivation --------------------------------------------------------------
 
 std::map<std::string, std::string> IndexEntriesOf(const Case& c) {
-  return {{"person/" + c.person_id + "/" + c.id, ""}, {"unit_case/" + c.unit + "/" + c.id, ""}};
+  return {{index_keys::PersonCases(c.person_id) + c.id, ""},
+          {index_keys::UnitCases(c.unit) + c.id, ""}};
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const CoverSheet& c) {
   std::map<std::string, std::string> out;
-  if (!c.case_id.empty()) out["case_cover/" + c.case_id + "/" + c.id] = "";
+  if (!c.case_id.empty()) out[index_keys::CaseCoverSheets(c.case_id) + c.id] = "";
   return out;
 }
 
@@ -65,50 +67,51 @@ std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
   std::map<std::string, std::string> out;
   // Several documents may hold the same pages (the same pre-printed form sent by two
   // persons), so both indexes name every holder.
-  if (!d.content_hash.empty()) out["hash/" + d.content_hash + "/" + d.id] = "";
+  if (!d.content_hash.empty()) out[index_keys::ContentHolders(d.content_hash) + d.id] = "";
   // Every stored page by its image's checksum, with its place in the document: the
   // journal asks whether the same page is held for the same case.
   for (size_t i = 0; i < d.pages.size(); ++i)
     if (!d.pages[i].sha256.empty())
-      out["page/" + d.pages[i].sha256 + "/" + d.id] = std::to_string(i + 1);
+      out[index_keys::PageHolders(d.pages[i].sha256) + d.id] = std::to_string(i + 1);
   if (d.case_id.empty()) {
-    out["unlinked/" + d.id] = "";
+    out[index_keys::Unlinked() + d.id] = "";
   } else {
-    out["case_doc/" + d.case_id + "/" + d.id] = "";
+    out[index_keys::CaseDocuments(d.case_id) + d.id] = "";
   }
   return out;
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const Task& t) {
   std::map<std::string, std::string> out;
-  if (!t.case_id.empty()) out["case_task/" + t.case_id + "/" + t.id] = "";
-  out["unit_task/" + t.unit + "/" + t.id] = "";
+  if (!t.case_id.empty()) out[index_keys::CaseTasks(t.case_id) + t.id] = "";
+  out[index_keys::UnitTasks(t.unit) + t.id] = "";
   return out;
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const QuarantineEntry& q) {
-  return {{"batch_quarantine/" + q.batch + "/" + q.id, ""}};
+  return {{index_keys::BatchQuarantine(q.batch) + q.id, ""}};
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const Batch& b) {
   std::map<std::string, std::string> out;
   for (size_t i = 0; i < b.files.size(); ++i)
     if (!b.files[i].sha256.empty())
-      out["file/" + b.files[i].sha256 + "/" + b.id + "/" + std::to_string(i)] = b.files[i].name;
+      out[index_keys::FileCopies(b.files[i].sha256) + b.id + "/" + std::to_string(i)] =
+          b.files[i].name;
   return out;
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const LedgerEntry&) { return {}; }
 
 std::map<std::string, std::string> IndexEntriesOf(const Grant& g) {
-  return {{"case_grant/" + g.case_id + "/" + g.id, g.principal}};
+  return {{index_keys::CaseGrants(g.case_id) + g.id, g.principal}};
 }
 
 std::map<std::string, std::string> IndexEntriesOf(const Tombstone& t) {
-  std::map<std::string, std::string> out{{"tombstone/case/" + t.id, ""}};
-  for (const auto& d : t.documents) out["tombstone/document/" + d.id] = t.id;
-  for (const auto& id : t.cover_sheets) out["tombstone/cover_sheet/" + id] = t.id;
-  for (const auto& id : t.tasks) out["tombstone/task/" + id] = t.id;
+  std::map<std::string, std::string> out{{index_keys::Tombstones("case") + t.id, ""}};
+  for (const auto& d : t.documents) out[index_keys::Tombstones("document") + d.id] = t.id;
+  for (const auto& id : t.cover_sheets) out[index_keys::Tombstones("cover_sheet") + id] = t.id;
+  for (const auto& id : t.tasks) out[index_keys::Tombstones("task") + id] = t.id;
   return out;
 }
 
@@ -116,9 +119,9 @@ std::map<std::string, std::string> IndexEntriesOf(const Tombstone& t) {
 // answers from without reading the whole trail.
 std::map<std::string, std::string> IndexEntriesOf(const Event& e) {
   const std::string seq = EventKey(e.seq);
-  std::map<std::string, std::string> out{{"audit_principal/" + e.principal + "/" + seq, ""}};
-  if (!e.case_id.empty()) out["audit_case/" + e.case_id + "/" + seq] = "";
-  if (!e.person.empty()) out["audit_person/" + e.person + "/" + seq] = "";
+  std::map<std::string, std::string> out{{index_keys::AuditByPrincipal(e.principal) + seq, ""}};
+  if (!e.case_id.empty()) out[index_keys::AuditByCase(e.case_id) + seq] = "";
+  if (!e.person.empty()) out[index_keys::AuditByPerson(e.person) + seq] = "";
   return out;
 }
 

@@ -186,19 +186,21 @@ class Checker {
 
 }  // namespace
 
-Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal) {
-  PM_RETURN_IF_ERROR(RequireAudited(store, principal, Permission::kMaintain, "verify the store",
-                                    repair ? "verify --repair" : "verify"));
+Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal,
+                                 const std::string& purpose) {
+  const std::string why = !purpose.empty() ? purpose : repair ? "verify --repair" : "verify";
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, principal, Permission::kMaintain, "verify the store", why));
   VerifyReport report = Checker(*store).Run();
   bool index_differs = false;
   for (const auto& p : report.problems) index_differs = index_differs || p.repairable;
   if (repair && index_differs) {
-    PM_RETURN_IF_ERROR(store->RebuildIndexes(principal, "verify --repair"));
+    PM_RETURN_IF_ERROR(store->RebuildIndexes(principal, why));
     report = Checker(*store).Run();
     report.repaired = true;
   }
   // Verification decodes every record and re-reads every blob: one entry says so.
-  Change change = store->BeginChange(principal, repair ? "verify --repair" : "verify");
+  Change change = store->BeginChange(principal, why);
   change.Log("verify_store", "store",
              std::to_string(report.records) + " records, " + std::to_string(report.blobs) +
                  " blobs, " + std::to_string(report.problems.size()) + " problems");

@@ -14,33 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "postmottak/reports.h"
 #include "storage/store.h"
 
 namespace postmottak {
 
-struct VerifyProblem {
-  std::string kind;    // checksum_mismatch, missing_blob, orphan_blob, corrupt_record,
-                       // index_missing, index_extra, index_wrong, dangling_reference,
-                       // audit_chain
-  std::string object;  // what it is about ("document/doc-...", "blob doc/.../page/1")
-  std::string detail;
-  bool repairable = false;  // derived data: `verify --repair` rebuilds it
-};
-
-struct VerifyReport {
-  int records = 0;
-  int blobs = 0;
-  int64_t blob_bytes = 0;
-  int index_entries = 0;
-  int events = 0;
-  std::vector<VerifyProblem> problems;
-  bool repaired = false;  // the index was rebuilt; `problems` are those left after it
-  bool ok() const { return problems.empty(); }
-};
-
 // Checks the store; with `repair`, rebuilds the index when it differs and checks again.
 // Needs a principal with the `maintain` permission; the run is audited.
-Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal);
+// `purpose` goes into the audit entries (default "verify" or "verify --repair").
+Result<VerifyReport> VerifyStore(Store* store, bool repair, const Principal& principal,
+                                 const std::string& purpose = "");
 
 }  // namespace postmottak
 

@@ -122,6 +122,23 @@ TEST_F(CliTest, ExitCodesAreDocumented) {
   EXPECT_EQ(Cli("intake " + dir_ / "nothing-here"), 3);
 }
 
+TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {
+  // The command line decides nothing itself: a caseworker asking for the mail room's
+  // and upkeep's commands is refused by the session, exit 6, and each refusal is found.
+  const std::vector<std::string> commands = {
+      "batches",      "quarantine list",         "reconcile b-1", "verify",
+      "audit verify", "retention run --dry-run", "grant list",    "reindex"};
+  for (const auto& command : commands)
+    EXPECT_EQ(Cli(command + " --purpose 'probing " + command + "'", nullptr, "user:kari"), 6)
+        << command;
+  std::string trail;
+  ASSERT_EQ(Cli("audit show --json --principal user:kari", &trail), 0);
+  int denied = 0;
+  for (const auto& e : json::parse(trail))
+    denied += e["action"] == "denied" && e["purpose"].get<std::string>().rfind("probing ", 0) == 0;
+  EXPECT_EQ(denied, static_cast<int>(commands.size()));
+}
+
 TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
   ASSERT_EQ(test::Run(std::string(POSTMOTTAK_SAMPLES_TOOL) + " --out " + dir_ / "batch" + " --db " +
                       dir_ / "store" + " --pages 16 --seed 3 > /dev/null"),

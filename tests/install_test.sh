@@ -43,4 +43,11 @@ expect "intake of .*: [0-9]* pages, [0-9]* documents"
 expect "still missing:"
 expect "linked doc-[0-9a-f]* (.*) to 2026-900001 by manual"
 head -c 5 "$work/cover.pdf" | grep -q '%PDF-' || { echo "the cover sheet is not a PDF"; exit 1; }
+
+# The installed command line finds its library and the shipped rules and policy by
+# itself, wherever the source tree is, and reads the case the example registered.
+cli=$("$work/prefix/bin/postmottak" --db "$work/store" --principal user:per case show 2026-900001 --json)
+grep -q '"id": "2026-900001"' <<<"$cli" || { echo "the installed CLI could not read the case: $cli"; exit 1; }
+"$work/prefix/bin/postmottak" --help | grep -q "$work/prefix/share/postmottak/rules.json" ||
+  { echo "the installed CLI does not default to the installed rules"; exit 1; }
 echo "install test: passed"

@@ -90,5 +90,28 @@ TEST_F(LinkerTest, CoverSheetLinksToItsCaseOrToTheOnlyCaseOfItsArea) {
   EXPECT_TRUE(LinkByCoverSheet(view, sheet).case_id.empty());
 }
 
+TEST_F(LinkerTest, ACoverSheetOnAnotherPersonsPapersIsNotFiled) {
+  Change view = store_->BeginChange(test::Tester(), "test");
+  CoverSheet sheet;
+  sheet.id = "000000000018";
+  sheet.case_id = "2026-000001";
+  // The text names the case's person, or nobody: the sheet decides.
+  LinkDecision same = DecideLink(view, test::SampleRules(), sheet, {test::PersonId(1)}, {}, "x");
+  EXPECT_EQ(same.case_id, "2026-000001");
+  EXPECT_EQ(same.method, LinkMethod::kCoverSheet);
+  EXPECT_EQ(DecideLink(view, test::SampleRules(), sheet, {}, {}, "x").case_id, "2026-000001");
+  // The text names only someone else: a person decides, and is told why.
+  LinkDecision other =
+      DecideLink(view, test::SampleRules(), sheet, {test::PersonId(2)}, {}, "medical_certificate");
+  EXPECT_TRUE(other.case_id.empty());
+  EXPECT_NE(other.evidence.find("names another person"), std::string::npos) << other.evidence;
+  EXPECT_EQ(other.evidence.find(test::PersonId(2)), std::string::npos) << "no unmasked id";
+  // Without a sheet the text decides, as LinkByText does.
+  EXPECT_EQ(DecideLink(view, test::SampleRules(), std::nullopt, {test::PersonId(1)}, {},
+                       "medical_certificate")
+                .case_id,
+            "2026-000001");
+}
+
 }  // namespace
 }  // namespace postmottak

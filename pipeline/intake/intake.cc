@@ -16,6 +16,7 @@
 #include "pipeline/stages/inventory.h"
 #include "pipeline/stages/journal.h"
 #include "storage/audit.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -392,6 +393,145 @@ int FeedFile(const std::string& path, const std::string& name, int file_index,
   return n;
 }
 
+namespace {
+
+// The committer: takes the pages in batch order, assembles them into mail pieces and
+// journals each piece. It runs on the thread that called RunPages, the one thread that
+// writes the store during an intake. After a failed commit it takes the remaining
+// pages without writing, so the other threads drain; Finish returns the failure.
+class Committer {
+ public:
+  Committer(Store* store, const Rules& rules, const IntakeOptions& options,
+            const std::string& batch, int expected_pages, PageWorkers* workers,
+            CoverTracker* tracker, IntakeReport* report)
+      : journal_(store, &rules, options.principal, batch),
+        options_(options),
+        expected_pages_(expected_pages),
+        workers_(workers),
+        tracker_(tracker),
+        report_(report) {}
+
+  void Take(ProcessedPage page) {
+    if (tracker_) tracker_->Forget(page.seq);
+    if (page.page == 0) {
+      TakeWholeFile(page);
+      return;
+    }
+    CountPage(page);
+    if (options_.on_page) options_.on_page(page);
+    const uint64_t seq = page.seq;
+    if (auto piece = assembler_.Add(std::move(page))) {
+      Commit(std::move(piece));
+      CommittedBefore(seq);
+    }
+    if (options_.on_progress) options_.on_progress({pages_done_, expected_pages_});
+  }
+
+  Status Finish() {
+    Commit(assembler_.Finish());
+    CommittedBefore(std::numeric_limits<uint64_t>::max());  // every page taken
+    return failure_;
+  }
+
+ private:
+  // Page 0 stands for a whole file: one that could not be read, or one identical to a
+  // file taken in before.
+  void TakeWholeFile(const ProcessedPage& page) {
+    // Pieces never span files; closing the open one first keeps the ledger a prefix of
+    // the batch.
+    Commit(assembler_.Finish());
+    if (!failure_.ok()) return;
+    if (!page.duplicate_of.empty()) {
+      auto n = journal_.RecordDuplicateFile(page.file_index, page.file, page.duplicate_of);
+      if (!n.ok()) {
+        failure_ = n.status();
+        return;
+      }
+      ++report_->duplicate_files;
+      report_->duplicate_pages += *n;
+      pages_done_ += *n;
+    } else {
+      auto q = journal_.QuarantineFile(page);
+      if (!q.ok()) failure_ = q.status();
+      report_->quarantined.push_back({page.file, 0, page.error});
+    }
+    CommittedBefore(page.seq + 1);
+  }
+
+  void CountPage(const ProcessedPage& page) {
+    ++report_->pages;
+    ++pages_done_;
+    NoteTime(page, report_);
+    if (!page.error.empty()) return;
+    if (page.kind == PageKind::kBlank) ++report_->blank_pages;
+    if (page.kind == PageKind::kCoverSheet) ++report_->cover_sheets;
+    if (page.kind == PageKind::kSeparator) ++report_->separator_sheets;
+  }
+
+  void Commit(std::optional<MailPiece> piece) {
+    if (!piece || !failure_.ok()) return;
+    ++report_->mail_pieces;
+    auto outcome = journal_.Commit(*piece);
+    if (!outcome.ok()) {
+      failure_ = outcome.status();
+      return;
+    }
+    Accumulate(*outcome, report_);
+  }
+
+  // A piece is committed when the next one starts, so each commit covers every page
+  // before the page that started the new piece.
+  void CommittedBefore(uint64_t seq) {
+    if (seq > 0 && failure_.ok()) workers_->Committed(seq - 1);
+  }
+
+  Journal journal_;
+  Assembler assembler_;
+  const IntakeOptions& options_;
+  const int expected_pages_;
+  PageWorkers* workers_;
+  CoverTracker* tracker_;  // set when OCR behind cover sheets is deferred
+  IntakeReport* report_;
+  Status failure_;
+  int pages_done_ = 0;
+};
+
+// The reader: feeds every page of the batch into `jobs`, numbered in batch order, until
+// the feed ends or `options.stop` is set (then `interrupted`).
+std::thread StartReader(const PageFeed& feed, const IntakeOptions& options,
+                        BoundedQueue<PageJob>* jobs, ReorderWindow* window,
+                        std::atomic<bool>* interrupted) {
+  return std::thread([&feed, &options, jobs, window, interrupted] {
+    uint64_t seq = 0;
+    feed([&](PageJob job) {
+      if (options.stop && options.stop->load()) {
+        *interrupted = true;
+        return false;
+      }
+      job.seq = seq;
+      if (!jobs->Push(std::move(job))) return false;
+      ++seq;
+      return true;
+    });
+    window->SetTotal(seq);
+    jobs->Close();
+  });
+}
+
+// The workers' driver: processes the jobs into the window; a failure ends the batch.
+std::thread StartProcessing(PageWorkers* workers, BoundedQueue<PageJob>* jobs,
+                            ReorderWindow* window, DeferOcr defer_ocr) {
+  return std::thread([workers, jobs, window, defer_ocr = std::move(defer_ocr)] {
+    Status st = workers->Process(jobs, window, defer_ocr);
+    if (!st.ok()) {
+      window->Abort(st);
+      jobs->Close();
+    }
+  });
+}
+
+}  // namespace
+
 Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::string& batch,
                               const PageFeed& feed, int expected_pages,
                               const IntakeOptions& options) {
@@ -411,24 +551,6 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
         "workers");
   BoundedQueue<PageJob> jobs(static_cast<size_t>(std::max(2, workers->count() * 2)));
   ReorderWindow window(workers->window());
-
-  std::atomic<bool> interrupted{false};
-  std::thread reader([&] {
-    uint64_t seq = 0;
-    feed([&](PageJob job) {
-      if (options.stop && options.stop->load()) {
-        interrupted = true;
-        return false;
-      }
-      job.seq = seq;
-      if (!jobs.Push(std::move(job))) return false;
-      ++seq;
-      return true;
-    });
-    window.SetTotal(seq);
-    jobs.Close();
-  });
-
   CoverTracker tracker;
   DeferOcr defer_ocr;
   if (defer)
@@ -437,83 +559,20 @@ Result<IntakeReport> RunPages(Store* store, const Rules& rules, const std::strin
                       page.page == 0 ? CoverTracker::Boundary::kOther : BoundaryOf(page));
       return needs_ocr && tracker.Covered(page.seq);
     };
-  std::thread processing([&] {
-    Status st = workers->Process(&jobs, &window, defer_ocr);
-    if (!st.ok()) {
-      window.Abort(st);
-      jobs.Close();
-    }
-  });
 
-  Journal journal(store, &rules, options.principal, batch);
-  Assembler assembler;
-  Status failure;
-  int pages_done = 0;
-  auto commit = [&](std::optional<MailPiece> piece) {
-    if (!piece || !failure.ok()) return;
-    ++report.mail_pieces;
-    auto outcome = journal.Commit(*piece);
-    if (!outcome.ok()) {
-      failure = outcome.status();
-      return;
-    }
-    Accumulate(*outcome, &report);
-  };
-  // A piece is committed when the next one starts, so each commit covers every page
-  // before the page that started the new piece.
-  auto committed_before = [&](uint64_t seq) {
-    if (seq > 0 && failure.ok()) workers->Committed(seq - 1);
-  };
-  while (auto page = window.Next()) {
-    if (defer) tracker.Forget(page->seq);
-    if (page->page == 0) {
-      // Pieces never span files; closing the open one first keeps the ledger a prefix
-      // of the batch.
-      commit(assembler.Finish());
-      if (!failure.ok()) continue;
-      if (!page->duplicate_of.empty()) {
-        auto n = journal.RecordDuplicateFile(page->file_index, page->file, page->duplicate_of);
-        if (!n.ok()) {
-          failure = n.status();
-          continue;
-        }
-        ++report.duplicate_files;
-        report.duplicate_pages += *n;
-        pages_done += *n;
-      } else {
-        auto q = journal.QuarantineFile(*page);
-        if (!q.ok()) failure = q.status();
-        report.quarantined.push_back({page->file, 0, page->error});
-      }
-      committed_before(page->seq + 1);
-      continue;
-    }
-    ++report.pages;
-    ++pages_done;
-    NoteTime(*page, &report);
-    if (page->error.empty()) {
-      if (page->kind == PageKind::kBlank) ++report.blank_pages;
-      if (page->kind == PageKind::kCoverSheet) ++report.cover_sheets;
-      if (page->kind == PageKind::kSeparator) ++report.separator_sheets;
-    }
-    if (options.on_page) options.on_page(*page);
-    const uint64_t seq = page->seq;
-    if (auto piece = assembler.Add(std::move(*page))) {
-      commit(std::move(piece));
-      committed_before(seq);
-    }
-    if (options.on_progress) options.on_progress({pages_done, expected_pages});
-  }
-  commit(assembler.Finish());
-  committed_before(std::numeric_limits<uint64_t>::max());  // every page taken
-
+  std::atomic<bool> interrupted{false};
+  std::thread reader = StartReader(feed, options, &jobs, &window, &interrupted);
+  std::thread processing = StartProcessing(workers.get(), &jobs, &window, std::move(defer_ocr));
+  Committer committer(store, rules, options, batch, expected_pages, workers.get(),
+                      defer ? &tracker : nullptr, &report);
+  while (auto page = window.Next()) committer.Take(std::move(*page));
+  const Status failure = committer.Finish();
   reader.join();
   processing.join();
   PM_RETURN_IF_ERROR(window.failure());
   if (!failure.ok()) return failure;
   report.interrupted = interrupted;
   report.workers = workers->count();
-
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.pages_per_second = report.seconds > 0 ? report.pages / report.seconds : 0;
   return report;
@@ -548,7 +607,7 @@ bool FileAccounted(const Store& store, const std::string& batch, int index, int 
 
 std::string EarlierCopyOf(const Store& store, const std::string& sha256, int pages,
                           const std::string& batch) {
-  for (const auto& [rest, name] : store.ScanIndex("file/" + sha256 + "/")) {
+  for (const auto& [rest, name] : store.ScanIndex(index_keys::FileCopies(sha256))) {
     const auto slash = rest.rfind('/');
     const std::string other = rest.substr(0, slash);
     const int index = std::atoi(rest.c_str() + slash + 1);
@@ -610,8 +669,8 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths,
                                const IntakeOptions& options) {
-  PM_RETURN_IF_ERROR(
-      RequireAudited(store, options.principal, Permission::kIntake, "take in scans", "intake"));
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kIntake, "take in scans",
+                                    options.purpose.empty() ? "intake" : options.purpose));
   auto inventory = TakeInventory(paths, options.limits);
   if (!inventory.ok()) return inventory.status();
   const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;

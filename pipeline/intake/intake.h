@@ -31,7 +31,7 @@
 #include "pipeline/stages/assembler.h"
 #include "pipeline/stages/ocr.h"
 #include "pipeline/stages/page_analysis.h"
-#include "postmottak/records.h"
+#include "postmottak/reports.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -49,6 +49,8 @@ struct IntakeOptions {
   // Who takes the batch in: required, and it must carry the `intake` permission (a
   // quarantine retry runs the pipeline for a principal with `quarantine`).
   Principal principal;
+  // Why, for the audit trail (the session's purpose); default "intake".
+  std::string purpose;
   OcrOptions ocr;
   // Pages behind a cover sheet skip OCR: the cover sheet already names the case, so
   // they are journaled at once, without text, and `reindex --pending` adds the text

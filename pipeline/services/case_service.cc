@@ -8,6 +8,7 @@
 #include "codecs/check_digits.h"
 #include "pipeline/stages/extraction.h"
 #include "storage/audit.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -26,6 +27,12 @@ bool IsValidDate(const std::string& date) {
 }
 
 namespace {
+
+// "unknown <what>" when the record is missing; the read's own error (I/O, corruption)
+// otherwise: a failed read is never taken for a missing record.
+Status Missing(const Status& read, const std::string& what) {
+  return read.IsNotFound() ? Status::NotFound("unknown " + what) : read;
+}
 
 // Lower case for matching: ASCII, and the Norwegian capitals Æ, Ø and Å (UTF-8 C3 86,
 // C3 98, C3 85 become C3 A6, C3 B8, C3 A5).
@@ -53,10 +60,10 @@ bool AllWordsIn(const std::string& haystack, const std::vector<std::string>& wor
 // The facts need to know looks at, read within the same view as the case.
 CaseFacts FactsOf(const Change& view, const std::string& case_id) {
   CaseFacts facts;
-  for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + case_id + "/"))
+  for (const auto& [task_id, unused] : view.ScanIndex(index_keys::CaseTasks(case_id)))
     if (auto t = view.Get<Task>(task_id); t.ok() && t->status == TaskStatus::kOpen)
       facts.open_task_units.push_back(t->unit);
-  for (const auto& [grant_id, unused] : view.ScanIndex("case_grant/" + case_id + "/"))
+  for (const auto& [grant_id, unused] : view.ScanIndex(index_keys::CaseGrants(case_id)))
     if (auto g = view.Get<Grant>(grant_id); g.ok()) facts.grants.push_back(std::move(g).value());
   return facts;
 }
@@ -195,7 +202,7 @@ Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
     Change change = Begin();
     if (!request.case_id.empty()) {
       auto c = change.Get<Case>(request.case_id);
-      if (!c.ok()) return Status::NotFound("unknown case " + request.case_id);
+      if (!c.ok()) return Missing(c.status(), "case " + request.case_id);
       decision = DecideCase(change, *c);
       about.person_id = c->person_id;
     } else {
@@ -224,9 +231,9 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
   {
     Change change = Begin();
     auto d = change.Get<Document>(document_id);
-    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+    if (!d.ok()) return Missing(d.status(), "document " + document_id);
     auto c = change.Get<Case>(case_id);
-    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    if (!c.ok()) return Missing(c.status(), "case " + case_id);
     const Judgement j = JudgeDocument(change, *d);
     decision = j.decision;
     denied_object = "document/" + document_id;
@@ -275,7 +282,7 @@ Result<Case> CaseService::CloseCase(const std::string& case_id) {
   {
     Change change = Begin();
     auto c = change.Get<Case>(case_id);
-    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    if (!c.ok()) return Missing(c.status(), "case " + case_id);
     about.person_id = c->person_id;
     decision = DecideCase(change, *c);
     if (decision.allowed) {
@@ -285,7 +292,7 @@ Result<Case> CaseService::CloseCase(const std::string& case_id) {
       c->closed_at = NowUtc();
       change.Put(*c);
       change.Log("close_case", "case/" + case_id, ReadDetail(decision), about);
-      for (const auto& [task_id, unused] : change.ScanIndex("case_task/" + case_id + "/")) {
+      for (const auto& [task_id, unused] : change.ScanIndex(index_keys::CaseTasks(case_id))) {
         auto t = change.Get<Task>(task_id);
         if (!t.ok() || t->status != TaskStatus::kOpen) continue;
         t->status = TaskStatus::kClosed;
@@ -317,7 +324,7 @@ Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::st
   if (!grantee.ok()) return Status::InvalidArgument(grantee.status().message());
   Change change = Begin();
   auto c = change.Get<Case>(case_id);
-  if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+  if (!c.ok()) return Missing(c.status(), "case " + case_id);
   Grant g;
   g.id = "grant-" + std::to_string(change.NextSequence("grant"));
   g.case_id = case_id;
@@ -338,7 +345,7 @@ Result<Grant> CaseService::RevokeGrant(const std::string& grant_id) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kGrant, "revoke grants"));
   Change change = Begin();
   auto g = change.Get<Grant>(grant_id);
-  if (!g.ok()) return Status::NotFound("unknown grant " + grant_id);
+  if (!g.ok()) return Missing(g.status(), "grant " + grant_id);
   if (!g->revoked_at.empty())
     return Status::FailedPrecondition("grant " + grant_id + " was revoked already");
   g->revoked_by = principal_.id;
@@ -354,18 +361,20 @@ Result<std::vector<Grant>> CaseService::ListGrants(const std::string& case_id) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kGrant, "list grants"));
   std::vector<Grant> out;
   if (case_id.empty()) return store_->List<Grant>();
-  for (const auto& [id, unused] : store_->ScanIndex("case_grant/" + case_id + "/"))
+  for (const auto& [id, unused] : store_->ScanIndex(index_keys::CaseGrants(case_id)))
     if (auto g = store_->Get<Grant>(id); g.ok()) out.push_back(std::move(g).value());
   return out;
 }
 
 Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
+  // The role first: without it, not even whether the case exists is told.
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "read cases"));
   AccessDecision decision;
   Concerning about{case_id, ""};
   {
     Change view = Begin();  // a consistent read of the case, its documents and tasks
     auto c = view.Get<Case>(case_id);
-    if (!c.ok()) return Status::NotFound("unknown case " + case_id);
+    if (!c.ok()) return Missing(c.status(), "case " + case_id);
     about.person_id = c->person_id;
     decision = DecideCase(view, *c);
     if (decision.allowed) {
@@ -373,12 +382,12 @@ Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
       out.basis = decision.basis;
       out.checklist = ChecklistOf(view, *c);
       const std::string detail = ReadDetail(decision);
-      for (const auto& [doc_id, unused] : view.ScanIndex("case_doc/" + case_id + "/"))
+      for (const auto& [doc_id, unused] : view.ScanIndex(index_keys::CaseDocuments(case_id)))
         if (auto d = view.Get<Document>(doc_id); d.ok()) {
           view.Log("read_document", "document/" + doc_id, detail, about);
           out.documents.push_back(Shown(std::move(d).value()));
         }
-      for (const auto& [task_id, unused] : view.ScanIndex("case_task/" + case_id + "/"))
+      for (const auto& [task_id, unused] : view.ScanIndex(index_keys::CaseTasks(case_id)))
         if (auto t = view.Get<Task>(task_id); t.ok()) {
           view.Log("read_task", "task/" + task_id, detail, about);
           out.tasks.push_back(std::move(t).value());
@@ -394,11 +403,13 @@ Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
 
 Result<std::pair<Document, std::string>> CaseService::ReadDocumentWith(
     const std::string& document_id, bool with_pdf) {
+  // The role first: without it, not even whether the document exists is told.
+  PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "read documents"));
   Judgement j;
   {
     Change view = Begin();
     auto d = view.Get<Document>(document_id);
-    if (!d.ok()) return Status::NotFound("unknown document " + document_id);
+    if (!d.ok()) return Missing(d.status(), "document " + document_id);
     j = JudgeDocument(view, *d);
     if (j.decision.allowed) {
       std::string detail = ReadDetail(j.decision);
@@ -438,7 +449,7 @@ Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
   Change view = Begin();
   std::vector<Document> all;
   if (unlinked_only) {
-    for (const auto& [id, unused] : view.ScanIndex("unlinked/"))
+    for (const auto& [id, unused] : view.ScanIndex(index_keys::Unlinked()))
       if (auto d = view.Get<Document>(id); d.ok()) all.push_back(std::move(d).value());
   } else {
     auto listed = store_->List<Document>();
@@ -462,10 +473,10 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
   Change view = Begin();
   std::vector<Task> all;
   if (!filter.case_id.empty()) {
-    for (const auto& [id, unused] : view.ScanIndex("case_task/" + filter.case_id + "/"))
+    for (const auto& [id, unused] : view.ScanIndex(index_keys::CaseTasks(filter.case_id)))
       if (auto t = view.Get<Task>(id); t.ok()) all.push_back(std::move(t).value());
   } else if (!filter.unit.empty()) {
-    for (const auto& [id, unused] : view.ScanIndex("unit_task/" + filter.unit + "/"))
+    for (const auto& [id, unused] : view.ScanIndex(index_keys::UnitTasks(filter.unit)))
       if (auto t = view.Get<Task>(id); t.ok()) all.push_back(std::move(t).value());
   } else {
     auto listed = store_->List<Task>();
@@ -495,7 +506,7 @@ Result<std::vector<Case>> CaseService::SearchCases(const std::string& person_id)
   // The search itself concerns the person, whatever it finds: they have a right to know.
   view.Log("search_person", "person", "", {"", person_id});
   std::vector<Case> out;
-  for (const auto& [case_id, unused] : view.ScanIndex("person/" + person_id + "/")) {
+  for (const auto& [case_id, unused] : view.ScanIndex(index_keys::PersonCases(person_id))) {
     auto c = view.Get<Case>(case_id);
     if (!c.ok()) continue;
     const AccessDecision decision = DecideCase(view, *c);

@@ -37,12 +37,6 @@ struct CaseView {
   std::string basis;  // why the reader may see it
 };
 
-struct TaskFilter {
-  std::string unit;     // only this unit's queue
-  std::string case_id;  // only this case's tasks
-  bool closed_too = false;
-};
-
 class CaseService {
  public:
   // `purpose` goes into every audit entry ("case handling", "answering the citizen").

@@ -1,39 +1,14 @@
-// The public face (postmottak/office.h) over the case service, the intake and the
-// statistics. Only translation lives here: every decision (roles, need to know, audit)
-// is made by the services it calls, so the library and the command line decide alike.
-#include "postmottak/office.h"
-
+// The public face (postmottak/office.h): opening an office, beginning a session, and
+// the session's cases, cover sheets, documents, tasks and intake. Only translation lives
+// here: every decision (roles, need to know, audit) is made by the services it calls,
+// so the library, the command line and the server decide alike.
 #include <utility>
 
-#include "pipeline/config/rules.h"
-#include "pipeline/intake/intake.h"
-#include "pipeline/services/access.h"
-#include "pipeline/services/case_service.h"
 #include "pipeline/services/public_records.h"
-#include "pipeline/services/statistics.h"
+#include "pipeline/services/session_rep.h"
 #include "pipeline/stages/cover_sheet.h"
-#include "storage/store.h"
 
 namespace postmottak {
-
-struct Office::Rep {
-  OfficeOptions options;
-  Rules rules;
-  Policy policy;
-  std::unique_ptr<Store> store;
-};
-
-struct Session::Rep {
-  Office::Rep* office;
-  Principal principal;
-  std::string purpose;
-  CaseService service;
-  Rep(Office::Rep* o, Principal p, std::string why)
-      : office(o),
-        principal(p),
-        purpose(why),
-        service(o->store.get(), &o->rules, &o->policy, std::move(p), std::move(why)) {}
-};
 
 Office::Office(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Office::~Office() = default;
@@ -101,11 +76,16 @@ Result<std::vector<CaseRecord>> Session::CasesOfPerson(const std::string& person
   return out;
 }
 
-Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
-                                                  const std::vector<std::string>& expected) {
+Result<CoverSheetRecord> Session::IssueCoverSheet(const CoverSheetOrder& order) {
   CoverSheetRequest request;
-  request.case_id = case_id;
-  request.expected = expected;
+  if (!ParseCoverSheetKind(order.kind, &request.kind))
+    return Status::InvalidArgument("cover sheet kind must be application, follow_up or loose_mail");
+  request.case_id = order.case_id;
+  request.person_id = order.person_id;
+  request.area = order.area;
+  request.title = order.title;
+  request.expected = order.expected;
+  request.unit = order.unit;
   auto sheet = rep_->service.IssueCoverSheet(std::move(request));
   if (!sheet.ok()) return sheet.status();
   auto pdf = CoverSheetPdf(*sheet, rep_->office->rules);
@@ -113,25 +93,47 @@ Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
   return RecordOf(*sheet, std::move(pdf).value());
 }
 
-Result<IntakeSummary> Session::Intake(const std::vector<std::string>& paths,
-                                      const IntakeControl& control) {
-  const OfficeOptions& o = rep_->office->options;
+Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
+                                                  const std::vector<std::string>& expected) {
+  CoverSheetOrder order;
+  order.case_id = case_id;
+  order.expected = expected;
+  return IssueCoverSheet(order);
+}
+
+IntakeOptions Session::Rep::Intake() const {
+  const OfficeOptions& o = office->options;
   IntakeOptions options;
-  options.principal = rep_->principal;
-  options.batch = control.batch;
+  options.principal = principal;
+  options.purpose = purpose;
   options.workers = o.workers;
   options.ocr.language = o.ocr_language;
   options.ocr.tessdata = o.tessdata;
   options.limits.page_seconds = o.page_seconds;
   options.limits.image.max_pixels = o.max_pixels;
+  options.limits.max_file_bytes = o.max_file_bytes;
+  options.limits.max_pages = o.max_pages;
+  return options;
+}
+
+Result<IntakeSummary> Session::Intake(const std::vector<std::string>& paths,
+                                      const IntakeControl& control) {
+  IntakeOptions options = rep_->Intake();
+  options.batch = control.batch;
   options.stop = control.stop;
   if (control.on_progress)
     options.on_progress = [&control](const IntakeProgress& p) {
       control.on_progress(p.pages_done, p.pages_known);
     };
-  auto report = RunIntake(rep_->office->store.get(), rep_->office->rules, paths, options);
+  auto report = RunIntake(rep_->store(), rep_->office->rules, paths, options);
   if (!report.ok()) return report.status();
   return static_cast<const IntakeSummary&>(*report);  // the public part of the report
+}
+
+Result<std::vector<DocumentRecord>> Session::Documents() {
+  auto docs = rep_->service.ListDocuments(false);
+  if (!docs.ok()) return docs.status();
+  return RecordsOf(*docs);
 }
 
 Result<std::vector<DocumentRecord>> Session::ManualQueue() {
@@ -146,15 +148,23 @@ Result<std::vector<DocumentRecord>> Session::SearchDocuments(const std::string& 
   return RecordsOf(*docs);
 }
 
+Result<DocumentRecord> Session::ReadDocument(const std::string& document_id) {
+  auto d = rep_->service.ReadDocument(document_id);
+  if (!d.ok()) return d.status();
+  return RecordOf(*d);
+}
+
+Result<std::string> Session::DocumentPdf(const std::string& document_id) {
+  return rep_->service.ReadDocumentPdf(document_id);
+}
+
 Result<DocumentRecord> Session::Link(const std::string& document_id, const std::string& case_id) {
   auto linked = rep_->service.LinkDocument(document_id, case_id);
   if (!linked.ok()) return linked.status();
   return RecordOf(*linked);
 }
 
-Result<std::vector<TaskRecord>> Session::OpenTasks(const std::string& unit) {
-  TaskFilter filter;
-  filter.unit = unit;
+Result<std::vector<TaskRecord>> Session::Tasks(const TaskFilter& filter) {
   auto tasks = rep_->service.ListTasks(filter);
   if (!tasks.ok()) return tasks.status();
   std::vector<TaskRecord> out;
@@ -162,9 +172,10 @@ Result<std::vector<TaskRecord>> Session::OpenTasks(const std::string& unit) {
   return out;
 }
 
-Result<std::map<std::string, UnitStatistics>> Session::Statistics() {
-  return UnitStatisticsOf(rep_->office->store.get(), rep_->principal, rep_->purpose,
-                          std::time(nullptr));
+Result<std::vector<TaskRecord>> Session::OpenTasks(const std::string& unit) {
+  TaskFilter filter;
+  filter.unit = unit;
+  return Tasks(filter);
 }
 
 }  // namespace postmottak

@@ -1,6 +1,6 @@
 // The public records (postmottak/records.h) made from the internal ones: a copy of what
 // a case system may see, nothing more (no blob keys, no page checksums, no pipeline
-// internals). Masking has already happened in the case service.
+// internals, no person pseudonyms). Masking has already happened in the case service.
 #ifndef POSTMOTTAK_PIPELINE_SERVICES_PUBLIC_RECORDS_H_
 #define POSTMOTTAK_PIPELINE_SERVICES_PUBLIC_RECORDS_H_
 
@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "pipeline/services/case_service.h"
+#include "pipeline/services/retention.h"
 #include "postmottak/records.h"
+#include "postmottak/reports.h"
 
 namespace postmottak {
 
@@ -18,6 +20,10 @@ TaskRecord RecordOf(const Task& t);
 CaseRecord RecordOf(const Case& c);  // without checklist, documents and tasks
 CaseRecord RecordOf(const CaseView& view);
 CoverSheetRecord RecordOf(const CoverSheet& sheet, std::string pdf);
+BatchRecord RecordOf(const Batch& b);
+QuarantineRecord RecordOf(const QuarantineEntry& q);
+AuditEntryRecord RecordOf(const Event& e);  // the person's pseudonym stays inside
+RetentionSummary SummaryOf(const RetentionReport& report, bool dry_run);
 
 }  // namespace postmottak
 

@@ -41,8 +41,9 @@ std::string ReleaseTaskId(const std::string& quarantine_id) { return "release-" 
 Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
                                       const std::string& replacement,
                                       const IntakeOptions& options) {
-  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kQuarantine,
-                                    "retry quarantined input", "quarantine retry " + id));
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, options.principal, Permission::kQuarantine, "retry quarantined input",
+                     options.purpose.empty() ? "quarantine retry " + id : options.purpose));
   auto q = store->Get<QuarantineEntry>(id);
   if (!q.ok()) return Status::NotFound("no quarantine entry " + id);
   if (q->status != QuarantineStatus::kHeld)
@@ -132,9 +133,11 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 }
 
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
-                                           const std::string& reason, const Principal& principal) {
+                                           const std::string& reason, const Principal& principal,
+                                           const std::string& purpose) {
   PM_RETURN_IF_ERROR(RequireAudited(store, principal, Permission::kQuarantine,
-                                    "release quarantined input", "quarantine release " + id));
+                                    "release quarantined input",
+                                    purpose.empty() ? "quarantine release " + id : purpose));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a release needs a reason");
   Change change = store->BeginChange(principal, "quarantine release: " + reason);
@@ -161,6 +164,50 @@ Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, con
   change.Log("quarantine_release", "quarantine/" + id, reason);
   PM_RETURN_IF_ERROR(change.Commit());
   return *q;
+}
+
+namespace {
+
+Status MailRoom(Store* store, const Principal& principal, const std::string& purpose) {
+  return RequireAudited(store, principal, Permission::kQuarantine, "see batches and quarantine",
+                        purpose);
+}
+
+}  // namespace
+
+Result<std::vector<QuarantineEntry>> ListQuarantine(Store* store, const Principal& principal,
+                                                    const std::string& purpose,
+                                                    const std::string& batch, bool resolved_too) {
+  PM_RETURN_IF_ERROR(MailRoom(store, principal, purpose));
+  auto listed = store->List<QuarantineEntry>();
+  if (!listed.ok()) return listed.status();
+  std::vector<QuarantineEntry> entries;
+  for (auto& q : *listed)
+    if ((batch.empty() || q.batch == batch) &&
+        (resolved_too || q.status == QuarantineStatus::kHeld))
+      entries.push_back(std::move(q));
+  return entries;
+}
+
+Result<QuarantineEntry> ReadQuarantineEntry(Store* store, const Principal& principal,
+                                            const std::string& purpose, const std::string& id) {
+  PM_RETURN_IF_ERROR(MailRoom(store, principal, purpose));
+  auto q = store->Get<QuarantineEntry>(id);
+  if (!q.ok() && q.status().IsNotFound()) return Status::NotFound("no quarantine entry " + id);
+  return q;
+}
+
+Result<std::string> ReadQuarantinedBytes(Store* store, const Principal& principal,
+                                         const std::string& purpose, const std::string& id) {
+  auto q = ReadQuarantineEntry(store, principal, purpose, id);
+  if (!q.ok()) return q.status();
+  if (q->blob_key.empty()) return Status::NotFound("quarantine entry " + id + " kept no bytes");
+  Change change = store->BeginChange(principal, purpose);
+  auto bytes = change.GetBlob(q->blob_key);
+  if (!bytes.ok()) return bytes.status();
+  change.Log("read_page_images", "quarantine/" + id, "kept bytes");
+  PM_RETURN_IF_ERROR(change.Commit());
+  return bytes;
 }
 
 }  // namespace postmottak

@@ -34,7 +34,21 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 // Hands a quarantined input to a person: a manual-journaling task in the intake unit's
 // queue, naming the entry and `reason` (required).
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,
-                                           const std::string& reason, const Principal& principal);
+                                           const std::string& reason, const Principal& principal,
+                                           const std::string& purpose = "");
+
+// The mail room's reads, for a principal with the `quarantine` permission (a refusal is
+// audited). Entries of `batch` (all batches when empty), held ones only unless
+// `resolved_too`, in id order.
+Result<std::vector<QuarantineEntry>> ListQuarantine(Store* store, const Principal& principal,
+                                                    const std::string& purpose,
+                                                    const std::string& batch, bool resolved_too);
+Result<QuarantineEntry> ReadQuarantineEntry(Store* store, const Principal& principal,
+                                            const std::string& purpose, const std::string& id);
+// The kept bytes (a page image or a whole file of someone's mail): a read audited like
+// any page-image read. NotFound when the entry kept none.
+Result<std::string> ReadQuarantinedBytes(Store* store, const Principal& principal,
+                                         const std::string& purpose, const std::string& id);
 
 // The task a released entry goes to.
 std::string ReleaseTaskId(const std::string& quarantine_id);

@@ -143,4 +143,11 @@ Result<Reconciliation> Reconcile(Store* store_ptr, const Principal& principal,
   return r;
 }
 
+Result<std::vector<Batch>> ListBatches(Store* store, const Principal& principal,
+                                       const std::string& purpose) {
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, principal, Permission::kQuarantine, "see batches", purpose));
+  return store->List<Batch>();
+}
+
 }  // namespace postmottak

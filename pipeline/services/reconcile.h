@@ -15,37 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "postmottak/reports.h"
 #include "storage/store.h"
 
 namespace postmottak {
-
-struct PageAccount {
-  int file_index = 0;
-  std::string file;
-  int page = 0;  // 0: the file as a whole
-  // A PageDisposition name; "released" or "retried" for a quarantined input a person
-  // released or took in again (a retried file's pages have their own accounts); or
-  // "missing".
-  std::string status;
-  std::string document;
-  std::string case_id;
-  std::string quarantine;
-  std::string detail;
-};
-
-struct Reconciliation {
-  std::string batch;
-  int files = 0;
-  int pages_expected = 0;
-  bool intake_complete = false;
-  std::map<std::string, int> counts;  // pages by status
-  std::vector<PageAccount> pages;     // every page, in batch order
-  std::vector<PageAccount> missing;
-  bool checked_manifest = false;
-  std::vector<std::string> manifest_problems;
-  // Every page accounted for and the manifest, if any, agreeing.
-  bool balanced() const { return missing.empty() && manifest_problems.empty(); }
-};
 
 // For a principal with the `quarantine` permission (the mail room's; a refusal is
 // audited), and audited as a read of the batch's ledger. `manifest` overrides the one
@@ -53,6 +26,10 @@ struct Reconciliation {
 Result<Reconciliation> Reconcile(Store* store, const Principal& principal,
                                  const std::string& purpose, const std::string& batch,
                                  const std::optional<std::vector<ManifestFile>>& manifest = {});
+
+// The batches taken in, in id order, for the same principals as Reconcile.
+Result<std::vector<Batch>> ListBatches(Store* store, const Principal& principal,
+                                       const std::string& purpose);
 
 }  // namespace postmottak
 

@@ -72,8 +72,9 @@ Redone RedoDocument(const Store& store, const Rules& rules, const Document& d, O
 
 Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOptions& options) {
   PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kMaintain,
-                                    "reindex the store", "reindex"));
-  const std::string purpose = "reindex";
+                                    "reindex the store",
+                                    options.purpose.empty() ? "reindex" : options.purpose));
+  const std::string purpose = options.purpose.empty() ? "reindex" : options.purpose;
   ReindexReport report;
   auto listed = store->List<Document>();
   if (!listed.ok()) return listed.status();

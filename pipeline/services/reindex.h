@@ -16,6 +16,7 @@
 
 #include "pipeline/config/rules.h"
 #include "pipeline/stages/ocr.h"
+#include "postmottak/reports.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -25,20 +26,13 @@ struct ReindexOptions {
   // Who reindexes: required, with the `maintain` permission. Every document read is
   // audited for it.
   Principal principal;
+  std::string purpose;  // for the audit trail; default "reindex"
   OcrOptions ocr;
   int chunk = 16;             // documents per checkpoint
   bool only_pending = false;  // only documents whose OCR intake deferred
   // Time bound on one page's OCR: a page past it leaves its document as it was.
   double page_seconds = 60;
   std::function<void(int done, int total)> on_progress;
-};
-
-struct ReindexReport {
-  int documents = 0;  // documents in the store
-  int processed = 0;  // documents processed in this run
-  int changed = 0;    // documents whose text or extraction changed
-  bool resumed = false;
-  int cases_evaluated = 0;
 };
 
 Result<ReindexReport> Reindex(Store* store, const Rules& rules, const ReindexOptions& options);

@@ -1,6 +1,7 @@
 #include "pipeline/services/retention.h"
 
 #include "storage/audit.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -20,7 +21,7 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
   const Concerning about{c.id, c.person_id};
   const std::string why =
       "retention: closed " + c.closed_at + ", kept " + std::to_string(days) + " days for " + c.area;
-  for (const auto& [doc_id, unused] : change.ScanIndex("case_doc/" + c.id + "/")) {
+  for (const auto& [doc_id, unused] : change.ScanIndex(index_keys::CaseDocuments(c.id))) {
     auto d = change.Get<Document>(doc_id);
     if (!d.ok()) continue;
     for (const auto& p : d->pages) {
@@ -37,12 +38,12 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
     change.Delete<Document>(d->id);
     change.Log("retention_delete", "document/" + d->id, why, about);
   }
-  for (const auto& [cover_id, unused] : change.ScanIndex("case_cover/" + c.id + "/")) {
+  for (const auto& [cover_id, unused] : change.ScanIndex(index_keys::CaseCoverSheets(c.id))) {
     t.cover_sheets.push_back(cover_id);
     change.Delete<CoverSheet>(cover_id);
     change.Log("retention_delete", "cover_sheet/" + cover_id, why, about);
   }
-  for (const auto& [task_id, unused] : change.ScanIndex("case_task/" + c.id + "/")) {
+  for (const auto& [task_id, unused] : change.ScanIndex(index_keys::CaseTasks(c.id))) {
     t.tasks.push_back(task_id);
     change.Delete<Task>(task_id);
     change.Log("retention_delete", "task/" + task_id, why, about);
@@ -59,7 +60,8 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
 Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
                                      const RetentionOptions& options) {
   PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kRetention,
-                                    "run retention", "retention"));
+                                    "run retention",
+                                    options.purpose.empty() ? "retention" : options.purpose));
   const std::string now = NowUtc();
   RetentionReport report;
   auto cases = store->List<Case>();

@@ -20,6 +20,7 @@ namespace postmottak {
 
 struct RetentionOptions {
   Principal principal;   // needs the `retention` permission
+  std::string purpose;   // for the audit trail; default "retention"
   bool dry_run = false;  // report what would go, delete nothing
 };
 

@@ -11,7 +11,7 @@
 #include <map>
 #include <string>
 
-#include "postmottak/records.h"
+#include "postmottak/reports.h"
 #include "storage/principal.h"
 #include "storage/status.h"
 

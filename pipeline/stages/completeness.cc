@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pipeline/stages/cover_sheet.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -15,7 +16,7 @@ std::string JournalingTaskId(const std::string& document_id) { return "journal-"
 Checklist ChecklistOf(const Change& change, const Case& c) {
   Checklist list;
   std::vector<Document> docs;
-  for (const auto& [doc_id, unused] : change.ScanIndex("case_doc/" + c.id + "/")) {
+  for (const auto& [doc_id, unused] : change.ScanIndex(index_keys::CaseDocuments(c.id))) {
     auto d = change.Get<Document>(doc_id);
     if (d.ok()) docs.push_back(std::move(d).value());
   }

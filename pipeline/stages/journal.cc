@@ -13,6 +13,7 @@
 #include "pipeline/stages/completeness.h"
 #include "pipeline/stages/extraction.h"
 #include "pipeline/stages/linker.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -66,31 +67,11 @@ Document DraftDocument(const MailPiece& piece, const DocumentDraft& draft,
 // The page `sha256` held by a document of `case_id`, as "<doc id>/<page n>"; empty when
 // none holds it.
 std::string HeldForCase(Change& change, const std::string& sha256, const std::string& case_id) {
-  for (const auto& [doc_id, n] : change.ScanIndex("page/" + sha256 + "/")) {
+  for (const auto& [doc_id, n] : change.ScanIndex(index_keys::PageHolders(sha256))) {
     auto held = change.Get<Document>(doc_id);
     if (held.ok() && held->case_id == case_id) return doc_id + "/" + n;
   }
   return "";
-}
-
-// A cover sheet links exactly, unless the text names another person; without one, the
-// text links only when its evidence resolves to exactly one open case.
-LinkDecision Decide(Change& change, const Rules& rules, const std::optional<CoverSheet>& sheet,
-                    const Document& d) {
-  LinkDecision decision = sheet ? LinkByCoverSheet(change, *sheet)
-                                : LinkByText(change, rules, d.person_ids, d.case_numbers, d.type);
-  if (sheet && !decision.case_id.empty() && !d.person_ids.empty()) {
-    // The text must not contradict the cover sheet: a sheet on the wrong person's
-    // papers is caught here rather than filed.
-    auto c = change.Get<Case>(decision.case_id);
-    if (c.ok() &&
-        std::find(d.person_ids.begin(), d.person_ids.end(), c->person_id) == d.person_ids.end()) {
-      decision = LinkDecision{};
-      decision.evidence = "cover sheet " + sheet->id + " names case " + c->id +
-                          ", but the text names another person";
-    }
-  }
-  return decision;
 }
 
 // A linked document with pages nobody could read in time: a person in the case's unit
@@ -213,222 +194,281 @@ Result<int> Journal::RecordDuplicateFile(int file_index, const std::string& file
   return static_cast<int>(earlier.size());
 }
 
-Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
-  Change change = store_->BeginChange(principal_, purpose_);
+struct Journal::Piece {
+  Piece(const MailPiece& piece, Change c) : in(piece), change(std::move(c)) {}
+  const MailPiece& in;
+  Change change;
   PieceOutcome out;
-  auto page_entry = [&piece](int page, PageDisposition disposition) {
+  std::optional<CoverSheet> sheet;  // the registered sheet its cover id names
+  std::string id;                   // the mail piece's id: "<batch>:<file>:<first page>"
+  std::string source_path;          // where its file's bytes are
+  bool from_pdf = false;
+  std::set<std::string> touched;  // cases that received a document
+  // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
+  std::map<std::string, std::string> held;
+
+  LedgerEntry Entry(int page, PageDisposition disposition) const {
     LedgerEntry e;
-    e.file_index = piece.file_index;
-    e.file = piece.file;
+    e.file_index = in.file_index;
+    e.file = in.file;
     e.page = page;
     e.disposition = disposition;
     return e;
-  };
-  for (const auto& page : piece.rejected)
-    out.quarantined.push_back(Quarantine(change, piece.file_index, page.file, page.page, page.error,
-                                         page.original.empty() ? FileBytes(page) : page.original));
+  }
+};
 
-  std::optional<CoverSheet> sheet;
-  if (!piece.cover_id.empty()) {
-    auto s = change.Get<CoverSheet>(piece.cover_id);
-    if (s.ok()) {
-      sheet = std::move(s).value();
+namespace {
+
+// A page of a document that is not stored again: the same mail repeated.
+struct Repeat {
+  size_t idx;  // into MailPiece::pages
+  std::string sha256;
+  std::string holder;  // "<doc id>/<page n>", or empty: a page of this document
+};
+
+// The document's pages split into those to store (`fresh`, with their checksums) and
+// repeats. A page is a duplicate only when it is the same mail again: identical to a
+// page earlier in this mail piece, or to one already held for the same case. The same
+// pixels for another case (a pre-printed form two persons both send) are that person's
+// document and are journaled there too.
+struct PageSplit {
+  std::vector<size_t> fresh;
+  std::vector<std::string> fresh_sha;
+  std::vector<Repeat> repeated;
+};
+
+PageSplit SplitRepeats(Change& change, const MailPiece& piece, const DocumentDraft& draft,
+                       const std::map<std::string, std::string>& held, const std::string& case_id) {
+  PageSplit split;
+  for (size_t idx : draft.pages) {
+    std::string sha = Sha256Hex(piece.pages[idx].image);
+    auto it = held.find(sha);
+    std::string holder = it == held.end() ? "" : it->second;
+    if (holder.empty() && !case_id.empty()) holder = HeldForCase(change, sha, case_id);
+    if (!holder.empty()) {
+      split.repeated.push_back({idx, std::move(sha), holder});
+    } else if (std::find(split.fresh_sha.begin(), split.fresh_sha.end(), sha) !=
+               split.fresh_sha.end()) {
+      split.repeated.push_back({idx, std::move(sha), ""});
     } else {
-      // A valid check digit but no such cover sheet: forged, or from another system.
-      const int page = piece.sheet ? piece.sheet->page : 0;
-      out.quarantined.push_back(Quarantine(change, piece.file_index, piece.file, page,
-                                           "file " + piece.file + " page " + std::to_string(page) +
-                                               ": unknown cover id " + piece.cover_id,
-                                           piece.sheet ? piece.sheet->original : ""));
+      split.fresh.push_back(idx);
+      split.fresh_sha.push_back(std::move(sha));
     }
   }
+  return split;
+}
+
+// The fresh pages' records, text and unread notes on the document, and its id, which
+// derives from where the pages arrived as well as what they hold: identical pages for
+// two cases are two documents, and a rerun after a crash finds the same id.
+void AddPages(const MailPiece& piece, const PageSplit& split, const std::string& mail_piece,
+              Document* d) {
+  std::string page_hashes;
+  for (size_t i = 0; i < split.fresh.size(); ++i) {
+    const ProcessedPage& p = piece.pages[split.fresh[i]];
+    StoredPage sp;
+    sp.format = p.image_format;
+    sp.sha256 = split.fresh_sha[i];
+    sp.source_page = p.page;
+    sp.rotation = p.rotation;
+    sp.skew = p.skew;
+    sp.rendered = p.rendered;
+    sp.text_source = p.text_source;
+    d->pages.push_back(sp);
+    d->source_pages.push_back(p.page);
+    page_hashes += sp.sha256;
+    d->text += (d->text.empty() ? "" : "\f") + p.text;
+    if (!p.unread.empty())
+      d->unread += (d->unread.empty() ? "" : "; ") + std::string("page ") + std::to_string(p.page) +
+                   ": " + p.unread;
+  }
+  d->content_hash = Sha256Hex(page_hashes);
+  d->id = "doc-" + Sha256Hex(mail_piece + "\n" + d->content_hash).substr(0, 24);
+}
+
+}  // namespace
+
+Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
+  Piece p(piece, store_->BeginChange(principal_, purpose_));
   const int first_page = piece.sheet            ? piece.sheet->page
                          : !piece.pages.empty() ? piece.pages.front().page
                                                 : 0;
-  const std::string mail_piece = batch_ + ":" + piece.file + ":" + std::to_string(first_page);
-  if (piece.sheet) {
-    change.Log(piece.separator ? "separator_sheet" : "cover_sheet", "mail_piece/" + mail_piece,
-               "file " + piece.file + " page " + std::to_string(piece.sheet->page) +
-                   (piece.cover_id.empty() ? "" : " cover " + piece.cover_id),
-               sheet ? Concerning{sheet->case_id, sheet->person_id} : Concerning{});
-    if (piece.separator || sheet) {
-      LedgerEntry e = page_entry(piece.sheet->page, piece.separator ? PageDisposition::kSeparator
-                                                                    : PageDisposition::kCoverSheet);
-      e.detail = piece.separator ? "separator sheet" : "cover sheet " + piece.cover_id;
-      e.case_id = sheet ? sheet->case_id : "";
-      Record(change, std::move(e));
+  p.id = batch_ + ":" + piece.file + ":" + std::to_string(first_page);
+  p.source_path = SourcePath(piece);
+  p.from_pdf = SniffFile(p.source_path) == SourceFormat::kPdf;
+  QuarantineRejected(p);
+  ResolveCoverSheet(p);
+  RecordSheetAndBlankPages(p);
+  for (const auto& draft : piece.documents) PM_RETURN_IF_ERROR(JournalDocument(p, draft));
+  PM_RETURN_IF_ERROR(EvaluateTouchedCases(p));
+  PM_RETURN_IF_ERROR(p.change.Commit());
+  return std::move(p.out);
+}
+
+void Journal::QuarantineRejected(Piece& p) {
+  for (const auto& page : p.in.rejected)
+    p.out.quarantined.push_back(
+        Quarantine(p.change, p.in.file_index, page.file, page.page, page.error,
+                   page.original.empty() ? FileBytes(page) : page.original));
+}
+
+void Journal::ResolveCoverSheet(Piece& p) {
+  if (p.in.cover_id.empty()) return;
+  auto s = p.change.Get<CoverSheet>(p.in.cover_id);
+  if (s.ok()) {
+    p.sheet = std::move(s).value();
+    return;
+  }
+  // A valid check digit but no such cover sheet: forged, or from another system.
+  const int page = p.in.sheet ? p.in.sheet->page : 0;
+  p.out.quarantined.push_back(Quarantine(
+      p.change, p.in.file_index, p.in.file, page,
+      "file " + p.in.file + " page " + std::to_string(page) + ": unknown cover id " + p.in.cover_id,
+      p.in.sheet ? p.in.sheet->original : ""));
+}
+
+void Journal::RecordSheetAndBlankPages(Piece& p) {
+  const MailPiece& in = p.in;
+  if (in.sheet) {
+    p.change.Log(in.separator ? "separator_sheet" : "cover_sheet", "mail_piece/" + p.id,
+                 "file " + in.file + " page " + std::to_string(in.sheet->page) +
+                     (in.cover_id.empty() ? "" : " cover " + in.cover_id),
+                 p.sheet ? Concerning{p.sheet->case_id, p.sheet->person_id} : Concerning{});
+    if (in.separator || p.sheet) {
+      LedgerEntry e = p.Entry(in.sheet->page, in.separator ? PageDisposition::kSeparator
+                                                           : PageDisposition::kCoverSheet);
+      e.detail = in.separator ? "separator sheet" : "cover sheet " + in.cover_id;
+      e.case_id = p.sheet ? p.sheet->case_id : "";
+      Record(p.change, std::move(e));
     }
   }
-  if (!piece.blank_pages.empty()) {
-    change.Log("blank_pages", "mail_piece/" + mail_piece, JoinPages(piece.blank_pages));
-    for (int page : piece.blank_pages) Record(change, page_entry(page, PageDisposition::kBlank));
-  }
+  if (in.blank_pages.empty()) return;
+  p.change.Log("blank_pages", "mail_piece/" + p.id, JoinPages(in.blank_pages));
+  for (int page : in.blank_pages) Record(p.change, p.Entry(page, PageDisposition::kBlank));
+}
 
-  std::set<std::string> touched;
-  // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
-  std::map<std::string, std::string> piece_held;
-  const std::string source_path = SourcePath(piece);
-  const bool from_pdf = SniffFile(source_path) == SourceFormat::kPdf;
-  for (const auto& draft : piece.documents) {
-    Document d = DraftDocument(piece, draft, mail_piece);
-    d.batch = batch_;
-    // Without text, the cover sheet is the only word on what the document is.
-    if (d.ocr_pending && d.type == "unknown" && sheet && sheet->expected.size() == 1)
-      d.type = sheet->expected.front();
-    LinkDecision decision = Decide(change, *rules_, sheet, d);
+Status Journal::JournalDocument(Piece& p, const DocumentDraft& draft) {
+  Document d = DraftDocument(p.in, draft, p.id);
+  d.batch = batch_;
+  // Without text, the cover sheet is the only word on what the document is.
+  if (d.ocr_pending && d.type == "unknown" && p.sheet && p.sheet->expected.size() == 1)
+    d.type = p.sheet->expected.front();
+  const LinkDecision decision =
+      DecideLink(p.change, *rules_, p.sheet, d.person_ids, d.case_numbers, d.type);
+  const PageSplit split = SplitRepeats(p.change, p.in, draft, p.held, decision.case_id);
+  AddPages(p.in, split, p.id, &d);
 
-    // A page is a duplicate only when it is the same mail again: identical to a page
-    // earlier in this mail piece, or to one already held for the same case. The same
-    // pixels for another case (a pre-printed form two persons both send) are that
-    // person's document and are journaled there too.
-    struct Repeat {
-      size_t idx;
-      std::string sha256;
-      std::string holder;  // "<doc id>/<page n>", or empty: a page of this document
-    };
-    std::vector<size_t> fresh;
-    std::vector<std::string> fresh_sha;
-    std::vector<Repeat> repeated;
-    for (size_t idx : draft.pages) {
-      std::string sha = Sha256Hex(piece.pages[idx].image);
-      std::string holder = piece_held.count(sha) ? piece_held[sha] : "";
-      if (holder.empty() && !decision.case_id.empty())
-        holder = HeldForCase(change, sha, decision.case_id);
-      if (!holder.empty()) {
-        repeated.push_back({idx, std::move(sha), holder});
-      } else if (std::find(fresh_sha.begin(), fresh_sha.end(), sha) != fresh_sha.end()) {
-        repeated.push_back({idx, std::move(sha), ""});
+  // Written once the document's case is known: a page it repeats belongs there too.
+  auto record_repeats = [&](const std::string& own_id, const std::string& own_case) {
+    for (const auto& r : split.repeated) {
+      LedgerEntry e = p.Entry(p.in.pages[r.idx].page, PageDisposition::kDuplicate);
+      e.sha256 = r.sha256;
+      if (r.holder.empty()) {
+        e.document = own_id;
+        e.case_id = own_case;
+        e.detail = "repeats a page of " + own_id;
       } else {
-        fresh.push_back(idx);
-        fresh_sha.push_back(std::move(sha));
+        const auto slash = r.holder.find('/');
+        e.document = r.holder.substr(0, slash);
+        if (auto held = p.change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
+        if (e.case_id.empty()) e.case_id = own_case;
+        e.detail = "same page as page " + r.holder.substr(slash + 1) + " of " + e.document;
       }
+      Record(p.change, std::move(e));
+      ++p.out.duplicate_pages;
     }
-    std::string page_hashes;
-    std::vector<std::string> page_pdfs;
-    bool every_page_pdf = true;
-    for (size_t i = 0; i < fresh.size(); ++i) {
-      const ProcessedPage& p = piece.pages[fresh[i]];
-      StoredPage sp;
-      sp.format = p.image_format;
-      sp.sha256 = fresh_sha[i];
-      sp.source_page = p.page;
-      sp.rotation = p.rotation;
-      sp.skew = p.skew;
-      sp.rendered = p.rendered;
-      sp.text_source = p.text_source;
-      d.pages.push_back(sp);
-      d.source_pages.push_back(p.page);
-      page_hashes += sp.sha256;
-      d.text += (d.text.empty() ? "" : "\f") + p.text;
-      if (p.pdf.empty())
-        every_page_pdf = false;
-      else
-        page_pdfs.push_back(p.pdf);
-      if (!p.unread.empty())
-        d.unread += (d.unread.empty() ? "" : "; ") + std::string("page ") + std::to_string(p.page) +
-                    ": " + p.unread;
-    }
-    d.content_hash = Sha256Hex(page_hashes);
-    // Derived from where the pages arrived as well as what they hold, so identical
-    // pages for two cases are two documents, and a rerun after a crash finds the same id.
-    d.id = "doc-" + Sha256Hex(mail_piece + "\n" + d.content_hash).substr(0, 24);
-
-    // Written once the document's case is known: a page it repeats belongs there too.
-    auto record_repeats = [&](const std::string& own_id, const std::string& own_case) {
-      for (const auto& r : repeated) {
-        LedgerEntry e = page_entry(piece.pages[r.idx].page, PageDisposition::kDuplicate);
-        e.sha256 = r.sha256;
-        if (r.holder.empty()) {
-          e.document = own_id;
-          e.case_id = own_case;
-          e.detail = "repeats a page of " + own_id;
-        } else {
-          const auto slash = r.holder.find('/');
-          e.document = r.holder.substr(0, slash);
-          if (auto held = change.Get<Document>(e.document); held.ok()) e.case_id = held->case_id;
-          if (e.case_id.empty()) e.case_id = own_case;
-          e.detail = "same page as page " + r.holder.substr(slash + 1) + " of " + e.document;
-        }
-        Record(change, std::move(e));
-        ++out.duplicate_pages;
-      }
-    };
-    if (fresh.empty()) {
-      record_repeats("", decision.case_id);
-      ++out.duplicates;
-      std::vector<int> pages;
-      for (const auto& r : repeated) pages.push_back(piece.pages[r.idx].page);
-      change.Log("duplicate", "mail_piece/" + mail_piece,
-                 "file " + piece.file + " pages " + JoinPages(pages) + " are held already");
-      continue;
-    }
-    for (size_t i = 0; i < d.pages.size(); ++i) {
-      d.pages[i].blob_key = "doc/" + d.id + "/page/" + std::to_string(i + 1);
-      change.PutBlob(d.pages[i].blob_key, piece.pages[fresh[i]].image);
-      piece_held[fresh_sha[i]] = d.id + "/" + std::to_string(i + 1);
-    }
-    if (every_page_pdf && !page_pdfs.empty()) {
-      auto pdf = MergePdfs(page_pdfs);
-      if (!pdf.ok()) return pdf.status().WithContext("file " + piece.file);
-      d.pdf_blob = "doc/" + d.id + "/pdf";
-      d.pdf_sha256 = Sha256Hex(*pdf);
-      change.PutBlob(d.pdf_blob, std::move(pdf).value());
-    }
-    if (from_pdf) {
-      // The pages as they arrived; a file qpdf cannot split keeps its page images only.
-      if (auto original = ExtractPdfPages(source_path, d.source_pages); original.ok()) {
-        d.original_blob = "doc/" + d.id + "/original";
-        d.original_sha256 = Sha256Hex(*original);
-        change.PutBlob(d.original_blob, std::move(original).value());
-      }
-    }
-
-    d.link_evidence = decision.evidence;
-    if (d.ocr_pending) d.link_evidence += " (OCR deferred: the text is not checked yet)";
-    ++out.documents;
-    if (!decision.case_id.empty()) {
-      d.case_id = decision.case_id;
-      d.linked_by = decision.method;
-      d.linked_at = NowUtc();
-      d.linked_actor = principal_.id;
-      touched.insert(d.case_id);
-      decision.method == LinkMethod::kCoverSheet ? ++out.linked_by_cover : ++out.linked_by_text;
-      if (!d.unread.empty()) OpenTask(change, ReadingTask(change, d), &out);
-    } else {
-      ++out.manual;
-      Task t;
-      t.id = JournalingTaskId(d.id);
-      t.kind = TaskKind::kManualJournaling;
-      t.document_id = d.id;
-      t.unit = rules_->intake_unit();
-      t.reason = d.unread.empty() ? decision.evidence
-                                  : "not read in time (" + d.unread + "): " + decision.evidence;
-      t.created_at = NowUtc();
-      OpenTask(change, t, &out);
-    }
-    for (size_t i = 0; i < fresh.size(); ++i) {
-      LedgerEntry e = page_entry(piece.pages[fresh[i]].page, PageDisposition::kJournaled);
-      e.document = d.id;
-      e.case_id = d.case_id;
-      e.sha256 = d.pages[i].sha256;
-      e.detail = "page " + std::to_string(i + 1) + " of " + d.id;
-      Record(change, std::move(e));
-    }
-    record_repeats(d.id, d.case_id);
-    change.Put(d);
-    change.Log("journal_document", "document/" + d.id,
+  };
+  if (split.fresh.empty()) {
+    record_repeats("", decision.case_id);
+    ++p.out.duplicates;
+    std::vector<int> pages;
+    for (const auto& r : split.repeated) pages.push_back(p.in.pages[r.idx].page);
+    p.change.Log("duplicate", "mail_piece/" + p.id,
+                 "file " + p.in.file + " pages " + JoinPages(pages) + " are held already");
+    return Status::OK();
+  }
+  for (size_t i = 0; i < split.fresh.size(); ++i)
+    p.held[split.fresh_sha[i]] = d.id + "/" + std::to_string(i + 1);
+  PM_RETURN_IF_ERROR(StoreContent(p, d, split.fresh));
+  LinkOrQueue(p, d, decision);
+  for (size_t i = 0; i < split.fresh.size(); ++i) {
+    LedgerEntry e = p.Entry(p.in.pages[split.fresh[i]].page, PageDisposition::kJournaled);
+    e.document = d.id;
+    e.case_id = d.case_id;
+    e.sha256 = d.pages[i].sha256;
+    e.detail = "page " + std::to_string(i + 1) + " of " + d.id;
+    Record(p.change, std::move(e));
+  }
+  record_repeats(d.id, d.case_id);
+  p.change.Put(d);
+  p.change.Log("journal_document", "document/" + d.id,
                d.case_id.empty() ? "left for manual journaling"
                                  : "case " + d.case_id + " by " + ToString(d.linked_by),
-               change.About(d.case_id));
+               p.change.About(d.case_id));
+  return Status::OK();
+}
+
+Status Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh) {
+  std::vector<std::string> page_pdfs;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const ProcessedPage& page = p.in.pages[fresh[i]];
+    d.pages[i].blob_key = "doc/" + d.id + "/page/" + std::to_string(i + 1);
+    p.change.PutBlob(d.pages[i].blob_key, page.image);
+    if (!page.pdf.empty()) page_pdfs.push_back(page.pdf);
   }
-  for (const auto& case_id : touched) {
-    auto outcome = EvaluateCase(change, *rules_, case_id);
+  // A searchable PDF only when every page has one: a partial one would hide pages.
+  if (page_pdfs.size() == fresh.size()) {
+    auto pdf = MergePdfs(page_pdfs);
+    if (!pdf.ok()) return pdf.status().WithContext("file " + p.in.file);
+    d.pdf_blob = "doc/" + d.id + "/pdf";
+    d.pdf_sha256 = Sha256Hex(*pdf);
+    p.change.PutBlob(d.pdf_blob, std::move(pdf).value());
+  }
+  if (p.from_pdf) {
+    // The pages as they arrived; a file qpdf cannot split keeps its page images only.
+    if (auto original = ExtractPdfPages(p.source_path, d.source_pages); original.ok()) {
+      d.original_blob = "doc/" + d.id + "/original";
+      d.original_sha256 = Sha256Hex(*original);
+      p.change.PutBlob(d.original_blob, std::move(original).value());
+    }
+  }
+  return Status::OK();
+}
+
+void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {
+  d.link_evidence = decision.evidence;
+  if (d.ocr_pending) d.link_evidence += " (OCR deferred: the text is not checked yet)";
+  ++p.out.documents;
+  if (!decision.case_id.empty()) {
+    d.case_id = decision.case_id;
+    d.linked_by = decision.method;
+    d.linked_at = NowUtc();
+    d.linked_actor = principal_.id;
+    p.touched.insert(d.case_id);
+    decision.method == LinkMethod::kCoverSheet ? ++p.out.linked_by_cover : ++p.out.linked_by_text;
+    if (!d.unread.empty()) OpenTask(p.change, ReadingTask(p.change, d), &p.out);
+    return;
+  }
+  ++p.out.manual;
+  Task t;
+  t.id = JournalingTaskId(d.id);
+  t.kind = TaskKind::kManualJournaling;
+  t.document_id = d.id;
+  t.unit = rules_->intake_unit();
+  t.reason = d.unread.empty() ? decision.evidence
+                              : "not read in time (" + d.unread + "): " + decision.evidence;
+  t.created_at = NowUtc();
+  OpenTask(p.change, t, &p.out);
+}
+
+Status Journal::EvaluateTouchedCases(Piece& p) {
+  for (const auto& case_id : p.touched) {
+    auto outcome = EvaluateCase(p.change, *rules_, case_id);
     if (!outcome.ok()) return outcome.status();
-    out.tasks_raised += outcome->tasks_raised;
-    out.tasks_closed += outcome->tasks_closed;
+    p.out.tasks_raised += outcome->tasks_raised;
+    p.out.tasks_closed += outcome->tasks_closed;
   }
-  PM_RETURN_IF_ERROR(change.Commit());
-  return out;
+  return Status::OK();
 }
 
 }  // namespace postmottak

@@ -18,6 +18,7 @@
 
 #include "pipeline/config/rules.h"
 #include "pipeline/stages/assembler.h"
+#include "pipeline/stages/linker.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -54,6 +55,17 @@ class Journal {
   const std::string& batch() const { return batch_; }
 
  private:
+  // One mail piece's commit in progress: its change, what it found so far (journal.cc).
+  struct Piece;
+  // The steps of Commit, in order. Each writes into the piece's one change.
+  void QuarantineRejected(Piece& p);
+  void ResolveCoverSheet(Piece& p);
+  void RecordSheetAndBlankPages(Piece& p);
+  Status JournalDocument(Piece& p, const DocumentDraft& draft);
+  Status StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh);
+  void LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision);
+  Status EvaluateTouchedCases(Piece& p);
+
   QuarantineEntry Quarantine(Change& change, int file_index, const std::string& file, int page,
                              const std::string& reason, std::string bytes);
   void Record(Change& change, LedgerEntry entry);

@@ -1,14 +1,34 @@
 #include "pipeline/stages/linker.h"
 
+#include <algorithm>
+
+#include "storage/index_keys.h"
+
 namespace postmottak {
 
 std::vector<Case> OpenCasesOf(const Change& change, const std::string& person_id) {
   std::vector<Case> out;
-  for (const auto& [case_id, unused] : change.ScanIndex("person/" + person_id + "/")) {
+  for (const auto& [case_id, unused] : change.ScanIndex(index_keys::PersonCases(person_id))) {
     auto c = change.Get<Case>(case_id);
     if (c.ok() && c->status != CaseStatus::kClosed) out.push_back(std::move(c).value());
   }
   return out;
+}
+
+LinkDecision DecideLink(const Change& change, const Rules& rules,
+                        const std::optional<CoverSheet>& sheet,
+                        const std::vector<std::string>& person_ids,
+                        const std::vector<std::string>& case_numbers, const std::string& type) {
+  if (!sheet) return LinkByText(change, rules, person_ids, case_numbers, type);
+  LinkDecision decision = LinkByCoverSheet(change, *sheet);
+  if (decision.case_id.empty() || person_ids.empty()) return decision;
+  auto c = change.Get<Case>(decision.case_id);
+  if (c.ok() && std::find(person_ids.begin(), person_ids.end(), c->person_id) == person_ids.end()) {
+    decision = LinkDecision{};
+    decision.evidence =
+        "cover sheet " + sheet->id + " names case " + c->id + ", but the text names another person";
+  }
+  return decision;
 }
 
 LinkDecision LinkByCoverSheet(const Change& change, const CoverSheet& sheet) {

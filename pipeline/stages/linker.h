@@ -8,6 +8,7 @@
 #ifndef POSTMOTTAK_PIPELINE_STAGES_LINKER_H_
 #define POSTMOTTAK_PIPELINE_STAGES_LINKER_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,14 @@ struct LinkDecision {
   LinkMethod method = LinkMethod::kNone;
   std::string evidence;  // how it was linked, or why it was not (no unmasked person ids)
 };
+
+// The link of one document of a mail piece. A cover sheet links exactly, unless the
+// document's text names persons and none of them is the case's: a sheet on the wrong
+// person's papers is caught here rather than filed. Without a sheet, LinkByText.
+LinkDecision DecideLink(const Change& change, const Rules& rules,
+                        const std::optional<CoverSheet>& sheet,
+                        const std::vector<std::string>& person_ids,
+                        const std::vector<std::string>& case_numbers, const std::string& type);
 
 LinkDecision LinkByCoverSheet(const Change& change, const CoverSheet& sheet);
 LinkDecision LinkByText(const Change& change, const Rules& rules,

@@ -30,6 +30,7 @@
 
 #include "postmottak/options.h"
 #include "postmottak/records.h"
+#include "postmottak/reports.h"
 #include "postmottak/status.h"
 
 namespace postmottak {
@@ -52,6 +53,7 @@ class Office {
 
  private:
   friend class Session;
+  friend struct OfficeAccess;  // the command line's own intake (internal)
   struct Rep;
   explicit Office(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
@@ -91,8 +93,10 @@ class Session {
   Result<std::vector<CaseRecord>> CasesOfPerson(const std::string& person_id);
 
   // ---- cover sheets ----
-  // Issues a cover sheet for a case (`issue_cover_sheets` and need to know): the record
-  // and its printable PDF. `expected` defaults to what the case still misses.
+  // Issues a cover sheet (`issue_cover_sheets`, and need to know of the case or the
+  // person's area): the record and its printable PDF.
+  Result<CoverSheetRecord> IssueCoverSheet(const CoverSheetOrder& order);
+  // The same for a case; `expected` defaults to what the case still misses.
   Result<CoverSheetRecord> IssueCoverSheet(const std::string& case_id,
                                            const std::vector<std::string>& expected = {});
 
@@ -106,22 +110,77 @@ class Session {
                                const IntakeControl& control = {});
 
   // ---- documents and tasks ----
+  // Documents this session may see (all, or those waiting for manual journaling), in
+  // id order; what it may not see is left out without a trace, not even a count.
+  Result<std::vector<DocumentRecord>> Documents();
   // Documents waiting for manual journaling that this session may see, oldest first.
   Result<std::vector<DocumentRecord>> ManualQueue();
-  // Documents holding every word, among those this session may see.
+  // Documents holding every word (case-insensitive), among those this session may see.
   Result<std::vector<DocumentRecord>> SearchDocuments(const std::string& words);
+  // One document with its chain of custody (need to know).
+  Result<DocumentRecord> ReadDocument(const std::string& document_id);
+  // The document's searchable PDF (its page images and text): a page-image read.
+  Result<std::string> DocumentPdf(const std::string& document_id);
   // Links a document by hand (`link_documents`, and need to know of both): closes its
   // journaling task and re-evaluates the case's checklist.
   Result<DocumentRecord> Link(const std::string& document_id, const std::string& case_id);
+  // Tasks this session may see, oldest first; open ones unless filter.closed_too.
+  Result<std::vector<TaskRecord>> Tasks(const TaskFilter& filter);
   // Open tasks this session may see; of one unit's queue when `unit` is given.
   Result<std::vector<TaskRecord>> OpenTasks(const std::string& unit = "");
 
-  // ---- the mail room and the units ----
+  // ---- the mail room (`quarantine` permission, except statistics) ----
   // Counts per unit (`statistics`).
   Result<std::map<std::string, UnitStatistics>> Statistics();
+  Result<std::vector<BatchRecord>> Batches();
+  // Accounts for every page of a batch. `manifest_file` (a manifest.json) overrides the
+  // one the batch came with; InvalidArgument names a bad one. Not balanced is a result,
+  // not an error.
+  Result<Reconciliation> Reconcile(const std::string& batch, const std::string& manifest_file = "");
+  // Quarantine entries of `batch` (all when empty): held ones, or all with `resolved_too`.
+  Result<std::vector<QuarantineRecord>> Quarantine(const std::string& batch = "",
+                                                   bool resolved_too = false);
+  Result<QuarantineRecord> ReadQuarantined(const std::string& id);
+  // The kept bytes of an entry (a page image or a whole file): audited as a page read.
+  Result<std::string> QuarantinedBytes(const std::string& id);
+  // Takes the input in again, in a batch of its own, from the kept bytes or from
+  // `replacement_file` (a corrected copy). The entry's status says whether it went
+  // through; a refusal again is a result, with the new reason.
+  Result<QuarantineRecord> RetryQuarantined(const std::string& id,
+                                            const std::string& replacement_file = "");
+  // Hands the input to a manual-journaling task in the intake unit's queue; `reason`
+  // is required. FailedPrecondition when it was retried or released already.
+  Result<QuarantineRecord> ReleaseQuarantined(const std::string& id, const std::string& reason);
+
+  // ---- upkeep (`maintain`, `retention`) ----
+  // Re-reads every blob against its checksum and checks records, indexes, references
+  // and the audit chain; with `repair`, rebuilds the derived indexes when they differ.
+  Result<VerifyReport> Verify(bool repair = false);
+  // Re-runs OCR and extraction over every stored document (or only those whose OCR
+  // intake deferred), keeping links; resumable after a kill, idempotent.
+  Result<ReindexReport> Reindex(bool only_pending = false,
+                                const std::function<void(int done, int total)>& on_progress = {});
+  // Deletes the documents and page images of closed cases past their area's period,
+  // keeping a tombstone per case and the audit trail; `dry_run` deletes nothing.
+  Result<RetentionSummary> Retention(bool dry_run);
+
+  // ---- the audit trail (`audit`) and grants (`grant`) ----
+  // Reading the trail is itself audited.
+  Result<std::vector<AuditEntryRecord>> AuditTrail(const AuditQuery& query);
+  // Walks the hash chain; `anchors` are earlier heads ("SEQ:HASH") kept outside the
+  // store. A broken chain is a result (AuditCheck::problems), not an error.
+  Result<AuditCheck> VerifyAuditTrail(const std::vector<std::string>& anchors = {});
+  // Lets `principal` see one case for `purpose` until the end of `expires` (YYYY-MM-DD,
+  // within a year).
+  Result<GrantRecord> GrantAccess(const std::string& case_id, const std::string& principal,
+                                  const std::string& purpose, const std::string& expires);
+  Result<GrantRecord> RevokeGrant(const std::string& grant_id);
+  // Grants on a case, or all when `case_id` is empty, revoked and expired ones too.
+  Result<std::vector<GrantRecord>> Grants(const std::string& case_id = "");
 
  private:
   friend class Office;
+  friend struct OfficeAccess;  // the command line's own intake (internal)
   struct Rep;
   explicit Session(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;

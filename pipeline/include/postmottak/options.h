@@ -29,7 +29,10 @@ struct OfficeOptions {
   // Time bound on one page from reading to the end of OCR, in seconds; a page past it
   // is journaled without text and a person is asked to read it.
   double page_seconds = 60;
-  // Pages larger than this are refused before their pixels are allocated.
+  // Input files larger than this, files with more pages, and pages with more pixels
+  // are refused (quarantined) before they are read or their pixels allocated.
+  int64_t max_file_bytes = int64_t{2} << 30;
+  int max_pages = 10'000;
   int64_t max_pixels = 120'000'000;
   // Each commit reaches the disk before it returns (power-loss safe). Off only for
   // tests and throw-away stores.

@@ -9,6 +9,7 @@
 #ifndef POSTMOTTAK_RECORDS_H_
 #define POSTMOTTAK_RECORDS_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,11 +35,20 @@ struct DocumentRecord {
   // "manual", or "" (not linked), with the evidence or the reason it was not.
   std::string linked_by;
   std::string link_evidence;
+  std::string linked_at;
+  std::string linked_actor;  // the principal that linked it (a person or the intake)
   std::string received_at;
-  // Chain of custody: the batch, and the file and pages it came from.
+  // Chain of custody: the batch, the mail piece (envelope) and the file and pages it
+  // came from, the cover sheet it arrived behind, the pipeline version that read it,
+  // and checksums of its content and of its searchable PDF.
   std::string batch;
+  std::string mail_piece;
   std::string source_file;
   std::vector<int> source_pages;
+  std::string cover_id;
+  std::string pipeline_version;
+  std::string content_hash;
+  std::string pdf_sha256;               // empty: no searchable PDF
   std::vector<std::string> person_ids;  // found in it (masked unless unmasked)
   std::string text;                     // OCR or its own text layer; empty if not read
   bool unread = false;                  // some page ran past its time bound: a person reads it
@@ -51,6 +61,7 @@ struct TaskRecord {
   std::string status;  // "open" or "closed"
   std::string case_id;
   std::string document_id;    // the document it is about, if any
+  std::string quarantine_id;  // a released quarantine entry it is about, if any
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: "citizen", "employer", "doctor"
   std::string unit;           // whose queue holds it
@@ -81,6 +92,18 @@ struct CaseRecord {
   std::string basis;  // why this session may see the case (need to know)
 };
 
+// A cover sheet to issue: for a case, or for a person and an area before a case exists
+// (an application form's sheet).
+struct CoverSheetOrder {
+  std::string kind = "follow_up";  // "application", "follow_up" or "loose_mail"
+  std::string case_id;             // either a case ...
+  std::string person_id;           // ... or a person and an area
+  std::string area;
+  std::string title;                  // default: the area's name and the kind
+  std::vector<std::string> expected;  // default: what the case still misses
+  std::string unit;                   // default: the case's unit
+};
+
 struct CoverSheetRecord {
   std::string id;  // the 12-digit cover id its barcode carries
   std::string case_id;
@@ -92,41 +115,82 @@ struct CoverSheetRecord {
   std::string pdf;  // the printable A4 page (PDF bytes)
 };
 
-struct QuarantinedRecord {
-  std::string file;
-  int page = 0;  // 1-based; 0: the whole file
-  std::string reason;
+// Which tasks to list; the session's need to know applies on top.
+struct TaskFilter {
+  std::string unit;     // only this unit's queue
+  std::string case_id;  // only this case's tasks
+  bool closed_too = false;
 };
 
-// What one intake run did. Every page of the batch is one of: a document's page, a
-// blank page, a cover or separator sheet, a duplicate, or quarantined.
-struct IntakeSummary {
-  std::string batch;
+// A batch as intake recorded it before its first page was read.
+struct BatchRecord {
+  std::string id;
+  std::string created_at;
+  std::string created_by;
   int files = 0;
-  int pages = 0;
-  int blank_pages = 0;
-  int cover_sheets = 0;
-  int mail_pieces = 0;
-  int documents = 0;
-  int linked_by_cover = 0;
-  int linked_by_text = 0;
-  int manual = 0;  // left for manual journaling
-  int duplicate_pages = 0;
-  int unread_pages = 0;  // journaled without text: past their time bound
-  std::vector<QuarantinedRecord> quarantined;
-  bool interrupted = false;  // stopped early: the same call again goes on
-  double seconds = 0;
-  double pages_per_second = 0;
+  int pages = 0;  // of the files that could be read
+  int runs = 0;   // intake runs on it: 1, plus one per resumption
+  bool complete = false;
+  std::string completed_at;
+  bool has_manifest = false;
 };
 
-// Counts of one unit's desk: no person id, name or content.
-struct UnitStatistics {
-  int awaiting_documentation = 0;
-  std::map<std::string, int> awaiting_from;  // party (citizen, employer, doctor) -> cases
-  int ready_for_decision = 0;                // the backlog
-  int closed = 0;
-  // Open tasks: kind -> age ("under_7_days", "7_to_30_days", "over_30_days") -> count.
-  std::map<std::string, std::map<std::string, int>> open_tasks;
+// A refused file or page, kept with its reason until a person retries or releases it.
+struct QuarantineRecord {
+  std::string id;
+  std::string batch;
+  std::string file;
+  int page = 0;  // 1-based; 0: the whole file was refused
+  std::string reason;
+  std::string status;  // "held", "retried" or "released"
+  std::string time;
+  bool kept = false;       // its bytes were kept (Session::QuarantinedBytes)
+  std::string sha256;      // of the kept bytes
+  std::string resolution;  // what the retry made of it, or why it was released
+  std::string resolved_by;
+  std::string resolved_at;
+  std::string task_id;  // released: its manual-journaling task
+  struct Attempt {
+    std::string time;
+    std::string actor;
+    std::string reason;
+  };
+  std::vector<Attempt> history;  // earlier refusals of the same input, oldest first
+};
+
+// Access to one case beyond need to know, for a purpose, until a time.
+struct GrantRecord {
+  std::string id;  // "grant-<n>"
+  std::string case_id;
+  std::string principal;
+  std::string purpose;
+  std::string expires;  // ISO 8601 UTC; the grant holds strictly before this time
+  std::string granted_by;
+  std::string granted_at;
+  std::string revoked_by;
+  std::string revoked_at;
+};
+
+// Which audit entries to read; empty fields match all.
+struct AuditQuery {
+  std::string case_id;
+  std::string person_id;  // matched through the person's pseudonym, never stored in full
+  std::string principal;
+};
+
+// One entry of the audit trail: who did what to which object, why, and when.
+struct AuditEntryRecord {
+  uint64_t seq = 0;
+  std::string time;
+  std::string principal;
+  std::string unit;  // the principal's unit and domain when it acted
+  std::string domain;
+  std::string action;  // "read", "write", "denied", "unmask", ...
+  std::string object;  // "case/ID", "document/ID", "task/ID", "permission/NAME", ...
+  std::string purpose;
+  std::string case_id;
+  std::string detail;  // never an unmasked person id
+  std::string hash;    // its link in the chain
 };
 
 }  // namespace postmottak

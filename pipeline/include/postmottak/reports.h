@@ -1,0 +1,151 @@
+// Reports: what the runs of the mail room and of upkeep found. Plain values, like the
+// records (postmottak/records.h), and like them free of person ids and page content:
+// a report counts, names files, pages, documents and cases, and says what is wrong.
+#ifndef POSTMOTTAK_REPORTS_H_
+#define POSTMOTTAK_REPORTS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace postmottak {
+
+struct QuarantinedRecord {
+  std::string file;
+  int page = 0;  // 1-based; 0: the whole file
+  std::string reason;
+};
+
+// What one intake run did. Every page of the batch is one of: a document's page, a
+// blank page, a cover or separator sheet, a duplicate, or quarantined.
+struct IntakeSummary {
+  std::string batch;
+  int files = 0;
+  int pages = 0;
+  int blank_pages = 0;
+  int cover_sheets = 0;
+  int mail_pieces = 0;
+  int documents = 0;
+  int linked_by_cover = 0;
+  int linked_by_text = 0;
+  int manual = 0;  // left for manual journaling
+  int duplicate_pages = 0;
+  int unread_pages = 0;  // journaled without text: past their time bound
+  std::vector<QuarantinedRecord> quarantined;
+  bool interrupted = false;  // stopped early: the same call again goes on
+  double seconds = 0;
+  double pages_per_second = 0;
+};
+
+// Counts of one unit's desk: no person id, name or content.
+struct UnitStatistics {
+  int awaiting_documentation = 0;
+  std::map<std::string, int> awaiting_from;  // party (citizen, employer, doctor) -> cases
+  int ready_for_decision = 0;                // the backlog
+  int closed = 0;
+  // Open tasks: kind -> age ("under_7_days", "7_to_30_days", "over_30_days") -> count.
+  std::map<std::string, std::map<std::string, int>> open_tasks;
+};
+
+// ---- reconciliation: what became of every page of a batch ----
+
+struct PageAccount {
+  int file_index = 0;  // the file's place in the batch, from 0
+  std::string file;
+  int page = 0;  // 0: the file as a whole
+  // "journaled", "blank", "cover_sheet", "separator", "duplicate", "quarantined";
+  // "released" or "retried" for a quarantined input a person released or took in again
+  // (a retried file's pages have their own accounts); or "missing".
+  std::string status;
+  std::string document;
+  std::string case_id;
+  std::string quarantine;  // the quarantine entry's id
+  std::string detail;
+};
+
+struct Reconciliation {
+  std::string batch;
+  int files = 0;
+  int pages_expected = 0;
+  bool intake_complete = false;
+  std::map<std::string, int> counts;  // pages by status
+  std::vector<PageAccount> pages;     // every page, in batch order
+  std::vector<PageAccount> missing;
+  bool checked_manifest = false;
+  std::vector<std::string> manifest_problems;
+  // Every page accounted for and the manifest, if any, agreeing.
+  bool balanced() const { return missing.empty() && manifest_problems.empty(); }
+};
+
+// ---- upkeep ----
+
+struct VerifyProblem {
+  std::string kind;    // checksum_mismatch, missing_blob, orphan_blob, corrupt_record,
+                       // index_missing, index_extra, index_wrong, dangling_reference,
+                       // audit_chain
+  std::string object;  // what it is about ("document/doc-...", "blob doc/.../page/1")
+  std::string detail;
+  bool repairable = false;  // derived data: a verify with repair rebuilds it
+};
+
+struct VerifyReport {
+  int records = 0;
+  int blobs = 0;
+  int64_t blob_bytes = 0;  // re-read and checked against their checksums
+  int index_entries = 0;
+  int events = 0;
+  std::vector<VerifyProblem> problems;
+  bool repaired = false;  // the index was rebuilt; `problems` are those left after it
+  bool ok() const { return problems.empty(); }
+};
+
+struct ReindexReport {
+  int documents = 0;  // documents in the store
+  int processed = 0;  // documents processed in this run
+  int changed = 0;    // documents whose text or extraction changed
+  bool resumed = false;
+  int cases_evaluated = 0;
+};
+
+// What retention deleted (or, in a dry run, would delete) of one closed case. The
+// case's tombstone keeps these facts; the person is not named.
+struct DeletedCaseRecord {
+  std::string id;
+  std::string area;
+  std::string unit;
+  std::string closed_at;
+  int retention_days = 0;
+  struct Document {
+    std::string id;
+    std::string type;
+    int pages = 0;
+  };
+  std::vector<Document> documents;
+  int cover_sheets = 0;
+  int tasks = 0;
+  int64_t bytes = 0;  // page images and PDFs
+};
+
+struct RetentionSummary {
+  bool dry_run = false;
+  int cases_examined = 0;  // closed cases looked at
+  int cases_kept = 0;      // closed, but within their period (or an area without one)
+  std::vector<DeletedCaseRecord> deleted;
+  int documents = 0;
+  int pages = 0;
+  int64_t bytes = 0;
+};
+
+// The audit trail's hash chain, walked from the first entry to the head.
+struct AuditCheck {
+  uint64_t entries = 0;
+  uint64_t head_seq = 0;  // keep "head_seq:head_hash" outside the store as an anchor
+  std::string head_hash;
+  std::vector<std::string> problems;  // each names the entry where the chain breaks
+  bool ok() const { return problems.empty(); }
+};
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_REPORTS_H_

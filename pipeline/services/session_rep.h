@@ -1,0 +1,58 @@
+// What an Office and a Session hold (postmottak/office.h), shared by the files that
+// implement the session's calls by subject: office.cc (cases, documents, tasks, intake),
+// session_mail_room.cc (statistics, batches, reconciliation, quarantine) and
+// session_upkeep.cc (verify, reindex, retention, the audit trail, grants).
+#ifndef POSTMOTTAK_PIPELINE_SERVICES_SESSION_REP_H_
+#define POSTMOTTAK_PIPELINE_SERVICES_SESSION_REP_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "pipeline/config/rules.h"
+#include "pipeline/intake/intake.h"
+#include "pipeline/services/access.h"
+#include "pipeline/services/case_service.h"
+#include "postmottak/office.h"
+#include "storage/store.h"
+
+namespace postmottak {
+
+struct Office::Rep {
+  OfficeOptions options;
+  Rules rules;
+  Policy policy;
+  std::unique_ptr<Store> store;
+};
+
+struct Session::Rep {
+  Office::Rep* office;
+  Principal principal;
+  std::string purpose;
+  CaseService service;  // every case, document, task and grant call goes through it
+
+  Rep(Office::Rep* o, Principal p, std::string why)
+      : office(o),
+        principal(p),
+        purpose(why),
+        service(o->store.get(), &o->rules, &o->policy, std::move(p), std::move(why)) {}
+
+  Store* store() const { return office->store.get(); }
+  // Intake as the office's options configure it, for this session's principal.
+  IntakeOptions Intake() const;
+};
+
+// The office's parts, for the command line's `intake` and `cluster`, which drive the
+// pipeline's threads and transport (NATS) themselves and print its full report. They
+// still act for a principal of the policy, checked and audited by the intake.
+struct OfficeAccess {
+  static Store* StoreOf(Office& office) { return office.rep_->store.get(); }
+  static const Rules& RulesOf(const Office& office) { return office.rep_->rules; }
+  static const Policy& PolicyOf(const Office& office) { return office.rep_->policy; }
+  // Intake as the office's options configure it, for the session's principal.
+  static IntakeOptions IntakeOf(const Session& session) { return session.rep_->Intake(); }
+};
+
+}  // namespace postmottak
+
+#endif  // POSTMOTTAK_PIPELINE_SERVICES_SESSION_REP_H_
