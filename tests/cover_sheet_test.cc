@@ -107,6 +107,26 @@ TEST_F(CoverSheetTest, PdfIsOnePrintablePage) {
   EXPECT_EQ(*pages, 1);
 }
 
+TEST_F(CoverSheetTest, TheSheetIsSetInTheFontsGiven) {
+  auto same = [](const Image& a, const Image& b) {
+    l_int32 equal = 0;
+    return pixEqual(a.get(), b.get(), &equal) == 0 && equal == 1;
+  };
+  auto plain = DrawCoverSheet(sheet_, test::SampleRules(), 150);
+  auto again = DrawCoverSheet(sheet_, test::SampleRules(), 150);
+  Fonts bold_only;
+  bold_only.regular = bold_only.bold;
+  auto bold = DrawCoverSheet(sheet_, test::SampleRules(), 150, bold_only);
+  ASSERT_TRUE(plain.ok() && again.ok() && bold.ok());
+  EXPECT_TRUE(same(*plain, *again)) << "drawing is deterministic";
+  EXPECT_FALSE(same(*plain, *bold)) << "the regular text is set in the font given";
+  Fonts missing;
+  missing.regular = "/nonexistent/font.ttf";
+  auto refused = DrawCoverSheet(sheet_, test::SampleRules(), 150, missing);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("/nonexistent/font.ttf"), std::string::npos);
+}
+
 TEST_F(CoverSheetTest, SheetForPersonAndAreaNeedsBoth) {
   CaseService service = test::ServiceFor(store_.get(), test::Tester());
   CoverSheetRequest req;

@@ -41,6 +41,11 @@ TEST_F(OfficeTest, BadConfigurationIsRefusedWithTheFileNamed) {
   o = Options();
   o.store_dir.clear();
   EXPECT_EQ(Office::Open(o).status().code(), Status::Code::kInvalidArgument);
+  o = Options();
+  o.font_bold = dir_ / "no-such-font.ttf";
+  office = Office::Open(o);
+  ASSERT_FALSE(office.ok());
+  EXPECT_NE(office.status().message().find("no-such-font.ttf"), std::string::npos);
 }
 
 TEST_F(OfficeTest, ASessionNeedsAKnownPrincipalAndAPurpose) {

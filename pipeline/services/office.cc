@@ -2,6 +2,7 @@
 // the session's cases, cover sheets, documents, tasks and intake. Only translation lives
 // here: every decision (roles, need to know, audit) is made by the services it calls,
 // so the library, the command line and the server decide alike.
+#include <fstream>
 #include <utility>
 
 #include "pipeline/services/public_records.h"
@@ -19,6 +20,11 @@ Result<std::unique_ptr<Office>> Office::Open(const OfficeOptions& options) {
   if (options.policy_file.empty()) return Status::InvalidArgument("no access policy file given");
   auto rep = std::make_unique<Rep>();
   rep->options = options;
+  if (!options.font_regular.empty()) rep->fonts.regular = options.font_regular;
+  if (!options.font_bold.empty()) rep->fonts.bold = options.font_bold;
+  for (const std::string* font : {&rep->fonts.regular, &rep->fonts.bold})
+    if (!std::ifstream(*font))
+      return Status::InvalidArgument("font " + *font + " cannot be read (OfficeOptions::font_*)");
   auto rules = Rules::Load(options.rules_file);
   if (!rules.ok()) return rules.status();
   rep->rules = std::move(rules).value();
@@ -88,7 +94,7 @@ Result<CoverSheetRecord> Session::IssueCoverSheet(const CoverSheetOrder& order) 
   request.unit = order.unit;
   auto sheet = rep_->service.IssueCoverSheet(std::move(request));
   if (!sheet.ok()) return sheet.status();
-  auto pdf = CoverSheetPdf(*sheet, rep_->office->rules);
+  auto pdf = CoverSheetPdf(*sheet, rep_->office->rules, rep_->office->fonts);
   if (!pdf.ok()) return pdf.status();
   return RecordOf(*sheet, std::move(pdf).value());
 }

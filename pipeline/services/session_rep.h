@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "codecs/text_raster.h"
 #include "pipeline/config/rules.h"
 #include "pipeline/intake/intake.h"
 #include "pipeline/services/access.h"
@@ -20,6 +21,7 @@ namespace postmottak {
 
 struct Office::Rep {
   OfficeOptions options;
+  Fonts fonts;  // the options' fonts, or the build's default
   Rules rules;
   Policy policy;
   std::unique_ptr<Store> store;

@@ -70,8 +70,9 @@ Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverShee
   return sheet;
 }
 
-Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dpi) {
-  auto canvas_or = Canvas::Create(dpi);
+Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dpi,
+                             const Fonts& fonts) {
+  auto canvas_or = Canvas::Create(dpi, fonts);
   if (!canvas_or.ok()) return canvas_or.status();
   Canvas& c = *canvas_or;
   c.Text(20, 25, 11, "NAV – Arbeids- og velferdsetaten", true);
@@ -123,9 +124,9 @@ Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dp
   return c.Snapshot();
 }
 
-Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules) {
+Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules, const Fonts& fonts) {
   constexpr int kDpi = 300;
-  auto page = DrawCoverSheet(sheet, rules, kDpi);
+  auto page = DrawCoverSheet(sheet, rules, kDpi, fonts);
   if (!page.ok()) return page.status();
   Image bitonal(pixThresholdToBinary(page->get(), 160));
   pixSetResolution(bitonal.get(), kDpi, kDpi);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "codecs/image.h"
+#include "codecs/text_raster.h"
 #include "pipeline/config/rules.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -40,9 +41,11 @@ struct CoverSheetRequest {
 Result<CoverSheet> IssueCoverSheet(Change& change, const Rules& rules, CoverSheetRequest request);
 
 // The sheet as a page image (8 bpp gray) at `dpi`.
-Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dpi);
+Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dpi,
+                             const Fonts& fonts = {});
 // The sheet as a printable one-page A4 PDF (bitonal, CCITT G4, 300 dpi).
-Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules);
+Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules,
+                                  const Fonts& fonts = {});
 // A separator sheet (skilleark): starts a mail piece without a case.
 Result<Image> DrawSeparatorSheet(int dpi);
 

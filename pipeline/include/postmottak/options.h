@@ -24,6 +24,10 @@ struct OfficeOptions {
   // installed data) and language ("nor" reads Norwegian letters; "nor+eng" both).
   std::string tessdata;
   std::string ocr_language = "nor";
+  // TrueType fonts the printed cover sheets are set in ("": DejaVu Sans, as Debian's
+  // fonts-dejavu-core installs it). A file that cannot be read is refused at Open.
+  std::string font_regular;
+  std::string font_bold;
   // OCR threads for intake (0: one per core).
   int workers = 0;
   // Time bound on one page from reading to the end of OCR, in seconds; a page past it
