@@ -43,8 +43,10 @@ int BatchesCommand(Context& ctx) {
   }
   if (batches.empty()) std::cout << "No batches.\n";
   for (const auto& b : batches) {
-    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files << " files, " << b.pages
-              << " pages, " << b.runs << (b.runs == 1 ? " run" : " runs") << ", "
+    std::cout << Padded(b.id, 30) << b.created_at << "  " << b.files
+              << (b.files == 1 ? " file, " : " files, ") << b.pages
+              << (b.pages == 1 ? " page, " : " pages, ") << b.runs
+              << (b.runs == 1 ? " run" : " runs") << ", "
               << (b.complete ? "complete" : "unfinished")
               << (b.has_manifest ? ", with manifest" : "") << "\n";
   }

@@ -119,12 +119,12 @@ const std::atomic<bool>* StopOnSignals() {
   return &g_stop;
 }
 
-void AddDistributedOptions(CLI::App* intake, DistributedOptions* o) {
+void AddRemoteWorkerOptions(CLI::App* intake, RemoteWorkerOptions* o) {
   intake->add_option("--nats", o->nats_url,
                      "NATS server URL(s), comma-separated: hand the pages to `postmottak worker` "
                      "processes instead of threads here");
   intake
-      ->add_option("--nats-replicas", o->topology.replicas,
+      ->add_option("--nats-replicas", o->replicas,
                    "copies of each stream when this run makes them (3 on a three-node cluster)")
       ->capture_default_str();
   intake
@@ -135,14 +135,14 @@ void AddDistributedOptions(CLI::App* intake, DistributedOptions* o) {
       ->add_option("--max-deliveries", o->max_deliveries,
                    "deliveries of a page before it goes to quarantine")
       ->capture_default_str();
-  intake->add_option_function<double>(
-      "--ack-wait",
-      [o](double seconds) { o->topology.ack_wait_ms = static_cast<int64_t>(seconds * 1000); },
-      "seconds a worker may hold a page before it is delivered again (default 60)");
-  intake->add_option_function<double>(
-      "--stall-timeout",
-      [o](double seconds) { o->stall_ms = static_cast<int64_t>(seconds * 1000); },
-      "seconds without any result, pages out, before the run gives up (default 600)");
+  intake
+      ->add_option("--ack-wait", o->ack_wait_seconds,
+                   "seconds a worker may hold a page before it is delivered again")
+      ->capture_default_str();
+  intake
+      ->add_option("--stall-timeout", o->stall_seconds,
+                   "seconds without any result, pages out, before the run gives up")
+      ->capture_default_str();
 }
 
 void AddClusterCommands(CLI::App& app, const Globals& g, int* rc) {

@@ -13,7 +13,7 @@
 namespace postmottak {
 
 // `--nats URL` and the options of a distributed run, on the intake command.
-void AddDistributedOptions(CLI::App* intake, DistributedOptions* options);
+void AddRemoteWorkerOptions(CLI::App* intake, RemoteWorkerOptions* options);
 
 void AddClusterCommands(CLI::App& app, const Globals& g, int* rc);
 

@@ -3,8 +3,9 @@
 // purpose given, error reporting with exit codes, column padding and a progress bar.
 //
 // Commands act through the session, so the command line decides and audits exactly as
-// an embedding case system does. Only `intake` and `cluster` reach the office's parts,
-// because they drive the pipeline's threads and NATS transport themselves.
+// an embedding case system does; it reads the office's rules and policy only to print
+// titles and retention periods. (`worker` and `cluster status` open no office: they
+// never touch a store.)
 #ifndef POSTMOTTAK_CLI_CONTEXT_H_
 #define POSTMOTTAK_CLI_CONTEXT_H_
 

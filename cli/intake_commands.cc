@@ -6,8 +6,6 @@
 
 #include "cli/accounting.h"
 #include "cli/cluster.h"
-#include "pipeline/intake/intake.h"
-#include "pipeline/services/session_rep.h"
 
 namespace postmottak {
 
@@ -16,25 +14,20 @@ namespace {
 using nlohmann::json;
 
 int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std::string& batch,
-                  bool fail_on_quarantine, bool defer_ocr, const DistributedOptions& distributed) {
-  IntakeOptions options = OfficeAccess::IntakeOf(ctx.s());
-  Store* store = OfficeAccess::StoreOf(*ctx.office);
-  options.stop = StopOnSignals();
-  if (!distributed.nats_url.empty()) {
-    options.remote_workers = [&](const std::string& batch_id) {
-      return NatsWorkers(*store, batch_id, *ctx.rules, options, distributed);
-    };
-  }
-  options.defer_covered_ocr = defer_ocr;
-  options.batch = batch;
+                  bool fail_on_quarantine, bool defer_ocr) {
+  IntakeControl control;
+  control.batch = batch;
+  control.stop = StopOnSignals();
+  control.defer_covered_ocr = defer_ocr;
   Progress progress(!ctx.g.json);
-  options.on_progress = [&progress](const IntakeProgress& p) {
-    progress.Show(p.pages_done, std::max(p.pages_done, p.pages_known), "pages");
+  control.on_progress = [&progress](int done, int known) {
+    progress.Show(done, std::max(done, known), "pages");
   };
-  auto report = RunIntake(store, *ctx.rules, paths, options);
+  auto report = ctx.s().Intake(paths, control);
   progress.Finish();
   if (!report.ok()) return Fail(report.status());
-  const IntakeReport& r = *report;
+  const IntakeSummary& r = *report;
+  const bool distributed = !ctx.g.office.remote.nats_url.empty();
   if (ctx.g.json) {
     json q = json::array();
     for (const auto& e : r.quarantined)
@@ -72,7 +65,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
                       {"seconds", r.seconds},
                       {"pages_per_second", r.pages_per_second},
                       {"workers", r.workers},
-                      {"distributed", !distributed.nats_url.empty()},
+                      {"distributed", distributed},
                       {"interrupted", r.interrupted}}
                      .dump(2)
               << "\n";
@@ -104,7 +97,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
                 << " pages, journaled without text; a person is asked to read them\n";
     if (!r.slowest.empty()) {
       std::cout << "  Slowest pages (bound " << std::fixed << std::setprecision(0)
-                << options.limits.page_seconds << " s):\n";
+                << ctx.g.office.page_seconds << " s):\n";
       for (const auto& e : r.slowest)
         std::cout << "    " << std::setprecision(1) << std::setw(6) << e.seconds << " s  " << e.file
                   << " page " << e.page << (e.rendered ? "  (rendered)" : "")
@@ -112,8 +105,8 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
     }
     std::cout << std::fixed << std::setprecision(2)
               << "  Throughput:                " << r.pages_per_second << " pages/s (" << r.workers
-              << (distributed.nats_url.empty() ? " workers, " : " remote workers, ")
-              << std::setprecision(1) << r.seconds << " s)\n";
+              << (!distributed ? " workers, " : " remote workers, ") << std::setprecision(1)
+              << r.seconds << " s)\n";
     if (r.interrupted)
       std::cout << "  Interrupted: the pages read so far are journaled; run the same intake "
                    "again to go on\n";
@@ -151,7 +144,6 @@ void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
     std::vector<std::string> paths;
     std::string batch;
     bool fail_on_quarantine = false, defer_ocr = false, pending = false;
-    DistributedOptions distributed;
   };
   auto o = std::make_shared<Options>();
   auto* intake = app.add_subcommand("intake", "intake scanned files or folders");
@@ -166,10 +158,9 @@ void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
   intake->add_flag("--defer-ocr", o->defer_ocr,
                    "journal pages behind a cover sheet without OCR; `reindex --pending` reads "
                    "them later");
-  AddDistributedOptions(intake, &o->distributed);
+  AddRemoteWorkerOptions(intake, &ctx.g.office.remote);
   intake->callback(run([&ctx, o] {
-    return IntakeCommand(ctx, o->paths, o->batch, o->fail_on_quarantine, o->defer_ocr,
-                         o->distributed);
+    return IntakeCommand(ctx, o->paths, o->batch, o->fail_on_quarantine, o->defer_ocr);
   }));
 
   auto* reindex =

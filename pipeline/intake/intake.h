@@ -71,33 +71,9 @@ struct IntakeOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
-// A page that took long, for the report: where the time goes, and proof that no page
-// ran past its bound.
-struct SlowPage {
-  std::string file;
-  int page = 0;
-  double seconds = 0;  // reading (rendering) and processing, waits excluded
-  bool rendered = false;
-  std::string unread;  // why it was journaled without text, if it was
-};
-
 using QuarantinedInput = QuarantinedRecord;
-
-// The public summary (postmottak/records.h), and what the command line and the
-// benchmarks report besides.
-struct IntakeReport : IntakeSummary {
-  int separator_sheets = 0;
-  int duplicates = 0;       // documents not created: all their pages were held already
-  int duplicate_files = 0;  // files identical to a file taken in before
-  int resumed_pages = 0;    // pages of the batch accounted for before this run began
-  int runs = 0;             // intake runs on this batch, this one included
-  int tasks_raised = 0;
-  int tasks_closed = 0;
-  int rendered_pages = 0;         // PDF pages rendered (born-digital, or images we do not decode)
-  int text_layer_pages = 0;       // pages whose text came from their own text layer, not OCR
-  std::vector<SlowPage> slowest;  // the slowest pages, slowest first (at most 5)
-  int workers = 0;
-};
+// The public summary (postmottak/reports.h) is the whole report.
+using IntakeReport = IntakeSummary;
 
 // One page as the reader hands it to the workers: decoded, or the reason it was not.
 // Page 0 stands for the whole file: `image` holds why it could not be read, or

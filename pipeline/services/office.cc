@@ -5,6 +5,7 @@
 #include <fstream>
 #include <utility>
 
+#include "pipeline/distributed/distributed.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/session_rep.h"
 #include "pipeline/stages/cover_sheet.h"
@@ -127,13 +128,26 @@ Result<IntakeSummary> Session::Intake(const std::vector<std::string>& paths,
   IntakeOptions options = rep_->Intake();
   options.batch = control.batch;
   options.stop = control.stop;
+  options.defer_covered_ocr = control.defer_covered_ocr;
+  const RemoteWorkerOptions& remote = rep_->office->options.remote;
+  if (!remote.nats_url.empty()) {
+    DistributedOptions distributed;
+    distributed.nats_url = remote.nats_url;
+    distributed.topology.replicas = remote.replicas;
+    distributed.topology.ack_wait_ms = static_cast<int64_t>(remote.ack_wait_seconds * 1000);
+    distributed.max_in_flight = remote.max_in_flight;
+    distributed.max_deliveries = remote.max_deliveries;
+    distributed.reconnect_ms = static_cast<int64_t>(remote.reconnect_seconds * 1000);
+    distributed.stall_ms = static_cast<int64_t>(remote.stall_seconds * 1000);
+    options.remote_workers = [this, &options, distributed](const std::string& batch) {
+      return NatsWorkers(*rep_->store(), batch, rep_->office->rules, options, distributed);
+    };
+  }
   if (control.on_progress)
     options.on_progress = [&control](const IntakeProgress& p) {
       control.on_progress(p.pages_done, p.pages_known);
     };
-  auto report = RunIntake(rep_->store(), rep_->office->rules, paths, options);
-  if (!report.ok()) return report.status();
-  return static_cast<const IntakeSummary&>(*report);  // the public part of the report
+  return RunIntake(rep_->store(), rep_->office->rules, paths, options);
 }
 
 Result<std::vector<DocumentRecord>> Session::Documents() {

@@ -44,15 +44,12 @@ struct Session::Rep {
   IntakeOptions Intake() const;
 };
 
-// The office's parts, for the command line's `intake` and `cluster`, which drive the
-// pipeline's threads and transport (NATS) themselves and print its full report. They
-// still act for a principal of the policy, checked and audited by the intake.
+// The office's configuration, for the command line's printing: the titles of document
+// types, the intake unit, an area's retention period. No records: those only through a
+// session.
 struct OfficeAccess {
-  static Store* StoreOf(Office& office) { return office.rep_->store.get(); }
   static const Rules& RulesOf(const Office& office) { return office.rep_->rules; }
   static const Policy& PolicyOf(const Office& office) { return office.rep_->policy; }
-  // Intake as the office's options configure it, for the session's principal.
-  static IntakeOptions IntakeOf(const Session& session) { return session.rep_->Intake(); }
 };
 
 }  // namespace postmottak

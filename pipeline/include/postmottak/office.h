@@ -53,7 +53,7 @@ class Office {
 
  private:
   friend class Session;
-  friend struct OfficeAccess;  // the command line's own intake (internal)
+  friend struct OfficeAccess;  // the command line reads the rules' titles (internal)
   struct Rep;
   explicit Office(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
@@ -67,6 +67,9 @@ struct IntakeControl {
   // Set from anywhere (a signal handler): no further pages are read, those in flight
   // are committed, and the summary says `interrupted`; the same call again goes on.
   const std::atomic<bool>* stop = nullptr;
+  // Pages behind a cover sheet skip OCR: the sheet names the case, so they are journaled
+  // at once and Reindex(only_pending) reads them later, off the intake path.
+  bool defer_covered_ocr = false;
 };
 
 class Session {
@@ -180,7 +183,6 @@ class Session {
 
  private:
   friend class Office;
-  friend struct OfficeAccess;  // the command line's own intake (internal)
   struct Rep;
   explicit Session(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;

@@ -12,6 +12,22 @@
 
 namespace postmottak {
 
+// Intake's OCR on other machines: `postmottak worker` processes reached through NATS
+// JetStream (docs/distributed.md). Empty `nats_url`: threads of this process.
+struct RemoteWorkerOptions {
+  std::string nats_url;  // one or more, comma-separated
+  int replicas = 1;      // copies of every stream this run makes: 3 on a three-node cluster
+  // Pages handed out beyond the one the committer takes next: backpressure, and the
+  // bound on pages held in memory and in the streams.
+  int max_in_flight = 64;
+  // Deliveries of a page before it goes to quarantine (it kills every worker that takes it).
+  int max_deliveries = 3;
+  double ack_wait_seconds = 60;   // a page a worker holds longer goes to another one
+  double reconnect_seconds = 60;  // the run fails when NATS is gone longer than this
+  // The run fails (resumably) when pages are out and no result came for this long.
+  double stall_seconds = 600;
+};
+
 struct OfficeOptions {
   // The store's folder: created when missing. Only one process may hold it at a time.
   std::string store_dir;
@@ -28,8 +44,9 @@ struct OfficeOptions {
   // fonts-dejavu-core installs it). A file that cannot be read is refused at Open.
   std::string font_regular;
   std::string font_bold;
-  // OCR threads for intake (0: one per core).
+  // OCR threads for intake (0: one per core), or remote workers.
   int workers = 0;
+  RemoteWorkerOptions remote;
   // Time bound on one page from reading to the end of OCR, in seconds; a page past it
   // is journaled without text and a person is asked to read it.
   double page_seconds = 60;

@@ -17,6 +17,15 @@ struct QuarantinedRecord {
   std::string reason;
 };
 
+// A page that took long: where the time goes, and proof that no page ran past its bound.
+struct SlowPage {
+  std::string file;
+  int page = 0;
+  double seconds = 0;  // reading (rendering) and processing, waits excluded
+  bool rendered = false;
+  std::string unread;  // why it was journaled without text, if it was
+};
+
 // What one intake run did. Every page of the batch is one of: a document's page, a
 // blank page, a cover or separator sheet, a duplicate, or quarantined.
 struct IntakeSummary {
@@ -25,15 +34,26 @@ struct IntakeSummary {
   int pages = 0;
   int blank_pages = 0;
   int cover_sheets = 0;
+  int separator_sheets = 0;
   int mail_pieces = 0;
   int documents = 0;
   int linked_by_cover = 0;
   int linked_by_text = 0;
-  int manual = 0;  // left for manual journaling
-  int duplicate_pages = 0;
-  int unread_pages = 0;  // journaled without text: past their time bound
+  int manual = 0;            // left for manual journaling
+  int duplicates = 0;        // documents not created: all their pages were held already
+  int duplicate_pages = 0;   // pages held already (in this piece, or for the same case)
+  int duplicate_files = 0;   // files identical to a file taken in before
+  int unread_pages = 0;      // journaled without text: past their time bound
+  int rendered_pages = 0;    // PDF pages rendered (born-digital, or images not decoded)
+  int text_layer_pages = 0;  // pages whose text came from their own text layer, not OCR
+  int tasks_raised = 0;
+  int tasks_closed = 0;
   std::vector<QuarantinedRecord> quarantined;
-  bool interrupted = false;  // stopped early: the same call again goes on
+  int runs = 0;                   // intake runs on this batch, this one included
+  int resumed_pages = 0;          // pages accounted for before this run began
+  bool interrupted = false;       // stopped early: the same call again goes on
+  std::vector<SlowPage> slowest;  // the slowest pages, slowest first (at most 5)
+  int workers = 0;                // threads here, or remote workers' processes
   double seconds = 0;
   double pages_per_second = 0;
 };
