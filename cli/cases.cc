@@ -42,6 +42,25 @@ int CaseClose(Context& ctx, const std::string& id) {
   return 0;
 }
 
+int CaseHandOver(Context& ctx, const std::string& id, const std::string& to,
+                 const std::string& category, const std::string& reason) {
+  auto c = to.empty() ? ctx.s().ReturnCase(id, category, reason)
+                      : ctx.s().TransferCase(id, to, category, reason);
+  if (!c.ok()) return Fail(c.status());
+  const HandoverRecord& h = c->handovers.back();
+  if (ctx.g.json) {
+    std::cout << json{{"case", CaseJson(*c)}, {"handover", HandoverJson(h)}}.dump(2) << "\n";
+    return 0;
+  }
+  const UnitRule* unit = ctx.rules->Unit(h.to);
+  const HandoverCategory* what = ctx.rules->Category(h.category);
+  std::cout << "Case " << c->id << (h.kind == "return" ? " returned to unit " : " sent to unit ")
+            << h.to << (unit ? " (" + unit->name + ")" : "") << ": "
+            << (what ? what->title : h.category) << "\n  Task " << h.task_id
+            << " is in its queue; the case's open tasks went with it.\n";
+  return 0;
+}
+
 // The party a missing type is awaited from, as its open task says ("" when none).
 std::string AwaitedFrom(const CaseRecord& c, const std::string& type) {
   for (const auto& t : c.tasks)
@@ -70,7 +89,13 @@ void PrintCase(const Rules& rules, const CaseRecord& c) {
               << d.source_file << " p." << JoinPages(d.source_pages) << "\n";
   std::cout << "\nTasks (" << c.tasks.size() << "):\n";
   for (const auto& t : c.tasks)
-    std::cout << "  " << Padded(t.id, 40) << Padded(t.kind, 24) << t.status << "\n";
+    std::cout << "  " << Padded(t.id, 40) << Padded(t.kind, 24) << Padded(t.status, 8) << "unit "
+              << t.unit << (t.category.empty() ? "" : "  " + t.category) << "\n";
+  if (c.handovers.empty()) return;
+  std::cout << "\nUnit history:\n";
+  for (const auto& h : c.handovers)
+    std::cout << "  " << h.at << "  " << Padded(h.kind, 9) << h.from << " -> " << h.to << "  "
+              << Padded(h.category, 22) << "by " << h.by << ": " << h.reason << "\n";
 }
 
 int CaseShow(Context& ctx, const std::string& id) {
@@ -88,8 +113,11 @@ int CaseShow(Context& ctx, const std::string& id) {
                          {"documents", item.documents}});
   for (const auto& d : c->documents) documents.push_back(DocumentSummary(d));
   for (const auto& t : c->tasks) tasks.push_back(TaskJson(t));
+  json handovers = json::array();
+  for (const auto& h : c->handovers) handovers.push_back(HandoverJson(h));
   std::cout << json{{"case", CaseJson(*c)},  {"access", c->basis},     {"checklist", checklist},
-                    {"missing", c->missing}, {"documents", documents}, {"tasks", tasks}}
+                    {"missing", c->missing}, {"documents", documents}, {"tasks", tasks},
+                    {"handovers", handovers}}
                    .dump(2)
             << "\n";
   return 0;
@@ -117,7 +145,7 @@ int CoverSheetCommand(Context& ctx, CoverSheetOrder order, const std::string& ex
 void AddCaseCommands(CLI::App& app, Context& ctx, const Runner& run) {
   struct Options {
     CaseRegistration new_case;
-    std::string requires_list, id;
+    std::string requires_list, id, to, category, reason;
     CoverSheetOrder cover;
     std::string cover_expect, cover_out;
   };
@@ -135,6 +163,20 @@ void AddCaseCommands(CLI::App& app, Context& ctx, const Runner& run) {
   auto* close = cas->add_subcommand("close", "close a case; its retention period starts");
   close->add_option("id", o->id)->required();
   close->callback(run([&ctx, o] { return CaseClose(ctx, o->id); }));
+  auto* transfer = cas->add_subcommand(
+      "transfer", "hand a case to another unit, with a handover category of the rules");
+  transfer->add_option("id", o->id)->required();
+  transfer->add_option("--to", o->to, "the receiving unit")->required();
+  transfer->add_option("--category", o->category, "what the unit is to do (see the rules)")
+      ->required();
+  transfer->add_option("--reason", o->reason, "why, for the receiving unit")->required();
+  transfer->callback(
+      run([&ctx, o] { return CaseHandOver(ctx, o->id, o->to, o->category, o->reason); }));
+  auto* back = cas->add_subcommand("return", "hand a case back to the unit that sent it");
+  back->add_option("id", o->id)->required();
+  back->add_option("--category", o->category, "what the unit is to do (see the rules)")->required();
+  back->add_option("--reason", o->reason, "why, for the receiving unit")->required();
+  back->callback(run([&ctx, o] { return CaseHandOver(ctx, o->id, "", o->category, o->reason); }));
   auto* show = cas->add_subcommand("show", "a case with its checklist, documents and tasks");
   show->add_option("id", o->id)->required();
   show->callback(run([&ctx, o] { return CaseShow(ctx, o->id); }));

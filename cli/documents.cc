@@ -102,7 +102,8 @@ int TasksCommand(Context& ctx, const TaskFilter& filter) {
   std::cout << "Tasks: " << tasks->size() << (filter.closed_too ? "" : " open") << "\n";
   for (const auto& t : *tasks)
     std::cout << "  " << Padded(t.id, 44) << Padded(t.kind, 24) << Padded(t.unit, 6)
-              << Padded(t.case_id.empty() ? "-" : t.case_id, 14) << t.reason << "\n";
+              << Padded(t.case_id.empty() ? "-" : t.case_id, 14)
+              << (t.category.empty() ? "" : "[" + t.category + "] ") << t.reason << "\n";
   return 0;
 }
 

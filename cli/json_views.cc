@@ -62,10 +62,16 @@ json TaskJson(const TaskRecord& t) {
           {"quarantine_id", t.quarantine_id},
           {"document_type", t.document_type},
           {"awaited_from", t.awaited_from},
+          {"category", t.category},
           {"unit", t.unit},
           {"reason", t.reason},
           {"created_at", t.created_at},
           {"closed_at", t.closed_at}};
+}
+
+json HandoverJson(const HandoverRecord& h) {
+  return {{"kind", h.kind},     {"from", h.from}, {"to", h.to}, {"category", h.category},
+          {"reason", h.reason}, {"by", h.by},     {"at", h.at}, {"task_id", h.task_id}};
 }
 
 json QuarantineJson(const QuarantineRecord& q) {

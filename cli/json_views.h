@@ -18,6 +18,7 @@ nlohmann::json DocumentSummary(const DocumentRecord& d);
 // The whole document record.
 nlohmann::json DocumentJson(const DocumentRecord& d);
 nlohmann::json TaskJson(const TaskRecord& t);
+nlohmann::json HandoverJson(const HandoverRecord& h);
 nlohmann::json QuarantineJson(const QuarantineRecord& q);
 nlohmann::json GrantJson(const GrantRecord& g);
 nlohmann::json AuditEntryJson(const AuditEntryRecord& e);

@@ -37,6 +37,7 @@ enum class Permission {
   kRetention,   // run retention: delete what passed its period
   kGrant,       // grant and revoke access to a single case
   kAudit,       // read and verify the audit trail
+  kTransferCases,  // hand a case it may see to another unit, or back to the one that sent it
   kCount
 };
 

@@ -17,7 +17,7 @@ const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
 const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision", "manual_journaling",
-                                 "manual_reading"};
+                                 "manual_reading", "handover"};
 const char* const kTaskStatus[] = {"open", "closed"};
 const char* const kQuarantineStatus[] = {"held", "retried", "released"};
 const char* const kDisposition[] = {"journaled", "blank",     "cover_sheet",
@@ -79,7 +79,8 @@ void to_json(json& j, const Case& v) {
            {"required", v.required},
            {"due", v.due},
            {"created_at", v.created_at},
-           {"closed_at", v.closed_at}};
+           {"closed_at", v.closed_at},
+           {"handovers", v.handovers}};
 }
 void from_json(const json& j, Case& v) {
   Get(j, "id", v.id);
@@ -92,6 +93,7 @@ void from_json(const json& j, Case& v) {
   Get(j, "due", v.due);
   Get(j, "created_at", v.created_at);
   Get(j, "closed_at", v.closed_at);
+  Get(j, "handovers", v.handovers);
 }
 
 void to_json(json& j, const CoverSheet& v) {
@@ -207,6 +209,7 @@ void to_json(json& j, const Task& v) {
            {"document_type", v.document_type},
            {"awaited_from", v.awaited_from},
            {"cover_id", v.cover_id},
+           {"category", v.category},
            {"unit", v.unit},
            {"reason", v.reason},
            {"created_at", v.created_at},
@@ -222,6 +225,7 @@ void from_json(const json& j, Task& v) {
   Get(j, "document_type", v.document_type);
   Get(j, "awaited_from", v.awaited_from);
   Get(j, "cover_id", v.cover_id);
+  Get(j, "category", v.category);
   Get(j, "unit", v.unit);
   Get(j, "reason", v.reason);
   Get(j, "created_at", v.created_at);

@@ -23,6 +23,9 @@ enum class CaseStatus {
   kClosed,
 };
 
+// One move of a case between units (the public record, postmottak/records.h).
+using Handover = HandoverRecord;
+
 struct Case {
   std::string id;         // case number, e.g. "2026-000123"
   std::string person_id;  // 11-digit person id (never logged unmasked)
@@ -34,6 +37,7 @@ struct Case {
   std::string due;                    // YYYY-MM-DD, empty when none
   std::string created_at;
   std::string closed_at;  // when it was closed: its retention period runs from here
+  std::vector<Handover> handovers;  // its unit history, oldest first
 };
 
 enum class CoverSheetKind { kApplication, kFollowUp, kLooseMail };
@@ -117,6 +121,7 @@ enum class TaskKind {
   kReadyForDecision,
   kManualJournaling,
   kManualReading,  // a linked document whose text could not be read in time
+  kHandover,       // a case handed to the unit: do what `category` says
 };
 enum class TaskStatus { kOpen, kClosed };
 
@@ -130,6 +135,7 @@ struct Task {
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: citizen, employer, doctor
   std::string cover_id;       // missing documentation: cover sheet for the request letter
+  std::string category;       // handover: the handover category
   std::string unit;
   std::string reason;
   std::string created_at;
@@ -307,6 +313,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchFile, name, size, sha256, p
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestFile, name, pages, sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Grant, id, case_id, principal, purpose, expires,
                                                 granted_by, granted_at, revoked_by, revoked_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Handover, kind, from, to, category, reason, by, at,
+                                                task_id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeletedDocument, id, type, content_hash, pages,
                                                 batch, received_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Tombstone, id, area, unit, person, closed_at,

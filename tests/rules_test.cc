@@ -20,6 +20,10 @@ TEST(RulesTest, ShippedRulesLoad) {
   EXPECT_FALSE(rules.Plausible("AAP", "income_statement"));
   EXPECT_FALSE(rules.Plausible("AAP", "unknown"));
   for (const auto& area : KnownAreas()) EXPECT_NE(rules.Area(area), nullptr) << area;
+  // Every area can be handed on, and every category has a unit to go to.
+  for (const auto& area : KnownAreas()) EXPECT_FALSE(rules.Area(area)->handover.empty()) << area;
+  EXPECT_TRUE(rules.CheckHandover("AAP", "4402", "decide").ok());
+  EXPECT_FALSE(rules.CheckHandover("SYK", "0301", "assess_work_ability").ok()) << "AAP's only";
 }
 
 struct BadRules {
@@ -67,7 +71,22 @@ INSTANTIATE_TEST_SUITE_P(
                  "areas.AAP.requires[0]"},
         BadRules{
             R"({"intake_unit": "4817", "document_types": {"a": {"title": "A", "keywords": []}}, "areas": {}})",
-            "keywords"}));
+            "keywords"},
+        // Handovers: a unit needs a kind, a category a kind some unit has, an area's
+        // categories must exist.
+        BadRules{(std::string(R"({"intake_unit": "4817", "units": {"12": {"kind": "x"}}, )") +
+                  kTypes + R"(, "areas": {}})"),
+                 "units.12"},
+        BadRules{(std::string(R"({"intake_unit": "4817", "units": {"0301": {"name": "A"}}, )") +
+                  kTypes + R"(, "areas": {}})"),
+                 "units.0301"},
+        BadRules{(std::string(R"({"intake_unit": "4817", "units": {"0301": {"kind": "local"}}, )"
+                              R"("handover_categories": {"decide": {"to": ["back"]}}, )") +
+                  kTypes + R"(, "areas": {}})"),
+                 "handover_categories.decide.to"},
+        BadRules{(std::string(R"({"intake_unit": "4817", )") + kTypes +
+                  R"(, "areas": {"AAP": {"requires": [], "handover": ["decide"]}}})"),
+                 "unknown handover category 'decide'"}));
 
 TEST(RulesTest, MissingFileIsNamed) {
   auto rules = Rules::Load("/nonexistent/rules.json");

@@ -40,6 +40,8 @@ Result<Rules> Rules::Load(const std::string& path) {
   return Parse(ss.str(), path);
 }
 
+namespace {
+
 // An optional string field. json::value() would throw on another type (found by
 // tests/fuzz/rules_fuzzer): refused with the field named instead.
 Status OptionalString(const json& object, const char* key, const std::string& fallback,
@@ -52,6 +54,48 @@ Status OptionalString(const json& object, const char* key, const std::string& fa
   *out = object[key].get<std::string>();
   return Status::OK();
 }
+
+// "units": {"0301": {"name": ..., "kind": ...}}; optional (no handovers without it).
+Status ParseUnits(const json& j, const std::string& source, std::map<std::string, UnitRule>* out) {
+  if (!j.contains("units")) return Status::OK();
+  if (!j["units"].is_object()) return Bad(source, "units", "must be an object");
+  for (const auto& [id, u] : j["units"].items()) {
+    const std::string field = "units." + id;
+    if (!IsValidUnit(id)) return Bad(source, field, "must be a 4-digit unit number");
+    if (!u.is_object() || !u.contains("kind") || !u["kind"].is_string() ||
+        u["kind"].get<std::string>().empty())
+      return Bad(source, field, "must be an object with a kind");
+    UnitRule rule{id, "", u["kind"].get<std::string>()};
+    PM_RETURN_IF_ERROR(OptionalString(u, "name", id, source, field, &rule.name));
+    (*out)[id] = std::move(rule);
+  }
+  return Status::OK();
+}
+
+// "handover_categories": {"decide": {"title": ..., "to": ["back_office"]}}: every kind a
+// category goes to must be some unit's.
+Status ParseCategories(const json& j, const std::string& source,
+                       const std::map<std::string, UnitRule>& units,
+                       std::map<std::string, HandoverCategory>* out) {
+  if (!j.contains("handover_categories")) return Status::OK();
+  if (!j["handover_categories"].is_object())
+    return Bad(source, "handover_categories", "must be an object");
+  for (const auto& [id, c] : j["handover_categories"].items()) {
+    const std::string field = "handover_categories." + id;
+    if (!c.is_object() || !c.contains("to")) return Bad(source, field, "must say whom it goes to");
+    HandoverCategory category{id, "", {}};
+    PM_RETURN_IF_ERROR(OptionalString(c, "title", id, source, field, &category.title));
+    PM_RETURN_IF_ERROR(InRules(source, StringList(c["to"], field + ".to", &category.to)));
+    for (const auto& kind : category.to)
+      if (std::none_of(units.begin(), units.end(),
+                       [&kind](const auto& u) { return u.second.kind == kind; }))
+        return Bad(source, field + ".to", "no unit of kind '" + kind + "'");
+    (*out)[id] = std::move(category);
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
   json j;
@@ -104,6 +148,8 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     rules.types_[id] = std::move(rule);
   }
 
+  PM_RETURN_IF_ERROR(ParseUnits(j, source, &rules.units_));
+  PM_RETURN_IF_ERROR(ParseCategories(j, source, rules.units_, &rules.categories_));
   if (!j.contains("areas") || !j["areas"].is_object())
     return Bad(source, "areas", "must be an object");
   for (const auto& [code, a] : j["areas"].items()) {
@@ -121,6 +167,12 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     if (a.contains("accepts"))
       PM_RETURN_IF_ERROR(
           InRules(source, StringList(a["accepts"], field + ".accepts", &rule.accepts)));
+    if (a.contains("handover"))
+      PM_RETURN_IF_ERROR(
+          InRules(source, StringList(a["handover"], field + ".handover", &rule.handover)));
+    for (const auto& category : rule.handover)
+      if (!rules.categories_.count(category))
+        return Bad(source, field + ".handover", "unknown handover category '" + category + "'");
     for (const auto* list : {&rule.required, &rule.accepts})
       for (const auto& type : *list)
         if (!rules.types_.count(type))
@@ -138,6 +190,51 @@ const AreaRule* Rules::Area(const std::string& code) const {
 const DocumentTypeRule* Rules::DocumentType(const std::string& id) const {
   auto it = types_.find(id);
   return it == types_.end() ? nullptr : &it->second;
+}
+
+const UnitRule* Rules::Unit(const std::string& id) const {
+  auto it = units_.find(id);
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+const HandoverCategory* Rules::Category(const std::string& id) const {
+  auto it = categories_.find(id);
+  return it == categories_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+Status Rules::CheckHandover(const std::string& area, const std::string& unit,
+                            const std::string& category) const {
+  const AreaRule* a = Area(area);
+  if (!a) return Status::InvalidArgument("unknown benefit area " + area);
+  const UnitRule* u = Unit(unit);
+  if (!u) {
+    std::vector<std::string> known;
+    for (const auto& [id, rule] : units_) known.push_back(id + " " + rule.name);
+    return Status::InvalidArgument("unit " + unit + " is not in the rules; the units are: " +
+                                   Joined(known));
+  }
+  if (std::find(a->handover.begin(), a->handover.end(), category) == a->handover.end())
+    return Status::InvalidArgument("category '" + category + "' is not one of " + area +
+                                   "'s; they are: " + Joined(a->handover));
+  const HandoverCategory* c = Category(category);
+  if (std::find(c->to.begin(), c->to.end(), u->kind) != c->to.end()) return Status::OK();
+  std::vector<std::string> receivers;
+  for (const auto& [id, rule] : units_)
+    if (std::find(c->to.begin(), c->to.end(), rule.kind) != c->to.end())
+      receivers.push_back(id + " " + rule.name);
+  return Status::InvalidArgument("category '" + category + "' (" + c->title + ") is for " +
+                                 Joined(c->to) + " units, and unit " + unit + " is a " + u->kind +
+                                 ". Units that take it: " + Joined(receivers));
 }
 
 bool Rules::Plausible(const std::string& area, const std::string& type) const {

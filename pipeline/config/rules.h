@@ -24,6 +24,23 @@ struct AreaRule {
   std::string name;
   std::vector<std::string> required;  // document types a case cannot be decided without
   std::vector<std::string> accepts;   // further types that plausibly belong to the area
+  std::vector<std::string> handover;  // the handover categories its cases may be sent with
+};
+
+// A unit a case can be handed to: its name and kind ("local_office", "back_office",
+// "pension", "intake", ...), which decides the handover categories it receives.
+struct UnitRule {
+  std::string id;  // 4 digits
+  std::string name;
+  std::string kind;
+};
+
+// Why a case is handed over: the receiving unit's task. The closed list keeps a
+// handover from landing wrong ("decide" goes to a deciding unit, not a local office).
+struct HandoverCategory {
+  std::string id;  // "decide", "assess_work_ability", ...
+  std::string title;
+  std::vector<std::string> to;  // unit kinds that receive it
 };
 
 // The benefit areas Postmottak knows (DOMAIN.md); SOS is the municipal one.
@@ -39,6 +56,14 @@ class Rules {
   const std::vector<std::string>& return_address() const { return return_address_; }
   const AreaRule* Area(const std::string& code) const;
   const DocumentTypeRule* DocumentType(const std::string& id) const;
+  const UnitRule* Unit(const std::string& id) const;
+  const std::map<std::string, UnitRule>& units() const { return units_; }
+  const HandoverCategory* Category(const std::string& id) const;
+  // OK when a case of `area` may be handed to `unit` with `category`; else
+  // InvalidArgument naming the categories of the area, or the units that receive the
+  // category.
+  Status CheckHandover(const std::string& area, const std::string& unit,
+                       const std::string& category) const;
   const std::map<std::string, DocumentTypeRule>& document_types() const { return types_; }
   // A document of `type` plausibly belongs to a case of `area`: it is required or
   // accepted there. Unknown types are never plausible.
@@ -56,6 +81,8 @@ class Rules {
   std::vector<std::string> return_address_;
   std::map<std::string, DocumentTypeRule> types_;
   std::map<std::string, AreaRule> areas_;
+  std::map<std::string, UnitRule> units_;
+  std::map<std::string, HandoverCategory> categories_;
 };
 
 }  // namespace postmottak

@@ -25,10 +25,10 @@ Policy::Policy() : municipal_areas_{"SOS"} {
   };
   give("intake_service", {Permission::kIntake});
   give("case_system", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
-                       Permission::kReadCases, Permission::kAllUnits});
+                       Permission::kReadCases, Permission::kAllUnits, Permission::kTransferCases});
   give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
                       Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
-                      Permission::kUnmask, Permission::kStatistics});
+                      Permission::kUnmask, Permission::kStatistics, Permission::kTransferCases});
   give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
                      Permission::kRetention});
   give("auditor", {Permission::kAudit, Permission::kUnmask});

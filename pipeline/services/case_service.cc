@@ -12,6 +12,10 @@
 
 namespace postmottak {
 
+Status Missing(const Status& read, const std::string& what) {
+  return read.IsNotFound() ? Status::NotFound("unknown " + what) : read;
+}
+
 bool IsValidRecordId(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '-' || c == '_' || c == '.';
@@ -27,12 +31,6 @@ bool IsValidDate(const std::string& date) {
 }
 
 namespace {
-
-// "unknown <what>" when the record is missing; the read's own error (I/O, corruption)
-// otherwise: a failed read is never taken for a missing record.
-Status Missing(const Status& read, const std::string& what) {
-  return read.IsNotFound() ? Status::NotFound("unknown " + what) : read;
-}
 
 // Lower case for matching: ASCII, and the Norwegian capitals Æ, Ø and Å (UTF-8 C3 86,
 // C3 98, C3 85 become C3 A6, C3 B8, C3 A5).

@@ -60,6 +60,16 @@ class CaseService {
   Result<Document> LinkDocument(const std::string& document_id, const std::string& case_id);
   // Closes a case and its open tasks; its retention period starts now.
   Result<Case> CloseCase(const std::string& case_id);
+  // Hands a case the principal may see to unit `to`, with a handover category of the
+  // rules (Rules::CheckHandover) and a reason; `transfer_cases`. The case's open tasks
+  // move with it, the sender's handover task is closed, and the receiving unit gets a
+  // handover task of the category. Need to know follows the case's unit. Implemented
+  // in handover.cc.
+  Result<Case> TransferCase(const std::string& case_id, const std::string& to,
+                            const std::string& category, const std::string& reason);
+  // The same, to the unit that handed the case to its present unit.
+  Result<Case> ReturnCase(const std::string& case_id, const std::string& category,
+                          const std::string& reason);
   // Lets `principal_id` see one case for `purpose` until the end of `expires`
   // (YYYY-MM-DD, within a year). Needs `grant`.
   Result<Grant> GrantAccess(const std::string& case_id, const std::string& principal_id,
@@ -104,6 +114,9 @@ class CaseService {
   // page-image read), its searchable PDF.
   Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
                                                             bool with_pdf);
+  // TransferCase and ReturnCase: `to` empty means the sender.
+  Result<Case> HandOver(const std::string& kind, const std::string& case_id, std::string to,
+                        const std::string& category, const std::string& reason);
   // Audits the denial in a change of its own and returns the error for it.
   Status Deny(const std::string& object, const AccessDecision& decision,
               const Concerning& about) const;
@@ -120,6 +133,10 @@ class CaseService {
   bool unmasked_ = false;
   std::function<std::string()> now_;
 };
+
+// "unknown <what>" when a read found no record; the read's own error (I/O, corruption)
+// otherwise: a failed read is never taken for a missing record.
+Status Missing(const Status& read, const std::string& what);
 
 // Ids that go into keys: letters, digits, '-', '_' and '.', 1 to 64 characters.
 bool IsValidRecordId(const std::string& id);

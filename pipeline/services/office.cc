@@ -75,6 +75,21 @@ Result<CaseRecord> Session::CloseCase(const std::string& case_id) {
   return ReadCase(case_id);
 }
 
+Result<CaseRecord> Session::TransferCase(const std::string& case_id, const std::string& to,
+                                         const std::string& category,
+                                         const std::string& reason) {
+  auto moved = rep_->service.TransferCase(case_id, to, category, reason);
+  if (!moved.ok()) return moved.status();
+  return RecordOf(*moved);
+}
+
+Result<CaseRecord> Session::ReturnCase(const std::string& case_id, const std::string& category,
+                                       const std::string& reason) {
+  auto moved = rep_->service.ReturnCase(case_id, category, reason);
+  if (!moved.ok()) return moved.status();
+  return RecordOf(*moved);
+}
+
 Result<std::vector<CaseRecord>> Session::CasesOfPerson(const std::string& person_id) {
   auto cases = rep_->service.SearchCases(person_id);
   if (!cases.ok()) return cases.status();

@@ -46,6 +46,7 @@ TaskRecord RecordOf(const Task& t) {
   r.quarantine_id = t.quarantine_id;
   r.document_type = t.document_type;
   r.awaited_from = t.awaited_from;
+  r.category = t.category;
   r.unit = t.unit;
   r.reason = t.reason;
   r.created_at = t.created_at;
@@ -64,6 +65,7 @@ CaseRecord RecordOf(const Case& c) {
   r.due = c.due;
   r.created_at = c.created_at;
   r.closed_at = c.closed_at;
+  r.handovers = c.handovers;
   return r;
 }
 

@@ -92,6 +92,17 @@ class Session {
   Result<CaseRecord> ReadCase(const std::string& case_id);
   // Closes a case (`close_cases`); its retention period starts now.
   Result<CaseRecord> CloseCase(const std::string& case_id);
+  // Hands a case to unit `to` (`transfer_cases` and need to know) with a handover
+  // category of the rules for the case's area and that unit's kind (InvalidArgument
+  // names the valid ones) and a reason. Its open tasks move with it, the receiving
+  // unit gets a handover task of the category, and need to know follows the case: the
+  // sending unit may no longer see it. Returns the case as handed over.
+  Result<CaseRecord> TransferCase(const std::string& case_id, const std::string& to,
+                                  const std::string& category, const std::string& reason);
+  // The same, back to the unit that handed the case to its present one
+  // (FailedPrecondition when none did).
+  Result<CaseRecord> ReturnCase(const std::string& case_id, const std::string& category,
+                                const std::string& reason);
   // Cases of a person among those this session may see (without documents and tasks).
   Result<std::vector<CaseRecord>> CasesOfPerson(const std::string& person_id);
 

@@ -27,6 +27,18 @@ struct CaseRegistration {
   std::string due;                    // YYYY-MM-DD, or empty
 };
 
+// One move of a case between units: a transfer, or a return to the unit that sent it.
+struct HandoverRecord {
+  std::string kind;  // "transfer" or "return"
+  std::string from;  // units
+  std::string to;
+  std::string category;  // a handover category of the rules: the receiving unit's task
+  std::string reason;
+  std::string by;       // the principal that handed it over
+  std::string at;       // ISO 8601 UTC
+  std::string task_id;  // the task it put in the receiving unit's queue
+};
+
 struct DocumentRecord {
   std::string id;
   std::string type;     // a document type of the rules, or "unknown"
@@ -56,7 +68,8 @@ struct DocumentRecord {
 
 struct TaskRecord {
   std::string id;
-  // "missing_documentation", "manual_journaling", "manual_reading", "quarantine_release".
+  // "missing_documentation", "ready_for_decision", "manual_journaling",
+  // "manual_reading" or "handover".
   std::string kind;
   std::string status;  // "open" or "closed"
   std::string case_id;
@@ -64,6 +77,7 @@ struct TaskRecord {
   std::string quarantine_id;  // a released quarantine entry it is about, if any
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: "citizen", "employer", "doctor"
+  std::string category;       // handover: the handover category (what to do)
   std::string unit;           // whose queue holds it
   std::string reason;
   std::string created_at;
@@ -90,6 +104,7 @@ struct CaseRecord {
   std::vector<DocumentRecord> documents;
   std::vector<TaskRecord> tasks;
   std::string basis;  // why this session may see the case (need to know)
+  std::vector<HandoverRecord> handovers;  // its unit history, oldest first
 };
 
 // A cover sheet to issue: for a case, or for a person and an area before a case exists

@@ -1,0 +1,150 @@
+// Handover and return through the public face: a case moves between units with a
+// category the rules allow, its open tasks go with it, the receiving unit gets its
+// task, need to know follows the case, and every step is on the audit trail.
+#include <gtest/gtest.h>
+
+#include "postmottak/office.h"
+#include "tests/test_util.h"
+
+namespace postmottak {
+namespace {
+
+class HandoverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OfficeOptions o;
+    o.store_dir = dir_ / "store";
+    o.rules_file = POSTMOTTAK_DEFAULT_RULES;
+    o.policy_file = POSTMOTTAK_DEFAULT_POLICY;
+    o.sync_commits = false;
+    auto office = Office::Open(o);
+    ASSERT_TRUE(office.ok()) << office.status().ToString();
+    office_ = std::move(office).value();
+    kari_ = Begin("user:kari");  // local office 0301
+    ola_ = Begin("user:ola");    // back office 4402
+    auto c = kari_->RegisterCase(test::MakeNewCase(kCase, test::PersonId(700), "AAP", "0301"));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_EQ(c->tasks.size(), 2u) << "application and medical certificate missing";
+  }
+  std::optional<Session> Begin(const std::string& principal) {
+    auto s = office_->Begin(principal, "case handling");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return std::nullopt;
+    return std::move(s).value();
+  }
+  std::vector<TaskRecord> Tasks(Session& s, const std::string& unit) {
+    TaskFilter filter;
+    filter.unit = unit;
+    filter.case_id = kCase;
+    auto tasks = s.Tasks(filter);
+    EXPECT_TRUE(tasks.ok()) << tasks.status().ToString();
+    return tasks.ok() ? *tasks : std::vector<TaskRecord>{};
+  }
+
+  static constexpr const char* kCase = "2026-000700";
+  test::TempDir dir_;
+  std::unique_ptr<Office> office_;
+  std::optional<Session> kari_, ola_;
+};
+
+TEST_F(HandoverTest, ATransferMovesTheCaseItsTasksAndItsNeedToKnow) {
+  EXPECT_TRUE(ola_->ReadCase(kCase).status().IsPermissionDenied()) << "not 4402's yet";
+  auto moved = kari_->TransferCase(kCase, "4402", "decide", "ready for a decision on AAP");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->unit, "4402");
+  ASSERT_EQ(moved->handovers.size(), 1u);
+  const HandoverRecord& h = moved->handovers[0];
+  EXPECT_EQ(h.kind, "transfer");
+  EXPECT_EQ(h.from, "0301");
+  EXPECT_EQ(h.to, "4402");
+  EXPECT_EQ(h.category, "decide");
+  EXPECT_EQ(h.by, "user:kari");
+  // The receiving unit sees the case now, with its unit history, and has the tasks:
+  // the two missing-documentation tasks that moved and one of the category.
+  auto seen = ola_->ReadCase(kCase);
+  ASSERT_TRUE(seen.ok()) << seen.status().ToString();
+  EXPECT_EQ(seen->handovers.size(), 1u);
+  auto tasks = Tasks(*ola_, "4402");
+  ASSERT_EQ(tasks.size(), 3u);
+  int handover = 0, missing = 0;
+  for (const auto& t : tasks) {
+    handover += t.kind == "handover" && t.category == "decide" && t.id == h.task_id;
+    missing += t.kind == "missing_documentation";
+  }
+  EXPECT_EQ(handover, 1);
+  EXPECT_EQ(missing, 2);
+  // The sending unit keeps only what its policy gives it: nothing here.
+  EXPECT_TRUE(kari_->ReadCase(kCase).status().IsPermissionDenied());
+  auto case_system = Begin("service:case-system");
+  EXPECT_TRUE(Tasks(*case_system, "0301").empty()) << "no task left behind";
+}
+
+TEST_F(HandoverTest, AWrongCategoryOrUnitIsRefusedWithTheValidOnesNamed) {
+  auto wrong_area = kari_->TransferCase(kCase, "4402", "no_such_category", "x");
+  ASSERT_EQ(wrong_area.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(wrong_area.status().message().find("assess_work_ability"), std::string::npos)
+      << wrong_area.status().ToString();
+  // "decide" is for deciding units, not a local office: the message names those.
+  auto wrong_unit = kari_->TransferCase(kCase, "1103", "decide", "x");
+  ASSERT_EQ(wrong_unit.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(wrong_unit.status().message().find("4402"), std::string::npos)
+      << wrong_unit.status().ToString();
+  EXPECT_EQ(kari_->TransferCase(kCase, "9999", "decide", "x").status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(kari_->TransferCase(kCase, "4402", "decide", " ").status().code(),
+            Status::Code::kInvalidArgument)
+      << "a reason is required";
+  EXPECT_EQ(kari_->ReturnCase(kCase, "contact_citizen", "x").status().code(),
+            Status::Code::kFailedPrecondition)
+      << "nobody handed it to 0301";
+  auto still = kari_->ReadCase(kCase);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->unit, "0301");
+  EXPECT_TRUE(still->handovers.empty()) << "a refused handover changes nothing";
+}
+
+TEST_F(HandoverTest, AReturnGoesBackToTheSenderAndClosesTheSendersHandoverTask) {
+  ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
+  auto back = ola_->ReturnCase(kCase, "gather_documentation", "the medical certificate is missing");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->unit, "0301");
+  ASSERT_EQ(back->handovers.size(), 2u);
+  EXPECT_EQ(back->handovers[1].kind, "return");
+  EXPECT_EQ(back->handovers[1].from, "4402");
+  EXPECT_EQ(back->handovers[1].to, "0301");
+  auto tasks = Tasks(*kari_, "0301");
+  int gather = 0, decide = 0;
+  for (const auto& t : tasks) {
+    gather += t.category == "gather_documentation";
+    decide += t.category == "decide";
+  }
+  EXPECT_EQ(gather, 1);
+  EXPECT_EQ(decide, 0) << "the decide task was 4402's, closed when it handed the case back";
+  EXPECT_TRUE(ola_->ReadCase(kCase).status().IsPermissionDenied());
+  // A person id typed into a reason is kept masked.
+  auto again = kari_->TransferCase(kCase, "4402", "decide", "see " + test::PersonId(700));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->handovers.back().reason.find(test::PersonId(700)), std::string::npos);
+}
+
+TEST_F(HandoverTest, EveryHandoverIsOnTheAuditTrail) {
+  ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
+  ASSERT_TRUE(ola_->ReturnCase(kCase, "gather_documentation", "more").ok());
+  auto auditor = Begin("user:revisor");
+  AuditQuery query;
+  query.case_id = kCase;
+  auto trail = auditor->AuditTrail(query);
+  ASSERT_TRUE(trail.ok()) << trail.status().ToString();
+  int transfer = 0, back = 0, moved = 0;
+  for (const auto& e : *trail) {
+    transfer += e.action == "transfer_case" && e.principal == "user:kari";
+    back += e.action == "return_case" && e.principal == "user:ola";
+    moved += e.action == "move_task";
+  }
+  EXPECT_EQ(transfer, 1);
+  EXPECT_EQ(back, 1);
+  EXPECT_EQ(moved, 4) << "two missing-documentation tasks, there and back";
+}
+
+}  // namespace
+}  // namespace postmottak
