@@ -103,7 +103,26 @@ int TasksCommand(Context& ctx, const TaskFilter& filter) {
   for (const auto& t : *tasks)
     std::cout << "  " << Padded(t.id, 44) << Padded(t.kind, 24) << Padded(t.unit, 6)
               << Padded(t.case_id.empty() ? "-" : t.case_id, 14)
-              << (t.category.empty() ? "" : "[" + t.category + "] ") << t.reason << "\n";
+              << (t.category.empty() ? "" : "[" + t.category + "] ") << t.reason
+              << (t.holder.empty() ? "" : "  (held by " + t.holder + " since " + t.held_since + ")")
+              << "\n";
+  return 0;
+}
+
+// tasks take|release|done: one step on one task; `take --next` takes the oldest free one.
+int TaskStep(Context& ctx, const std::string& step, const std::string& id) {
+  Result<TaskRecord> t = step == "release" ? ctx.s().ReleaseTask(id)
+                         : step == "done"  ? ctx.s().FinishTask(id)
+                         : id.empty()      ? ctx.s().TakeNextTask()
+                                           : ctx.s().TakeTask(id);
+  if (!t.ok()) return Fail(t.status());
+  if (ctx.g.json) {
+    std::cout << TaskJson(*t).dump(2) << "\n";
+    return 0;
+  }
+  const char* verb = step == "release" ? "Released " : step == "done" ? "Finished " : "Taken ";
+  std::cout << verb << t->id << " (" << t->kind
+            << (t->case_id.empty() ? "" : ", case " + t->case_id) << "): " << t->reason << "\n";
   return 0;
 }
 
@@ -187,6 +206,8 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
     bool unlinked = false;
     std::string doc_id, export_out, person, text, link_doc, link_case;
     TaskFilter tasks;
+    std::string task_id;
+    bool mine = false, next = false;
   };
   auto o = std::make_shared<Options>();
   auto* documents = app.add_subcommand("documents", "list documents");
@@ -213,11 +234,36 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
   link->add_option("case", o->link_case)->required();
   link->callback(run([&ctx, o] { return LinkCommand(ctx, o->link_doc, o->link_case); }));
 
-  auto* tasks = app.add_subcommand("tasks", "open tasks you may see");
+  auto* tasks = app.add_subcommand(
+      "tasks", "open tasks you may see, oldest first; take, release or finish one");
+  tasks->require_subcommand(0, 1);
   tasks->add_option("--unit", o->tasks.unit, "only this unit's queue");
   tasks->add_option("--case", o->tasks.case_id, "only this case's tasks");
   tasks->add_flag("--all", o->tasks.closed_too, "closed tasks too");
-  tasks->callback(run([&ctx, o] { return TasksCommand(ctx, o->tasks); }));
+  tasks->add_flag("--mine", o->mine, "only the tasks you hold");
+  tasks->add_flag("--free", o->tasks.unheld_only, "only the tasks nobody holds");
+  auto list = run([&ctx, o] {
+    if (o->mine) o->tasks.holder = ctx.s().principal();
+    return TasksCommand(ctx, o->tasks);
+  });
+  // The list runs only when no step was asked for.
+  tasks->callback([tasks, list] {
+    if (tasks->get_subcommands().empty()) list();
+  });
+  auto* take = tasks->add_subcommand("take", "hold a task of your unit's queue");
+  take->add_option("id", o->task_id, "the task (or --next)");
+  take->add_flag("--next", o->next, "the oldest task nobody holds in your unit's queue");
+  take->callback(run([&ctx, o] {
+    if (o->next == !o->task_id.empty())
+      return Fail(Status::InvalidArgument("tasks take needs a task id or --next"));
+    return TaskStep(ctx, "take", o->task_id);
+  }));
+  auto* release = tasks->add_subcommand("release", "put a task you hold back in the queue");
+  release->add_option("id", o->task_id)->required();
+  release->callback(run([&ctx, o] { return TaskStep(ctx, "release", o->task_id); }));
+  auto* done = tasks->add_subcommand("done", "finish a task you hold");
+  done->add_option("id", o->task_id)->required();
+  done->callback(run([&ctx, o] { return TaskStep(ctx, "done", o->task_id); }));
 
   auto* stats = app.add_subcommand(
       "stats", "per unit: awaiting documentation, ready for decision, open tasks by age");

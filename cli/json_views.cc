@@ -64,6 +64,8 @@ json TaskJson(const TaskRecord& t) {
           {"awaited_from", t.awaited_from},
           {"category", t.category},
           {"unit", t.unit},
+          {"holder", t.holder},
+          {"held_since", t.held_since},
           {"reason", t.reason},
           {"created_at", t.created_at},
           {"closed_at", t.closed_at}};

@@ -210,6 +210,8 @@ void to_json(json& j, const Task& v) {
            {"awaited_from", v.awaited_from},
            {"cover_id", v.cover_id},
            {"category", v.category},
+           {"holder", v.holder},
+           {"held_since", v.held_since},
            {"unit", v.unit},
            {"reason", v.reason},
            {"created_at", v.created_at},
@@ -226,6 +228,8 @@ void from_json(const json& j, Task& v) {
   Get(j, "awaited_from", v.awaited_from);
   Get(j, "cover_id", v.cover_id);
   Get(j, "category", v.category);
+  Get(j, "holder", v.holder);
+  Get(j, "held_since", v.held_since);
   Get(j, "unit", v.unit);
   Get(j, "reason", v.reason);
   Get(j, "created_at", v.created_at);

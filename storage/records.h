@@ -136,6 +136,8 @@ struct Task {
   std::string awaited_from;   // missing documentation: citizen, employer, doctor
   std::string cover_id;       // missing documentation: cover sheet for the request letter
   std::string category;       // handover: the handover category
+  std::string holder;         // the caseworker who took it from the queue, or empty
+  std::string held_since;
   std::string unit;
   std::string reason;
   std::string created_at;

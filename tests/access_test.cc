@@ -273,7 +273,7 @@ TEST_F(CaseAccessTest, ListsAndSearchesHoldOnlyWhatThePrincipalMaySee) {
   auto mari_tasks = mari.ListTasks({});
   ASSERT_TRUE(mari_tasks.ok());
   for (const auto& t : *mari_tasks) EXPECT_EQ(t.case_id, "case-sos") << t.id;
-  EXPECT_TRUE(kari.ListTasks({"4402", "", false})->empty()) << "another unit's queue";
+  EXPECT_TRUE(kari.ListTasks({"4402", "", "", false, false})->empty()) << "another unit's queue";
   EXPECT_EQ(Ids(*per.ListTasks({})), V({JournalingTaskId("doc-loose")}));
 
   // Person ids come back masked.

@@ -122,6 +122,37 @@ TEST_F(CliTest, ExitCodesAreDocumented) {
   EXPECT_EQ(Cli("intake " + dir_ / "nothing-here"), 3);
 }
 
+TEST_F(CliTest, ACaseIsHandedOverAndItsTaskTakenAndFinished) {
+  ASSERT_EQ(
+      Cli("case add --id 2026-000044 --person " + test::PersonId(44) + " --area AAP --unit 0301"),
+      0);
+  EXPECT_EQ(Cli("case transfer 2026-000044 --to 0301 --category decide --reason x"), 2)
+      << "in 0301 already";
+  EXPECT_EQ(Cli("case transfer 2026-000044 --to 1103 --category decide --reason x"), 2)
+      << "decide is not a local office's task";
+  json moved = CliJson("case transfer 2026-000044 --to 4402 --category decide --reason klar");
+  EXPECT_EQ(moved["case"]["unit"], "4402");
+  EXPECT_EQ(moved["handover"]["category"], "decide");
+  const std::string task = moved["handover"]["task_id"];
+  // Taken from 4402's queue by one of its caseworkers, not by someone of another unit.
+  auto as_ola = [this](const std::string& args) {
+    std::string out;
+    EXPECT_EQ(Cli("--json " + args, &out, "user:ola"), 0) << args;
+    return out.empty() ? json() : json::parse(out);
+  };
+  EXPECT_EQ(Cli("tasks take " + task), 2) << "user:tester is of unit 4817";
+  EXPECT_EQ(as_ola("tasks take " + task)["holder"], "user:ola");
+  json mine = as_ola("tasks --mine");
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0]["id"], task);
+  EXPECT_EQ(as_ola("tasks done " + task)["status"], "closed");
+  json back = CliJson("case return 2026-000044 --category gather_documentation --reason mangler");
+  EXPECT_EQ(back["case"]["unit"], "0301");
+  json shown = CliJson("case show 2026-000044");
+  ASSERT_EQ(shown["handovers"].size(), 2u);
+  EXPECT_EQ(shown["handovers"][1]["kind"], "return");
+}
+
 TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {
   // The command line decides nothing itself: a caseworker asking for the mail room's
   // and upkeep's commands is refused by the session, exit 6, and each refusal is found.

@@ -486,12 +486,18 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
   for (auto& t : all) {
     if (!filter.unit.empty() && t.unit != filter.unit) continue;
     if (!filter.closed_too && t.status != TaskStatus::kOpen) continue;
+    if (!filter.holder.empty() && t.holder != filter.holder) continue;
+    if (filter.unheld_only && !t.holder.empty()) continue;
     const Judgement j = JudgeTask(view, t, &memo);
     if (!j.decision.allowed) continue;
     view.Log("list_task", "task/" + t.id, j.decision.basis, j.about);
     out.push_back(std::move(t));
   }
   PM_RETURN_IF_ERROR(view.Commit());
+  // The queue by age: oldest first, as it is worked.
+  std::stable_sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
+    return a.created_at < b.created_at;
+  });
   return out;
 }
 

@@ -70,6 +70,17 @@ class CaseService {
   // The same, to the unit that handed the case to its present unit.
   Result<Case> ReturnCase(const std::string& case_id, const std::string& category,
                           const std::string& reason);
+  // Task holding (task_holding.cc): a caseworker takes an open task of its own unit's
+  // queue (need to know of it), so that two do not work the same task; releases it back
+  // to the queue, or finishes it. `read_cases`; every step audited.
+  Result<Task> TakeTask(const std::string& task_id);
+  // The oldest open task nobody holds in the principal's unit; NotFound when none.
+  Result<Task> TakeNextTask();
+  Result<Task> ReleaseTask(const std::string& task_id);
+  // Closes a task the principal holds. Missing-documentation and manual-journaling
+  // tasks are closed by what they wait for (the document, the link), not by hand.
+  Result<Task> FinishTask(const std::string& task_id);
+
   // Lets `principal_id` see one case for `purpose` until the end of `expires`
   // (YYYY-MM-DD, within a year). Needs `grant`.
   Result<Grant> GrantAccess(const std::string& case_id, const std::string& principal_id,
@@ -114,6 +125,10 @@ class CaseService {
   // page-image read), its searchable PDF.
   Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
                                                             bool with_pdf);
+  // One step on a task the principal may see: `step` changes it or refuses, and the
+  // change is written with an `action` audit entry.
+  Result<Task> WorkTask(const std::string& task_id, const std::string& action,
+                        const std::function<Status(Task*)>& step);
   // TransferCase and ReturnCase: `to` empty means the sender.
   Result<Case> HandOver(const std::string& kind, const std::string& case_id, std::string to,
                         const std::string& category, const std::string& reason);

@@ -207,6 +207,30 @@ Result<std::vector<TaskRecord>> Session::Tasks(const TaskFilter& filter) {
   return out;
 }
 
+Result<TaskRecord> Session::TakeTask(const std::string& task_id) {
+  auto t = rep_->service.TakeTask(task_id);
+  if (!t.ok()) return t.status();
+  return RecordOf(*t);
+}
+
+Result<TaskRecord> Session::TakeNextTask() {
+  auto t = rep_->service.TakeNextTask();
+  if (!t.ok()) return t.status();
+  return RecordOf(*t);
+}
+
+Result<TaskRecord> Session::ReleaseTask(const std::string& task_id) {
+  auto t = rep_->service.ReleaseTask(task_id);
+  if (!t.ok()) return t.status();
+  return RecordOf(*t);
+}
+
+Result<TaskRecord> Session::FinishTask(const std::string& task_id) {
+  auto t = rep_->service.FinishTask(task_id);
+  if (!t.ok()) return t.status();
+  return RecordOf(*t);
+}
+
 Result<std::vector<TaskRecord>> Session::OpenTasks(const std::string& unit) {
   TaskFilter filter;
   filter.unit = unit;

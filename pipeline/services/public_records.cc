@@ -47,6 +47,8 @@ TaskRecord RecordOf(const Task& t) {
   r.document_type = t.document_type;
   r.awaited_from = t.awaited_from;
   r.category = t.category;
+  r.holder = t.holder;
+  r.held_since = t.held_since;
   r.unit = t.unit;
   r.reason = t.reason;
   r.created_at = t.created_at;

@@ -142,6 +142,16 @@ class Session {
   Result<std::vector<TaskRecord>> Tasks(const TaskFilter& filter);
   // Open tasks this session may see; of one unit's queue when `unit` is given.
   Result<std::vector<TaskRecord>> OpenTasks(const std::string& unit = "");
+  // Holding a task (need to know of it): a caseworker takes an open task from its own
+  // unit's queue so that nobody else works it, releases it back to the queue, or
+  // finishes it. FailedPrecondition: held by someone else (named, with since when),
+  // another unit's, closed, or (finishing) not held by this session's principal, or a
+  // missing-documentation or manual-journaling task, which close by themselves.
+  Result<TaskRecord> TakeTask(const std::string& task_id);
+  // The oldest open task nobody holds in the principal's unit; NotFound when none.
+  Result<TaskRecord> TakeNextTask();
+  Result<TaskRecord> ReleaseTask(const std::string& task_id);
+  Result<TaskRecord> FinishTask(const std::string& task_id);
 
   // ---- the mail room (`quarantine` permission, except statistics) ----
   // Counts per unit (`statistics`).

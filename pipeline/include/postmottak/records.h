@@ -78,6 +78,8 @@ struct TaskRecord {
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: "citizen", "employer", "doctor"
   std::string category;       // handover: the handover category (what to do)
+  std::string holder;         // the caseworker who took it from the queue, or empty
+  std::string held_since;
   std::string unit;           // whose queue holds it
   std::string reason;
   std::string created_at;
@@ -134,6 +136,8 @@ struct CoverSheetRecord {
 struct TaskFilter {
   std::string unit;     // only this unit's queue
   std::string case_id;  // only this case's tasks
+  std::string holder;   // only tasks this principal holds ("my tasks")
+  bool unheld_only = false;  // only tasks nobody holds (what is left in the queue)
   bool closed_too = false;
 };
 

@@ -56,6 +56,7 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
+  bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
   bool IsTimedOut() const { return code_ == Code::kTimedOut; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }

@@ -1,7 +1,11 @@
-// Handover and return through the public face: a case moves between units with a
-// category the rules allow, its open tasks go with it, the receiving unit gets its
-// task, need to know follows the case, and every step is on the audit trail.
+// The case flow through the public face. Handover and return: a case moves between
+// units with a category the rules allow, its open tasks go with it, the receiving unit
+// gets its task, need to know follows the case, and every step is on the audit trail.
+// Holding: a caseworker takes a task from the unit's queue, oldest first, and nobody
+// else can take it until it is released or finished.
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "postmottak/office.h"
 #include "tests/test_util.h"
@@ -9,13 +13,20 @@
 namespace postmottak {
 namespace {
 
-class HandoverTest : public ::testing::Test {
+class CaseFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
     OfficeOptions o;
     o.store_dir = dir_ / "store";
     o.rules_file = POSTMOTTAK_DEFAULT_RULES;
-    o.policy_file = POSTMOTTAK_DEFAULT_POLICY;
+    // The shipped policy and a second caseworker of the back office 4402.
+    auto policy = nlohmann::json::parse(test::ReadFile(POSTMOTTAK_DEFAULT_POLICY));
+    policy["principals"].push_back({{"id", "user:ole"},
+                                    {"unit", "4402"},
+                                    {"domain", "state"},
+                                    {"roles", nlohmann::json::array({"caseworker"})}});
+    test::WriteFile(dir_ / "policy.json", policy.dump());
+    o.policy_file = dir_ / "policy.json";
     o.sync_commits = false;
     auto office = Office::Open(o);
     ASSERT_TRUE(office.ok()) << office.status().ToString();
@@ -47,7 +58,7 @@ class HandoverTest : public ::testing::Test {
   std::optional<Session> kari_, ola_;
 };
 
-TEST_F(HandoverTest, ATransferMovesTheCaseItsTasksAndItsNeedToKnow) {
+TEST_F(CaseFlowTest, ATransferMovesTheCaseItsTasksAndItsNeedToKnow) {
   EXPECT_TRUE(ola_->ReadCase(kCase).status().IsPermissionDenied()) << "not 4402's yet";
   auto moved = kari_->TransferCase(kCase, "4402", "decide", "ready for a decision on AAP");
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
@@ -79,7 +90,7 @@ TEST_F(HandoverTest, ATransferMovesTheCaseItsTasksAndItsNeedToKnow) {
   EXPECT_TRUE(Tasks(*case_system, "0301").empty()) << "no task left behind";
 }
 
-TEST_F(HandoverTest, AWrongCategoryOrUnitIsRefusedWithTheValidOnesNamed) {
+TEST_F(CaseFlowTest, AWrongCategoryOrUnitIsRefusedWithTheValidOnesNamed) {
   auto wrong_area = kari_->TransferCase(kCase, "4402", "no_such_category", "x");
   ASSERT_EQ(wrong_area.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(wrong_area.status().message().find("assess_work_ability"), std::string::npos)
@@ -103,7 +114,7 @@ TEST_F(HandoverTest, AWrongCategoryOrUnitIsRefusedWithTheValidOnesNamed) {
   EXPECT_TRUE(still->handovers.empty()) << "a refused handover changes nothing";
 }
 
-TEST_F(HandoverTest, AReturnGoesBackToTheSenderAndClosesTheSendersHandoverTask) {
+TEST_F(CaseFlowTest, AReturnGoesBackToTheSenderAndClosesTheSendersHandoverTask) {
   ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
   auto back = ola_->ReturnCase(kCase, "gather_documentation", "the medical certificate is missing");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -127,7 +138,7 @@ TEST_F(HandoverTest, AReturnGoesBackToTheSenderAndClosesTheSendersHandoverTask) 
   EXPECT_EQ(again->handovers.back().reason.find(test::PersonId(700)), std::string::npos);
 }
 
-TEST_F(HandoverTest, EveryHandoverIsOnTheAuditTrail) {
+TEST_F(CaseFlowTest, EveryHandoverIsOnTheAuditTrail) {
   ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
   ASSERT_TRUE(ola_->ReturnCase(kCase, "gather_documentation", "more").ok());
   auto auditor = Begin("user:revisor");
@@ -144,6 +155,49 @@ TEST_F(HandoverTest, EveryHandoverIsOnTheAuditTrail) {
   EXPECT_EQ(transfer, 1);
   EXPECT_EQ(back, 1);
   EXPECT_EQ(moved, 4) << "two missing-documentation tasks, there and back";
+}
+
+TEST_F(CaseFlowTest, ATaskIsTakenOldestFirstHeldByOneAndReleasedOrFinished) {
+  ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
+  // 4402's queue: the two moved missing-documentation tasks and the handover task.
+  const auto queue = Tasks(*ola_, "4402");
+  ASSERT_EQ(queue.size(), 3u);
+  auto first = ola_->TakeNextTask();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  for (const auto& t : queue) EXPECT_LE(first->created_at, t.created_at) << "the oldest first";
+  EXPECT_EQ(first->holder, "user:ola");
+  EXPECT_FALSE(first->held_since.empty());
+  // Another caseworker of 4402 cannot take what ola holds, and is told who holds it.
+  auto ole = Begin("user:ole");
+  auto clash = ole->TakeTask(first->id);
+  ASSERT_TRUE(clash.status().IsFailedPrecondition()) << clash.status().ToString();
+  EXPECT_NE(clash.status().message().find("held by user:ola"), std::string::npos);
+  auto next = ole->TakeNextTask();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_NE(next->id, first->id) << "the next one nobody holds";
+  TaskFilter mine;
+  mine.holder = "user:ola";
+  auto own = ola_->Tasks(mine);
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->size(), 1u) << "ola's own list";
+  EXPECT_EQ((*own)[0].id, first->id);
+  ASSERT_TRUE(ole->ReleaseTask(next->id).ok());
+  ASSERT_TRUE(ola_->ReleaseTask(first->id).ok());
+  EXPECT_TRUE(ola_->ReleaseTask(first->id).status().IsFailedPrecondition()) << "not held now";
+  // A missing-documentation task closes when the document comes, not by hand.
+  const std::string missing = "missing-" + std::string(kCase) + "-application";
+  ASSERT_TRUE(ola_->TakeTask(missing).ok());
+  EXPECT_TRUE(ola_->FinishTask(missing).status().IsFailedPrecondition());
+  // The handover task: finishing needs holding it; then it is closed for good.
+  const std::string handover = "handover-" + std::string(kCase) + "-1";
+  EXPECT_TRUE(ola_->FinishTask(handover).status().IsFailedPrecondition()) << "take it first";
+  ASSERT_TRUE(ola_->TakeTask(handover).ok());
+  auto done = ola_->FinishTask(handover);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->status, "closed");
+  EXPECT_TRUE(ola_->TakeTask(handover).status().IsFailedPrecondition()) << "closed";
+  // The sending unit lost need to know with the case: it cannot even take the task.
+  EXPECT_TRUE(kari_->TakeTask(missing).status().IsPermissionDenied());
 }
 
 }  // namespace
