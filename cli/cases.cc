@@ -61,6 +61,67 @@ int CaseHandOver(Context& ctx, const std::string& id, const std::string& to,
   return 0;
 }
 
+int CaseTimeline(Context& ctx, const std::string& id) {
+  auto timeline = ctx.s().CaseTimeline(id);
+  if (!timeline.ok()) return Fail(timeline.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& e : *timeline)
+      out.push_back({{"at", e.at},
+                     {"what", e.what},
+                     {"object", e.object},
+                     {"unit", e.unit},
+                     {"by", e.by},
+                     {"detail", e.detail}});
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Timeline of case " << id << " (" << timeline->size() << " steps):\n";
+  for (const auto& e : *timeline)
+    std::cout << "  " << e.at << "  unit " << Padded(e.unit, 6) << Padded(e.what, 22)
+              << Padded(e.object, 40) << e.by << (e.detail.empty() ? "" : ": " + e.detail) << "\n";
+  return 0;
+}
+
+int StatusCommand(Context& ctx, const std::string& person_or_case) {
+  auto status = ctx.s().CaseStatus(person_or_case);
+  if (!status.ok()) return Fail(status.status());
+  if (ctx.g.json) {
+    json out = json::array();
+    for (const auto& r : *status)
+      out.push_back({{"case_id", r.case_id},
+                     {"area", r.area},
+                     {"unit", r.unit},
+                     {"unit_name", r.unit_name},
+                     {"status", r.status},
+                     {"since", r.since},
+                     {"holders", r.holders},
+                     {"awaiting_from", r.awaiting_from},
+                     {"awaiting_since", r.awaiting_since},
+                     {"due", r.due},
+                     {"overdue", r.overdue}});
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (status->empty()) std::cout << "No cases you may see the status of.\n";
+  for (const auto& r : *status) {
+    std::cout << "Case " << r.case_id << " (" << r.area << "): " << r.status << "\n"
+              << "  With unit " << r.unit << (r.unit_name.empty() ? "" : " " + r.unit_name)
+              << " since " << r.since << "\n"
+              << "  Held by:  " << (r.holders.empty() ? "nobody yet (in the unit's queue)" : "");
+    for (size_t i = 0; i < r.holders.size(); ++i) std::cout << (i ? ", " : "") << r.holders[i];
+    std::cout << "\n";
+    if (!r.awaiting_from.empty()) {
+      std::cout << "  Waits for documentation from";
+      for (const auto& [party, n] : r.awaiting_from) std::cout << " " << party << " (" << n << ")";
+      std::cout << ", asked " << r.awaiting_since << "\n";
+    }
+    if (!r.due.empty())
+      std::cout << "  Expected decision by " << r.due << (r.overdue ? "  OVERDUE" : "") << "\n";
+  }
+  return 0;
+}
+
 // The party a missing type is awaited from, as its open task says ("" when none).
 std::string AwaitedFrom(const CaseRecord& c, const std::string& type) {
   for (const auto& t : c.tasks)
@@ -177,6 +238,13 @@ void AddCaseCommands(CLI::App& app, Context& ctx, const Runner& run) {
   back->add_option("--category", o->category, "what the unit is to do (see the rules)")->required();
   back->add_option("--reason", o->reason, "why, for the receiving unit")->required();
   back->callback(run([&ctx, o] { return CaseHandOver(ctx, o->id, "", o->category, o->reason); }));
+  auto* timeline = cas->add_subcommand("timeline", "where the case has been: its steps in order");
+  timeline->add_option("id", o->id)->required();
+  timeline->callback(run([&ctx, o] { return CaseTimeline(ctx, o->id); }));
+  auto* status = app.add_subcommand(
+      "status", "where a person's cases (or one case) are and what they wait for, no content");
+  status->add_option("person_or_case", o->id, "a person id (11 digits) or a case id")->required();
+  status->callback(run([&ctx, o] { return StatusCommand(ctx, o->id); }));
   auto* show = cas->add_subcommand("show", "a case with its checklist, documents and tasks");
   show->add_option("id", o->id)->required();
   show->callback(run([&ctx, o] { return CaseShow(ctx, o->id); }));

@@ -14,7 +14,8 @@ const char* const kPermissions[] = {"intake",      "register_cases", "issue_cove
                                     "read_cases",  "all_units",      "link_documents",
                                     "close_cases", "unmask",         "quarantine",
                                     "maintain",    "statistics",     "retention",
-                                    "grant",       "audit",          "transfer_cases"};
+                                    "grant",       "audit",          "transfer_cases",
+                                    "case_status"};
 static_assert(std::size(kPermissions) == static_cast<size_t>(Permission::kCount));
 }  // namespace
 

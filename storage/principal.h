@@ -38,6 +38,7 @@ enum class Permission {
   kGrant,       // grant and revoke access to a single case
   kAudit,       // read and verify the audit trail
   kTransferCases,  // hand a case it may see to another unit, or back to the one that sent it
+  kCaseStatus,     // where any case of its domain is and what it waits for, without content
   kCount
 };
 

@@ -5,6 +5,7 @@
 // else can take it until it is released or finished.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "postmottak/office.h"
@@ -198,6 +199,91 @@ TEST_F(CaseFlowTest, ATaskIsTakenOldestFirstHeldByOneAndReleasedOrFinished) {
   EXPECT_TRUE(ola_->TakeTask(handover).status().IsFailedPrecondition()) << "closed";
   // The sending unit lost need to know with the case: it cannot even take the task.
   EXPECT_TRUE(kari_->TakeTask(missing).status().IsPermissionDenied());
+}
+
+TEST_F(CaseFlowTest, TheTimelineShowsIntakeHandoverHoldingAndClosingInOrder) {
+  // A medical certificate naming the person arrives by post and is linked by its text.
+  std::vector<Image> pages;
+  pages.push_back(test::TextPage("Legeerklæring", "Fødselsnummer: " + test::PersonId(700), 300));
+  std::filesystem::create_directories(dir_ / "in");
+  test::WriteTiff(dir_ / "in/scan.tif", pages);
+  auto intake = Begin("service:intake");
+  auto summary = intake->Intake({std::string(dir_ / "in")});
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_EQ(summary->linked_by_text, 1);
+  ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready").ok());
+  ASSERT_TRUE(ola_->TakeTask("handover-" + std::string(kCase) + "-1").ok());
+  ASSERT_TRUE(ola_->CloseCase(kCase).ok());
+  auto timeline = ola_->CaseTimeline(kCase);
+  ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
+  std::vector<std::string> steps;
+  for (const auto& e : *timeline) {
+    if (steps.empty() || steps.back() != e.what) steps.push_back(e.what);
+    EXPECT_FALSE(e.at.empty());
+    EXPECT_EQ(e.detail.find(test::PersonId(700)), std::string::npos) << "no unmasked id";
+  }
+  // In order, each once at least, with the units that acted.
+  const std::vector<std::string> expected = {"registered", "document_journaled", "transferred",
+                                             "task_taken", "closed"};
+  size_t at = 0;
+  for (const auto& step : steps)
+    if (at < expected.size() && step == expected[at]) ++at;
+  EXPECT_EQ(at, expected.size()) << "steps out of order or missing";
+  for (const auto& e : *timeline) {
+    if (e.what == "registered") {
+      EXPECT_EQ(e.unit, "0301");
+    } else if (e.what == "document_journaled") {
+      EXPECT_EQ(e.by, "service:intake");
+    } else if (e.what == "task_taken") {
+      EXPECT_EQ(e.by, "user:ola");
+    }
+    EXPECT_NE(e.what, "read") << "reads are not steps";
+  }
+  EXPECT_TRUE(kari_->CaseTimeline(kCase).status().IsPermissionDenied()) << "need to know";
+}
+
+TEST_F(CaseFlowTest, TheStatusViewSaysWhereACaseIsWithoutItsContent) {
+  ASSERT_TRUE(kari_->TransferCase(kCase, "4402", "decide", "ready for a decision").ok());
+  ASSERT_TRUE(ola_->TakeTask("handover-" + std::string(kCase) + "-1").ok());
+  auto contact = Begin("user:kontakt");  // the contact centre: status only
+  EXPECT_TRUE(contact->ReadCase(kCase).status().IsPermissionDenied()) << "no content for it";
+  auto status = contact->CaseStatus(test::PersonId(700));
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  ASSERT_EQ(status->size(), 1u);
+  const CaseStatusRecord& r = (*status)[0];
+  EXPECT_EQ(r.case_id, kCase);
+  EXPECT_EQ(r.unit, "4402");
+  EXPECT_EQ(r.unit_name, "Ytelsesenhet Sør");
+  EXPECT_EQ(r.holders, std::vector<std::string>{"user:ola"});
+  EXPECT_EQ(r.awaiting_from.at("citizen"), 1);
+  EXPECT_EQ(r.awaiting_from.at("doctor"), 1);
+  EXPECT_FALSE(r.awaiting_since.empty());
+  EXPECT_FALSE(r.since.empty());
+  // Nothing of the content: no document type, title, text, name or person id.
+  std::string shown =
+      r.case_id + r.area + r.unit + r.unit_name + r.status + r.since + r.awaiting_since + r.due;
+  for (const auto& h : r.holders) shown += h;
+  for (const auto& [party, n] : r.awaiting_from) shown += party;
+  for (const char* secret :
+       {"application", "medical_certificate", "Søknad", "Legeerklæring", "ready for a decision"})
+    EXPECT_EQ(shown.find(secret), std::string::npos) << secret;
+  EXPECT_EQ(shown.find(test::PersonId(700)), std::string::npos);
+  // The same by case id; and audited, concerning the person.
+  ASSERT_TRUE(contact->CaseStatus(kCase).ok());
+  auto auditor = Begin("user:revisor");
+  AuditQuery query;
+  query.principal = "user:kontakt";
+  auto trail = auditor->AuditTrail(query);
+  ASSERT_TRUE(trail.ok());
+  int reads = 0;
+  for (const auto& e : *trail) reads += e.action == "read_status" && e.case_id == kCase;
+  EXPECT_EQ(reads, 2);
+  // The state/municipal divide holds: a municipal caseworker is told nothing.
+  auto mari = Begin("user:mari");
+  auto municipal = mari->CaseStatus(test::PersonId(700));
+  ASSERT_TRUE(municipal.ok());
+  EXPECT_TRUE(municipal->empty());
+  EXPECT_TRUE(mari->CaseStatus(kCase).status().IsPermissionDenied());
 }
 
 }  // namespace

@@ -94,6 +94,8 @@ TEST_F(SessionDenialTest, EveryCallRefusesWithoutThePermissionAndTheRefusalIsAud
        [&](Session& s) { return s.TransferCase(case_id, "4402", "decide", "ready").status(); }},
       {"ReturnCase",
        [&](Session& s) { return s.ReturnCase(case_id, "gather_documentation", "more").status(); }},
+      {"CaseTimeline", [&](Session& s) { return s.CaseTimeline(case_id).status(); }},
+      {"CaseStatus", [](Session& s) { return s.CaseStatus(test::PersonId(901)).status(); }},
       {"CasesOfPerson", [](Session& s) { return s.CasesOfPerson(test::PersonId(901)).status(); }},
       {"IssueCoverSheet", [&](Session& s) { return s.IssueCoverSheet(case_id).status(); }},
       {"IssueCoverSheet",

@@ -28,7 +28,9 @@ Policy::Policy() : municipal_areas_{"SOS"} {
                        Permission::kReadCases, Permission::kAllUnits, Permission::kTransferCases});
   give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
                       Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
-                      Permission::kUnmask, Permission::kStatistics, Permission::kTransferCases});
+                      Permission::kUnmask, Permission::kStatistics, Permission::kTransferCases,
+                      Permission::kCaseStatus});
+  give("contact_centre", {Permission::kCaseStatus});
   give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
                      Permission::kRetention});
   give("auditor", {Permission::kAudit, Permission::kUnmask});

@@ -80,6 +80,10 @@ class CaseService {
   // Closes a task the principal holds. Missing-documentation and manual-journaling
   // tasks are closed by what they wait for (the document, the link), not by hand.
   Result<Task> FinishTask(const std::string& task_id);
+  // The case flow's views (case_status.cc): a case's timeline from its audit trail
+  // (need to know), and the status view (`case_status`, no content).
+  Result<std::vector<TimelineEntry>> Timeline(const std::string& case_id);
+  Result<std::vector<CaseStatusRecord>> StatusOf(const std::string& person_or_case);
 
   // Lets `principal_id` see one case for `purpose` until the end of `expires`
   // (YYYY-MM-DD, within a year). Needs `grant`.

@@ -90,6 +90,14 @@ Result<CaseRecord> Session::ReturnCase(const std::string& case_id, const std::st
   return RecordOf(*moved);
 }
 
+Result<std::vector<TimelineEntry>> Session::CaseTimeline(const std::string& case_id) {
+  return rep_->service.Timeline(case_id);
+}
+
+Result<std::vector<CaseStatusRecord>> Session::CaseStatus(const std::string& person_or_case) {
+  return rep_->service.StatusOf(person_or_case);
+}
+
 Result<std::vector<CaseRecord>> Session::CasesOfPerson(const std::string& person_id) {
   auto cases = rep_->service.SearchCases(person_id);
   if (!cases.ok()) return cases.status();

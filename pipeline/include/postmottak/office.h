@@ -103,6 +103,13 @@ class Session {
   // (FailedPrecondition when none did).
   Result<CaseRecord> ReturnCase(const std::string& case_id, const std::string& category,
                                 const std::string& reason);
+  // The case's life from its audit trail, oldest first (need to know; audited).
+  Result<std::vector<TimelineEntry>> CaseTimeline(const std::string& case_id);
+  // Where the cases of a person (an 11-digit id) or one case (a case id) are and what
+  // they wait for, for the local office and the contact centre (`case_status`): every
+  // unit's cases of the session's domain, without any content. Each case shown is an
+  // audit entry.
+  Result<std::vector<CaseStatusRecord>> CaseStatus(const std::string& person_or_case);
   // Cases of a person among those this session may see (without documents and tasks).
   Result<std::vector<CaseRecord>> CasesOfPerson(const std::string& person_id);
 

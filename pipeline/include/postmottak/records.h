@@ -132,6 +132,39 @@ struct CoverSheetRecord {
   std::string pdf;  // the printable A4 page (PDF bytes)
 };
 
+// One step in a case's life, from its audit trail: what happened, to what, in which
+// unit, by whom, when. Reads are not steps; person ids never appear.
+struct TimelineEntry {
+  std::string at;
+  // "registered", "cover_sheet_issued", "cover_sheet_received", "document_journaled",
+  // "document_linked", "status", "task_opened", "task_moved", "task_taken",
+  // "task_released", "task_finished", "task_closed", "transferred", "returned",
+  // "access_granted", "access_revoked", "closed".
+  std::string what;
+  std::string object;  // "case/ID", "document/ID", "task/ID", ...
+  std::string unit;    // the unit of whoever did it
+  std::string by;      // principal
+  std::string detail;
+};
+
+// Where a case is, for the local office and the contact centre: no document, no text,
+// no document type, no name; only who has it, what it waits for and since when.
+struct CaseStatusRecord {
+  std::string case_id;
+  std::string area;
+  std::string unit;  // who has it
+  std::string unit_name;
+  std::string status;  // "awaiting_documentation", "ready_for_decision", "closed"
+  std::string since;   // when it came to `unit`
+  std::vector<std::string> holders;  // caseworkers holding its open tasks
+  // Awaiting documentation: from whom (citizen, employer, doctor) -> how many papers,
+  // and since when the oldest has been asked for.
+  std::map<std::string, int> awaiting_from;
+  std::string awaiting_since;
+  std::string due;  // the expected decision date, YYYY-MM-DD, or empty
+  bool overdue = false;
+};
+
 // Which tasks to list; the session's need to know applies on top.
 struct TaskFilter {
   std::string unit;     // only this unit's queue
