@@ -26,10 +26,10 @@ Policy::Policy() : municipal_areas_{"SOS"} {
   give("intake_service", {Permission::kIntake});
   give("case_system", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
                        Permission::kReadCases, Permission::kAllUnits, Permission::kTransferCases});
-  give("caseworker", {Permission::kRegisterCases, Permission::kIssueCoverSheets,
-                      Permission::kReadCases, Permission::kLinkDocuments, Permission::kCloseCases,
-                      Permission::kUnmask, Permission::kStatistics, Permission::kTransferCases,
-                      Permission::kCaseStatus});
+  give("caseworker",
+       {Permission::kRegisterCases, Permission::kIssueCoverSheets, Permission::kReadCases,
+        Permission::kLinkDocuments, Permission::kCloseCases, Permission::kUnmask,
+        Permission::kStatistics, Permission::kTransferCases, Permission::kCaseStatus});
   give("contact_centre", {Permission::kCaseStatus});
   give("archivist", {Permission::kQuarantine, Permission::kMaintain, Permission::kStatistics,
                      Permission::kRetention});

@@ -273,36 +273,43 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
   return Deny(denied_object, decision, about);
 }
 
-Result<Case> CaseService::CloseCase(const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Allowed(Permission::kCloseCases, "close cases"));
-  AccessDecision decision;
-  Concerning about{case_id, ""};
+Status CaseService::OnCase(const std::string& case_id,
+                           const std::function<Status(Change&, Case&, const Judgement&)>& body) {
+  Judgement j{{}, {case_id, ""}};
   {
     Change change = Begin();
     auto c = change.Get<Case>(case_id);
     if (!c.ok()) return Missing(c.status(), "case " + case_id);
-    about.person_id = c->person_id;
-    decision = DecideCase(change, *c);
-    if (decision.allowed) {
-      if (c->status == CaseStatus::kClosed)
-        return Status::FailedPrecondition("case " + case_id + " is closed already");
-      c->status = CaseStatus::kClosed;
-      c->closed_at = NowUtc();
-      change.Put(*c);
-      change.Log("close_case", "case/" + case_id, ReadDetail(decision), about);
-      for (const auto& [task_id, unused] : change.ScanIndex(index_keys::CaseTasks(case_id))) {
-        auto t = change.Get<Task>(task_id);
-        if (!t.ok() || t->status != TaskStatus::kOpen) continue;
-        t->status = TaskStatus::kClosed;
-        t->closed_at = c->closed_at;
-        change.Put(*t);
-        change.Log("close_task", "task/" + t->id, "case closed", about);
-      }
-      PM_RETURN_IF_ERROR(change.Commit());
-      return Shown(*c);
-    }
+    j.about.person_id = c->person_id;
+    j.decision = DecideCase(change, *c);
+    if (j.decision.allowed) return body(change, *c, j);
   }
-  return Deny("case/" + case_id, decision, about);
+  return Deny("case/" + case_id, j.decision, j.about);
+}
+
+Result<Case> CaseService::CloseCase(const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Allowed(Permission::kCloseCases, "close cases"));
+  Case closed;
+  PM_RETURN_IF_ERROR(OnCase(case_id, [&](Change& change, Case& c, const Judgement& j) {
+    if (c.status == CaseStatus::kClosed)
+      return Status::FailedPrecondition("case " + case_id + " is closed already");
+    c.status = CaseStatus::kClosed;
+    c.closed_at = NowUtc();
+    change.Put(c);
+    change.Log("close_case", "case/" + case_id, ReadDetail(j.decision), j.about);
+    for (const auto& [task_id, unused] : change.ScanIndex(index_keys::CaseTasks(case_id))) {
+      auto t = change.Get<Task>(task_id);
+      if (!t.ok() || t->status != TaskStatus::kOpen) continue;
+      t->status = TaskStatus::kClosed;
+      t->closed_at = c.closed_at;
+      change.Put(*t);
+      change.Log("close_task", "task/" + t->id, "case closed", j.about);
+    }
+    PM_RETURN_IF_ERROR(change.Commit());
+    closed = Shown(c);
+    return Status::OK();
+  }));
+  return closed;
 }
 
 Result<Grant> CaseService::GrantAccess(const std::string& case_id, const std::string& principal_id,
@@ -495,9 +502,8 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
   }
   PM_RETURN_IF_ERROR(view.Commit());
   // The queue by age: oldest first, as it is worked.
-  std::stable_sort(out.begin(), out.end(), [](const Task& a, const Task& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Task& a, const Task& b) { return a.created_at < b.created_at; });
   return out;
 }
 

@@ -129,6 +129,11 @@ class CaseService {
   // page-image read), its searchable PDF.
   Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
                                                             bool with_pdf);
+  // Runs `body` on the case, in one change, when the principal may see it; NotFound when
+  // there is no such case, and a refusal audited in a change of its own. `body` writes
+  // and commits, or returns an error and nothing is written.
+  Status OnCase(const std::string& case_id,
+                const std::function<Status(Change&, Case&, const Judgement&)>& body);
   // One step on a task the principal may see: `step` changes it or refuses, and the
   // change is written with an `action` audit entry.
   Result<Task> WorkTask(const std::string& task_id, const std::string& action,

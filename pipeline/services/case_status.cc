@@ -55,30 +55,20 @@ std::string InUnitSince(const Case& c) {
 
 Result<std::vector<TimelineEntry>> CaseService::Timeline(const std::string& case_id) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "read case timelines"));
-  AccessDecision decision;
-  Concerning about{case_id, ""};
-  {
-    Change view = Begin();
-    auto c = view.Get<Case>(case_id);
-    if (!c.ok()) return Missing(c.status(), "case " + case_id);
-    about.person_id = c->person_id;
-    decision = DecideCase(view, *c);
-    if (decision.allowed) {
-      std::vector<TimelineEntry> out;
-      for (const auto& [seq, unused] : store_->ScanIndex(index_keys::AuditByCase(case_id))) {
-        auto e = store_->GetEvent(seq);
-        if (!e.ok()) return e.status();  // `audit verify` says which entry and why
-        auto step = TimelineSteps().find(e->action);
-        if (step == TimelineSteps().end()) continue;
-        out.push_back(
-            {e->time, step->second, e->object, e->unit, e->principal, MaskPersonIdsIn(e->detail)});
-      }
-      view.Log("read_timeline", "case/" + case_id, ReadDetail(decision), about);
-      PM_RETURN_IF_ERROR(view.Commit());
-      return out;
+  std::vector<TimelineEntry> out;
+  PM_RETURN_IF_ERROR(OnCase(case_id, [&](Change& view, Case&, const Judgement& j) {
+    for (const auto& [seq, unused] : store_->ScanIndex(index_keys::AuditByCase(case_id))) {
+      auto e = store_->GetEvent(seq);
+      if (!e.ok()) return e.status();  // `audit verify` says which entry and why
+      auto step = TimelineSteps().find(e->action);
+      if (step == TimelineSteps().end()) continue;
+      out.push_back(
+          {e->time, step->second, e->object, e->unit, e->principal, MaskPersonIdsIn(e->detail)});
     }
-  }
-  return Deny("case/" + case_id, decision, about);
+    view.Log("read_timeline", "case/" + case_id, ReadDetail(j.decision), j.about);
+    return view.Commit();
+  }));
+  return out;
 }
 
 Result<std::vector<CaseStatusRecord>> CaseService::StatusOf(const std::string& person_or_case) {

@@ -64,49 +64,42 @@ Result<Case> CaseService::HandOver(const std::string& kind, const std::string& c
   PM_RETURN_IF_ERROR(Allowed(Permission::kTransferCases, kind + " cases"));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return Status::InvalidArgument("a " + kind + " needs a reason: the receiving unit reads it");
-  AccessDecision decision;
-  Concerning about{case_id, ""};
-  {
-    Change change = Begin();
-    auto c = change.Get<Case>(case_id);
-    if (!c.ok()) return Missing(c.status(), "case " + case_id);
-    about.person_id = c->person_id;
-    decision = DecideCase(change, *c);
-    if (decision.allowed) {
-      if (c->status == CaseStatus::kClosed)
-        return Status::FailedPrecondition("case " + case_id + " is closed");
-      if (kind == "return" && (to = Sender(*c)).empty())
-        return Status::FailedPrecondition("case " + case_id + " was not handed to unit " + c->unit +
-                                          ": there is no unit to return it to");
-      if (to == c->unit)
-        return Status::InvalidArgument("case " + case_id + " is in unit " + to + " already");
-      PM_RETURN_IF_ERROR(rules_->CheckHandover(c->area, to, category));
-      const std::string from = c->unit;
-      const std::string why = MaskPersonIdsIn(reason);  // free text: no person id in full
-      const int moved = MoveOpenTasks(change, *c, from, to, about);
-      Task t;
-      t.id = "handover-" + c->id + "-" + std::to_string(c->handovers.size() + 1);
-      t.kind = TaskKind::kHandover;
-      t.case_id = c->id;
-      t.category = category;
-      t.unit = to;
-      t.reason = rules_->Category(category)->title + ": " + why + " (" +
-                 (kind == "return" ? "returned" : "sent") + " by unit " + from + ")";
-      t.created_at = NowUtc();
-      change.Put(t);
-      change.Log("open_task", "task/" + t.id, category, about);
-      c->handovers.push_back({kind, from, to, category, why, principal_.id, t.created_at, t.id});
-      c->unit = to;
-      change.Put(*c);
-      change.Log(kind + "_case", "case/" + case_id,
-                 "from unit " + from + " to unit " + to + ", " + category + ": " + why + "; " +
-                     std::to_string(moved) + " open tasks moved",
-                 about);
-      PM_RETURN_IF_ERROR(change.Commit());
-      return Shown(std::move(c).value());
-    }
-  }
-  return Deny("case/" + case_id, decision, about);
+  Case moved;
+  PM_RETURN_IF_ERROR(OnCase(case_id, [&](Change& change, Case& c, const Judgement& j) {
+    if (c.status == CaseStatus::kClosed)
+      return Status::FailedPrecondition("case " + case_id + " is closed");
+    if (kind == "return" && (to = Sender(c)).empty())
+      return Status::FailedPrecondition("case " + case_id + " was not handed to unit " + c.unit +
+                                        ": there is no unit to return it to");
+    if (to == c.unit)
+      return Status::InvalidArgument("case " + case_id + " is in unit " + to + " already");
+    PM_RETURN_IF_ERROR(rules_->CheckHandover(c.area, to, category));
+    const std::string from = c.unit;
+    const std::string why = MaskPersonIdsIn(reason);  // free text: no person id in full
+    const int n = MoveOpenTasks(change, c, from, to, j.about);
+    Task t;
+    t.id = "handover-" + c.id + "-" + std::to_string(c.handovers.size() + 1);
+    t.kind = TaskKind::kHandover;
+    t.case_id = c.id;
+    t.category = category;
+    t.unit = to;
+    t.reason = rules_->Category(category)->title + ": " + why + " (" +
+               (kind == "return" ? "returned" : "sent") + " by unit " + from + ")";
+    t.created_at = NowUtc();
+    change.Put(t);
+    change.Log("open_task", "task/" + t.id, category, j.about);
+    c.handovers.push_back({kind, from, to, category, why, principal_.id, t.created_at, t.id});
+    c.unit = to;
+    change.Put(c);
+    change.Log(kind + "_case", "case/" + case_id,
+               "from unit " + from + " to unit " + to + ", " + category + ": " + why + "; " +
+                   std::to_string(n) + (n == 1 ? " open task moved" : " open tasks moved"),
+               j.about);
+    PM_RETURN_IF_ERROR(change.Commit());
+    moved = Shown(c);
+    return Status::OK();
+  }));
+  return moved;
 }
 
 }  // namespace postmottak

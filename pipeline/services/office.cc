@@ -76,8 +76,7 @@ Result<CaseRecord> Session::CloseCase(const std::string& case_id) {
 }
 
 Result<CaseRecord> Session::TransferCase(const std::string& case_id, const std::string& to,
-                                         const std::string& category,
-                                         const std::string& reason) {
+                                         const std::string& category, const std::string& reason) {
   auto moved = rep_->service.TransferCase(case_id, to, category, reason);
   if (!moved.ok()) return moved.status();
   return RecordOf(*moved);
