@@ -184,21 +184,31 @@ int CaseShow(Context& ctx, const std::string& id) {
   return 0;
 }
 
+int WriteCoverSheet(Context& ctx, const CoverSheetRecord& sheet, const std::string& out) {
+  std::ofstream f(out, std::ios::binary);
+  f << sheet.pdf;
+  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (ctx.g.json) {
+    std::cout << json{{"cover_id", sheet.id}, {"case_id", sheet.case_id}, {"file", out}}.dump(2)
+              << "\n";
+  } else {
+    std::cout << "Cover sheet " << sheet.id << " written to " << out << "\n";
+  }
+  return 0;
+}
+
+int CoverSheetPrint(Context& ctx, const std::string& cover_id, const std::string& out) {
+  auto sheet = ctx.s().ReprintCoverSheet(cover_id);
+  if (!sheet.ok()) return Fail(sheet.status());
+  return WriteCoverSheet(ctx, *sheet, out);
+}
+
 int CoverSheetCommand(Context& ctx, CoverSheetOrder order, const std::string& expect,
                       const std::string& out) {
   order.expected = SplitList(expect);
   auto sheet = ctx.s().IssueCoverSheet(order);
   if (!sheet.ok()) return Fail(sheet.status());
-  std::ofstream f(out, std::ios::binary);
-  f << sheet->pdf;
-  if (!f) return Fail(Status::IOError("cannot write " + out));
-  if (ctx.g.json) {
-    std::cout << json{{"cover_id", sheet->id}, {"case_id", sheet->case_id}, {"file", out}}.dump(2)
-              << "\n";
-  } else {
-    std::cout << "Cover sheet " << sheet->id << " written to " << out << "\n";
-  }
-  return 0;
+  return WriteCoverSheet(ctx, *sheet, out);
 }
 
 }  // namespace
@@ -257,9 +267,20 @@ void AddCaseCommands(CLI::App& app, Context& ctx, const Runner& run) {
                     "document types to enclose (default: what the case misses)");
   cover->add_option("--type", o->cover.kind, "application, follow_up or loose_mail")
       ->capture_default_str();
-  cover->add_option("--out", o->cover_out, "PDF file to write")->required();
-  cover->callback(
-      run([&ctx, o] { return CoverSheetCommand(ctx, o->cover, o->cover_expect, o->cover_out); }));
+  cover->add_option("--out", o->cover_out, "PDF file to write (required)");
+  cover->require_subcommand(0, 1);
+  auto issue = run([&ctx, o] {
+    if (o->cover_out.empty()) return Fail(Status::InvalidArgument("--out FILE.pdf is required"));
+    return CoverSheetCommand(ctx, o->cover, o->cover_expect, o->cover_out);
+  });
+  // Issuing runs only when the sheet is not printed again.
+  cover->callback([cover, issue] {
+    if (cover->get_subcommands().empty()) issue();
+  });
+  auto* print = cover->add_subcommand("print", "print an issued cover sheet again, the same");
+  print->add_option("cover_id", o->id, "the 12-digit cover id")->required();
+  print->add_option("--out", o->cover_out, "PDF file to write")->required();
+  print->callback(run([&ctx, o] { return CoverSheetPrint(ctx, o->id, o->cover_out); }));
 }
 
 }  // namespace postmottak

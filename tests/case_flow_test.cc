@@ -286,5 +286,18 @@ TEST_F(CaseFlowTest, TheStatusViewSaysWhereACaseIsWithoutItsContent) {
   EXPECT_TRUE(mari->CaseStatus(kCase).status().IsPermissionDenied());
 }
 
+TEST_F(CaseFlowTest, AnIssuedCoverSheetIsPrintedAgainTheSame) {
+  auto issued = kari_->IssueCoverSheet(kCase);
+  ASSERT_TRUE(issued.ok()) << issued.status().ToString();
+  auto again = kari_->ReprintCoverSheet(issued->id);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->id, issued->id);
+  EXPECT_EQ(again->case_id, kCase);
+  EXPECT_EQ(again->expected, issued->expected);
+  EXPECT_EQ(again->pdf, issued->pdf) << "the same sheet, the same barcode";
+  EXPECT_TRUE(ola_->ReprintCoverSheet(issued->id).status().IsPermissionDenied()) << "need to know";
+  EXPECT_TRUE(kari_->ReprintCoverSheet("000000000999").status().IsNotFound());
+}
+
 }  // namespace
 }  // namespace postmottak

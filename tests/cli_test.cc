@@ -60,6 +60,10 @@ TEST_F(CliTest, CaseAddShowCoverSheetAndTasks) {
   auto pages = PdfPageCount(test::ReadFile(dir_ / "cover.pdf"));
   ASSERT_TRUE(pages.ok());
   EXPECT_EQ(*pages, 1);
+  json again = CliJson("coversheet print " + cover["cover_id"].get<std::string>() + " --out " +
+                       dir_ / "again.pdf");
+  EXPECT_EQ(again["cover_id"], cover["cover_id"]);
+  EXPECT_EQ(test::ReadFile(dir_ / "again.pdf"), test::ReadFile(dir_ / "cover.pdf"));
 
   json tasks = CliJson("tasks --unit 4402");
   ASSERT_EQ(tasks.size(), 2u);

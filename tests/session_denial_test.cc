@@ -106,6 +106,8 @@ TEST_F(SessionDenialTest, EveryCallRefusesWithoutThePermissionAndTheRefusalIsAud
          order.area = "AAP";
          return s.IssueCoverSheet(order).status();
        }},
+      {"ReprintCoverSheet",
+       [](Session& s) { return s.ReprintCoverSheet("000000000013").status(); }},
       {"Intake", [&](Session& s) { return s.Intake({dir_ / "no-scans"}).status(); }},
       {"Documents", [](Session& s) { return s.Documents().status(); }},
       {"ManualQueue", [](Session& s) { return s.ManualQueue().status(); }},

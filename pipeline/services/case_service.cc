@@ -220,6 +220,33 @@ Result<CoverSheet> CaseService::IssueCoverSheet(CoverSheetRequest request) {
               about);
 }
 
+Result<CoverSheet> CaseService::ReadCoverSheet(const std::string& cover_id) {
+  PM_RETURN_IF_ERROR(Allowed(Permission::kIssueCoverSheets, "print cover sheets"));
+  AccessDecision decision;
+  Concerning about{"", ""};
+  {
+    Change change = Begin();
+    auto sheet = change.Get<CoverSheet>(cover_id);
+    if (!sheet.ok()) return Missing(sheet.status(), "cover sheet " + cover_id);
+    about = {sheet->case_id, sheet->person_id};
+    if (auto j = JudgeCase(change, sheet->case_id, nullptr)) {
+      decision = j->decision;
+      about = j->about;
+    } else {
+      // A sheet for a person and an area, before a case: as for issuing one.
+      decision.allowed = policy_->InDomain(principal_, sheet->area);
+      decision.basis = decision.allowed ? "area " + sheet->area + " in its domain"
+                                        : "area " + sheet->area + " belongs to the other domain";
+    }
+    if (decision.allowed) {
+      change.Log("print_cover_sheet", "cover_sheet/" + cover_id, ReadDetail(decision), about);
+      PM_RETURN_IF_ERROR(change.Commit());
+      return sheet;
+    }
+  }
+  return Deny("cover_sheet/" + cover_id, decision, about);
+}
+
 Result<Document> CaseService::LinkDocument(const std::string& document_id,
                                            const std::string& case_id) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));

@@ -55,6 +55,8 @@ class CaseService {
   Result<Case> AddCase(NewCase request);
   // For a case the principal may see, or for a person and an area of its domain.
   Result<CoverSheet> IssueCoverSheet(CoverSheetRequest request);
+  // An issued sheet again, to print it again: the same rules as issuing one.
+  Result<CoverSheet> ReadCoverSheet(const std::string& cover_id);
   // Links a document by hand (manual journaling); closes its journaling task and
   // re-evaluates both the old and the new case. Both must be visible to the principal.
   Result<Document> LinkDocument(const std::string& document_id, const std::string& case_id);

@@ -122,6 +122,14 @@ Result<CoverSheetRecord> Session::IssueCoverSheet(const CoverSheetOrder& order) 
   return RecordOf(*sheet, std::move(pdf).value());
 }
 
+Result<CoverSheetRecord> Session::ReprintCoverSheet(const std::string& cover_id) {
+  auto sheet = rep_->service.ReadCoverSheet(cover_id);
+  if (!sheet.ok()) return sheet.status();
+  auto pdf = CoverSheetPdf(*sheet, rep_->office->rules, rep_->office->fonts);
+  if (!pdf.ok()) return pdf.status();
+  return RecordOf(*sheet, std::move(pdf).value());
+}
+
 Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
                                                   const std::vector<std::string>& expected) {
   CoverSheetOrder order;

@@ -120,6 +120,9 @@ class Session {
   // The same for a case; `expected` defaults to what the case still misses.
   Result<CoverSheetRecord> IssueCoverSheet(const std::string& case_id,
                                            const std::vector<std::string>& expected = {});
+  // An issued sheet again, with its printable PDF (a citizen lost the letter): the same
+  // permission and need to know as issuing; audited. The barcode is the same one.
+  Result<CoverSheetRecord> ReprintCoverSheet(const std::string& cover_id);
 
   // ---- intake ----
   // Takes in scanned files or folders (TIFF, PDF, PNG, JPEG) as one batch (`intake`):
