@@ -134,8 +134,8 @@ class Session {
                                const IntakeControl& control = {});
 
   // ---- documents and tasks ----
-  // Documents this session may see (all, or those waiting for manual journaling), in
-  // id order; what it may not see is left out without a trace, not even a count.
+  // Every document this session may see, in id order; what it may not see is left out
+  // without a trace, not even a count.
   Result<std::vector<DocumentRecord>> Documents();
   // Documents waiting for manual journaling that this session may see, oldest first.
   Result<std::vector<DocumentRecord>> ManualQueue();
