@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "storage/records.h"
+
 namespace postmottak {
 
 using nlohmann::json;
@@ -71,10 +73,7 @@ json TaskJson(const TaskRecord& t) {
           {"closed_at", t.closed_at}};
 }
 
-json HandoverJson(const HandoverRecord& h) {
-  return {{"kind", h.kind},     {"from", h.from}, {"to", h.to}, {"category", h.category},
-          {"reason", h.reason}, {"by", h.by},     {"at", h.at}, {"task_id", h.task_id}};
-}
+json HandoverJson(const HandoverRecord& h) { return h; }
 
 json QuarantineJson(const QuarantineRecord& q) {
   json history = json::array();
@@ -96,17 +95,9 @@ json QuarantineJson(const QuarantineRecord& q) {
           {"history", history}};
 }
 
-json GrantJson(const GrantRecord& g) {
-  return {{"id", g.id},
-          {"case_id", g.case_id},
-          {"principal", g.principal},
-          {"purpose", g.purpose},
-          {"expires", g.expires},
-          {"granted_by", g.granted_by},
-          {"granted_at", g.granted_at},
-          {"revoked_by", g.revoked_by},
-          {"revoked_at", g.revoked_at}};
-}
+// GrantRecord and HandoverRecord are the stored records too (storage/records.h):
+// their JSON is their fields by name, as stored.
+json GrantJson(const GrantRecord& g) { return g; }
 
 json AuditEntryJson(const AuditEntryRecord& e) {
   return {{"seq", e.seq},       {"time", e.time},       {"principal", e.principal},

@@ -138,14 +138,20 @@ Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
   return IssueCoverSheet(order);
 }
 
+OcrOptions Session::Rep::Ocr() const {
+  OcrOptions ocr;
+  ocr.language = office->options.ocr_language;
+  ocr.tessdata = office->options.tessdata;
+  return ocr;
+}
+
 IntakeOptions Session::Rep::Intake() const {
   const OfficeOptions& o = office->options;
   IntakeOptions options;
   options.principal = principal;
   options.purpose = purpose;
   options.workers = o.workers;
-  options.ocr.language = o.ocr_language;
-  options.ocr.tessdata = o.tessdata;
+  options.ocr = Ocr();
   options.limits.page_seconds = o.page_seconds;
   options.limits.image.max_pixels = o.max_pixels;
   options.limits.max_file_bytes = o.max_file_bytes;

@@ -42,6 +42,8 @@ struct Session::Rep {
   Store* store() const { return office->store.get(); }
   // Intake as the office's options configure it, for this session's principal.
   IntakeOptions Intake() const;
+  // OCR as the office's options configure it (intake and reindex alike).
+  OcrOptions Ocr() const;
 };
 
 // The office's configuration, for the command line's printing: the titles of document

@@ -20,8 +20,7 @@ Result<ReindexReport> Session::Reindex(bool only_pending,
   options.principal = rep_->principal;
   options.purpose = rep_->purpose;
   options.workers = o.workers;
-  options.ocr.language = o.ocr_language;
-  options.ocr.tessdata = o.tessdata;
+  options.ocr = rep_->Ocr();
   options.page_seconds = o.page_seconds;
   options.only_pending = only_pending;
   options.on_progress = on_progress;

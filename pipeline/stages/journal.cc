@@ -389,7 +389,7 @@ Status Journal::JournalDocument(Piece& p, const DocumentDraft& draft) {
   }
   for (size_t i = 0; i < split.fresh.size(); ++i)
     p.held[split.fresh_sha[i]] = d.id + "/" + std::to_string(i + 1);
-  PM_RETURN_IF_ERROR(StoreContent(p, d, split.fresh));
+  StoreContent(p, d, split.fresh);
   LinkOrQueue(p, d, decision);
   for (size_t i = 0; i < split.fresh.size(); ++i) {
     LedgerEntry e = p.Entry(p.in.pages[split.fresh[i]].page, PageDisposition::kJournaled);
@@ -408,7 +408,7 @@ Status Journal::JournalDocument(Piece& p, const DocumentDraft& draft) {
   return Status::OK();
 }
 
-Status Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh) {
+void Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh) {
   std::vector<std::string> page_pdfs;
   for (size_t i = 0; i < fresh.size(); ++i) {
     const ProcessedPage& page = p.in.pages[fresh[i]];
@@ -416,13 +416,20 @@ Status Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& f
     p.change.PutBlob(d.pages[i].blob_key, page.image);
     if (!page.pdf.empty()) page_pdfs.push_back(page.pdf);
   }
-  // A searchable PDF only when every page has one: a partial one would hide pages.
+  // A searchable PDF only when every page has one: a partial one would hide pages. One
+  // that cannot be merged leaves the document with its page images, like a page without
+  // a PDF, rather than stopping the batch; the trail says which file and pages.
   if (page_pdfs.size() == fresh.size()) {
     auto pdf = MergePdfs(page_pdfs);
-    if (!pdf.ok()) return pdf.status().WithContext("file " + p.in.file);
-    d.pdf_blob = "doc/" + d.id + "/pdf";
-    d.pdf_sha256 = Sha256Hex(*pdf);
-    p.change.PutBlob(d.pdf_blob, std::move(pdf).value());
+    if (pdf.ok()) {
+      d.pdf_blob = "doc/" + d.id + "/pdf";
+      d.pdf_sha256 = Sha256Hex(*pdf);
+      p.change.PutBlob(d.pdf_blob, std::move(pdf).value());
+    } else {
+      p.change.Log("no_searchable_pdf", "document/" + d.id,
+                   "file " + p.in.file + " pages " + JoinPages(d.source_pages) + ": " +
+                       pdf.status().message());
+    }
   }
   if (p.from_pdf) {
     // The pages as they arrived; a file qpdf cannot split keeps its page images only.
@@ -432,7 +439,6 @@ Status Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& f
       p.change.PutBlob(d.original_blob, std::move(original).value());
     }
   }
-  return Status::OK();
 }
 
 void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {

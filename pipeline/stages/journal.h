@@ -62,7 +62,7 @@ class Journal {
   void ResolveCoverSheet(Piece& p);
   void RecordSheetAndBlankPages(Piece& p);
   Status JournalDocument(Piece& p, const DocumentDraft& draft);
-  Status StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh);
+  void StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh);
   void LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision);
   Status EvaluateTouchedCases(Piece& p);
 
