@@ -12,6 +12,7 @@
 //   case_cover/<case id>/<cover id>              a case's cover sheets
 //   case_task/<case id>/<task id>                a case's tasks
 //   unit_task/<unit>/<task id>                   a unit's queue
+//   doc_notice/<document id>/<task id>           notices that name a document
 //   case_grant/<case id>/<grant id> = principal  grants on a case
 //   batch_quarantine/<batch>/<quarantine id>     a batch's quarantine entries
 //   file/<file sha256>/<batch>/<index> = name    every file taken in, by its checksum
@@ -39,6 +40,9 @@ inline std::string CaseCoverSheets(const std::string& case_id) {
 }
 inline std::string CaseTasks(const std::string& case_id) { return "case_task/" + case_id + "/"; }
 inline std::string UnitTasks(const std::string& unit) { return "unit_task/" + unit + "/"; }
+inline std::string DocumentNotices(const std::string& document_id) {
+  return "doc_notice/" + document_id + "/";
+}
 inline std::string CaseGrants(const std::string& case_id) { return "case_grant/" + case_id + "/"; }
 inline std::string BatchQuarantine(const std::string& batch) {
   return "batch_quarantine/" + batch + "/";

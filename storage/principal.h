@@ -39,6 +39,7 @@ enum class Permission {
   kAudit,       // read and verify the audit trail
   kTransferCases,  // hand a case it may see to another unit, or back to the one that sent it
   kCaseStatus,     // where any case of its domain is and what it waits for, without content
+  kFollowUp,       // chase unanswered letters in every case: reminders, then escalation
   kCount
 };
 

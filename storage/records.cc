@@ -17,7 +17,8 @@ const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
 const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision", "manual_journaling",
-                                 "manual_reading", "handover"};
+                                 "manual_reading", "handover", "notice",
+                                 "decide_as_it_stands"};
 const char* const kTaskStatus[] = {"open", "closed"};
 const char* const kQuarantineStatus[] = {"held", "retried", "released"};
 const char* const kDisposition[] = {"journaled", "blank",     "cover_sheet",
@@ -64,6 +65,10 @@ bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out) {
   return ParseEnum(s, kCoverKind, out);
 }
 
+bool IsOverdue(const Case& c, const std::string& now) {
+  return c.status != CaseStatus::kClosed && !c.due.empty() && c.due < now.substr(0, 10);
+}
+
 bool IsValidUnit(const std::string& unit) {
   return unit.size() == 4 &&
          std::all_of(unit.begin(), unit.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -80,7 +85,9 @@ void to_json(json& j, const Case& v) {
            {"due", v.due},
            {"created_at", v.created_at},
            {"closed_at", v.closed_at},
-           {"handovers", v.handovers}};
+           {"handovers", v.handovers},
+           {"letters", v.letters},
+           {"ready_at", v.ready_at}};
 }
 void from_json(const json& j, Case& v) {
   Get(j, "id", v.id);
@@ -94,6 +101,8 @@ void from_json(const json& j, Case& v) {
   Get(j, "created_at", v.created_at);
   Get(j, "closed_at", v.closed_at);
   Get(j, "handovers", v.handovers);
+  Get(j, "letters", v.letters);
+  Get(j, "ready_at", v.ready_at);
 }
 
 void to_json(json& j, const CoverSheet& v) {
@@ -145,6 +154,7 @@ void to_json(json& j, const Document& v) {
   j = json{{"id", v.id},
            {"type", v.type},
            {"case_id", v.case_id},
+           {"also_cases", v.also_cases},
            {"linked_by", ToString(v.linked_by)},
            {"link_evidence", v.link_evidence},
            {"linked_at", v.linked_at},
@@ -172,6 +182,7 @@ void from_json(const json& j, Document& v) {
   Get(j, "id", v.id);
   Get(j, "type", v.type);
   Get(j, "case_id", v.case_id);
+  Get(j, "also_cases", v.also_cases);
   v.linked_by = EnumValue(j.value("linked_by", ""), kLinkMethod, LinkMethod::kNone);
   Get(j, "link_evidence", v.link_evidence);
   Get(j, "linked_at", v.linked_at);
@@ -209,6 +220,7 @@ void to_json(json& j, const Task& v) {
            {"document_type", v.document_type},
            {"awaited_from", v.awaited_from},
            {"cover_id", v.cover_id},
+           {"letter_id", v.letter_id},
            {"category", v.category},
            {"holder", v.holder},
            {"held_since", v.held_since},
@@ -227,6 +239,7 @@ void from_json(const json& j, Task& v) {
   Get(j, "document_type", v.document_type);
   Get(j, "awaited_from", v.awaited_from);
   Get(j, "cover_id", v.cover_id);
+  Get(j, "letter_id", v.letter_id);
   Get(j, "category", v.category);
   Get(j, "holder", v.holder);
   Get(j, "held_since", v.held_since);

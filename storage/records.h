@@ -25,6 +25,8 @@ enum class CaseStatus {
 
 // One move of a case between units (the public record, postmottak/records.h).
 using Handover = HandoverRecord;
+// A request or reminder letter of a case (the public record).
+using Letter = LetterRecord;
 
 struct Case {
   std::string id;         // case number, e.g. "2026-000123"
@@ -38,6 +40,8 @@ struct Case {
   std::string created_at;
   std::string closed_at;  // when it was closed: its retention period runs from here
   std::vector<Handover> handovers;  // its unit history, oldest first
+  std::vector<Letter> letters;      // request and reminder letters, oldest first
+  std::string ready_at;             // when it last became ready for decision
 };
 
 enum class CoverSheetKind { kApplication, kFollowUp, kLooseMail };
@@ -82,6 +86,10 @@ struct Document {
   std::string id;
   std::string type;     // document type from the rules ("medical_certificate", ...), or "unknown"
   std::string case_id;  // empty while unlinked
+  // Further cases it concerns, linked by hand after the first: their checklists count
+  // it, and need to know follows each link (a sick note for the sick-pay case and the
+  // employer's refund case).
+  std::vector<std::string> also_cases;
   LinkMethod linked_by = LinkMethod::kNone;
   std::string link_evidence;  // why it was linked, or why it was not
   std::string linked_at;
@@ -122,6 +130,8 @@ enum class TaskKind {
   kManualJournaling,
   kManualReading,  // a linked document whose text could not be read in time
   kHandover,       // a case handed to the unit: do what `category` says
+  kNotice,         // a document that may change the case arrived on another case
+  kDecideAsItStands,  // the reminder's deadline passed too: decide on what is there
 };
 enum class TaskStatus { kOpen, kClosed };
 
@@ -135,6 +145,7 @@ struct Task {
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: citizen, employer, doctor
   std::string cover_id;       // missing documentation: cover sheet for the request letter
+  std::string letter_id;      // missing documentation: the latest letter asking for it
   std::string category;       // handover: the handover category
   std::string holder;         // the caseworker who took it from the queue, or empty
   std::string held_since;
@@ -317,6 +328,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Grant, id, case_id, principal, p
                                                 granted_by, granted_at, revoked_by, revoked_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Handover, kind, from, to, category, reason, by, at,
                                                 task_id)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Letter, id, kind, recipient, documents, answer_by,
+                                                cover_id, unit, written_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeletedDocument, id, type, content_hash, pages,
                                                 batch, received_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Tombstone, id, area, unit, person, closed_at,
@@ -337,6 +350,9 @@ std::string ToString(TaskStatus s);
 std::string ToString(QuarantineStatus s);
 std::string ToString(PageDisposition d);
 bool ParseCoverSheetKind(const std::string& s, CoverSheetKind* out);
+// Open past its due date at `now` (ISO 8601 UTC): the decision it was promised by has
+// not come. A case without a due date is never overdue.
+bool IsOverdue(const Case& c, const std::string& now);
 
 void to_json(nlohmann::json& j, const Case& v);
 void from_json(const nlohmann::json& j, Case& v);

@@ -77,6 +77,7 @@ std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
     out[index_keys::Unlinked() + d.id] = "";
   } else {
     out[index_keys::CaseDocuments(d.case_id) + d.id] = "";
+    for (const auto& also : d.also_cases) out[index_keys::CaseDocuments(also) + d.id] = "";
   }
   return out;
 }
@@ -85,6 +86,8 @@ std::map<std::string, std::string> IndexEntriesOf(const Task& t) {
   std::map<std::string, std::string> out;
   if (!t.case_id.empty()) out[index_keys::CaseTasks(t.case_id) + t.id] = "";
   out[index_keys::UnitTasks(t.unit) + t.id] = "";
+  if (t.kind == TaskKind::kNotice && !t.document_id.empty())
+    out[index_keys::DocumentNotices(t.document_id) + t.id] = "";
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pipeline/services/case_service.h"
 #include "tests/test_util.h"
 
@@ -33,7 +35,7 @@ class CompletenessTest : public ::testing::Test {
   std::unique_ptr<CaseService> service_;
 };
 
-TEST_F(CompletenessTest, NewCaseAwaitsEverythingWithOneRequestLetter) {
+TEST_F(CompletenessTest, NewCaseAwaitsEverythingWithALetterToEachSender) {
   auto c = store_->Get<Case>("2026-000001");
   EXPECT_EQ(c->status, CaseStatus::kAwaitingDocumentation);
   Task sick = TaskOf(MissingTaskId(c->id, "sick_note"));
@@ -42,12 +44,25 @@ TEST_F(CompletenessTest, NewCaseAwaitsEverythingWithOneRequestLetter) {
   EXPECT_EQ(sick.awaited_from, "doctor");
   EXPECT_EQ(income.awaited_from, "employer");
   EXPECT_EQ(sick.unit, "4402");
-  EXPECT_FALSE(sick.cover_id.empty());
-  EXPECT_EQ(sick.cover_id, income.cover_id);
-  auto sheet = store_->Get<CoverSheet>(sick.cover_id);
-  ASSERT_TRUE(sheet.ok());
-  EXPECT_EQ(sheet->kind, CoverSheetKind::kFollowUp);
-  EXPECT_EQ(sheet->expected, (std::vector<std::string>{"sick_note", "income_statement"}));
+  // The doctor and the employer each get a letter, each with a cover sheet of its own.
+  ASSERT_EQ(c->letters.size(), 2u);
+  EXPECT_NE(sick.cover_id, income.cover_id);
+  EXPECT_NE(sick.letter_id, income.letter_id);
+  for (const Task& t : {sick, income}) {
+    const auto letter = std::find_if(c->letters.begin(), c->letters.end(),
+                                     [&](const Letter& l) { return l.id == t.letter_id; });
+    ASSERT_NE(letter, c->letters.end());
+    EXPECT_EQ(letter->kind, "request");
+    EXPECT_EQ(letter->recipient, t.awaited_from);
+    EXPECT_EQ(letter->documents, std::vector<std::string>{t.document_type});
+    EXPECT_EQ(letter->cover_id, t.cover_id);
+    EXPECT_EQ(letter->answer_by, AddDays(c->created_at, 14).substr(0, 10));
+    auto sheet = store_->Get<CoverSheet>(t.cover_id);
+    ASSERT_TRUE(sheet.ok());
+    EXPECT_EQ(sheet->kind, CoverSheetKind::kFollowUp);
+    EXPECT_EQ(sheet->case_id, c->id);
+    EXPECT_EQ(sheet->expected, std::vector<std::string>{t.document_type});
+  }
   EXPECT_TRUE(store_->Get<Task>(DecisionTaskId(c->id)).status().IsNotFound());
 }
 
@@ -73,7 +88,7 @@ TEST_F(CompletenessTest, EvaluatingTwiceChangesNothing) {
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->tasks_raised, 0);
   EXPECT_EQ(outcome->tasks_closed, 0);
-  EXPECT_TRUE(outcome->cover_id.empty());
+  EXPECT_TRUE(outcome->letters.empty());
   ASSERT_TRUE(change.Commit().ok());
   EXPECT_EQ(test::All<Task>(*store_).size(), tasks_before);
   EXPECT_EQ(test::All<CoverSheet>(*store_).size(), sheets_before);

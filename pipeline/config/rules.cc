@@ -145,6 +145,8 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
     static const std::vector<std::string> parties = {"citizen", "employer", "doctor"};
     if (std::find(parties.begin(), parties.end(), rule.awaited_from) == parties.end())
       return Bad(source, field + ".awaited_from", "must be citizen, employer or doctor");
+    if (t.contains("notify"))
+      PM_RETURN_IF_ERROR(InRules(source, StringList(t["notify"], field + ".notify", &rule.notify)));
     rules.types_[id] = std::move(rule);
   }
 
@@ -179,6 +181,11 @@ Result<Rules> Rules::Parse(const std::string& text, const std::string& source) {
           return Bad(source, field, "unknown document type '" + type + "'");
     rules.areas_[code] = std::move(rule);
   }
+  for (const auto& [id, type] : rules.types_)
+    for (const auto& area : type.notify)
+      if (!rules.areas_.count(area))
+        return Bad(source, "document_types." + id + ".notify",
+                   "unknown benefit area '" + area + "'");
   return rules;
 }
 
@@ -220,8 +227,8 @@ Status Rules::CheckHandover(const std::string& area, const std::string& unit,
   if (!u) {
     std::vector<std::string> known;
     for (const auto& [id, rule] : units_) known.push_back(id + " " + rule.name);
-    return Status::InvalidArgument("unit " + unit + " is not in the rules; the units are: " +
-                                   Joined(known));
+    return Status::InvalidArgument("unit " + unit +
+                                   " is not in the rules; the units are: " + Joined(known));
   }
   if (std::find(a->handover.begin(), a->handover.end(), category) == a->handover.end())
     return Status::InvalidArgument("category '" + category + "' is not one of " + area +
@@ -243,7 +250,9 @@ bool Rules::Plausible(const std::string& area, const std::string& type) const {
   auto has = [&type](const std::vector<std::string>& v) {
     return std::find(v.begin(), v.end(), type) != v.end();
   };
-  return has(a->required) || has(a->accepts);
+  const auto& notify = DocumentType(type)->notify;
+  return has(a->required) || has(a->accepts) ||
+         std::find(notify.begin(), notify.end(), area) != notify.end();
 }
 
 std::string Rules::TitleOf(const std::string& type) const {

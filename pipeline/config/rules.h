@@ -17,6 +17,9 @@ struct DocumentTypeRule {
   std::string title;                  // "Legeerklæring": printed on cover sheets
   std::vector<std::string> keywords;  // lower-case words or phrases that name it
   std::string awaited_from;           // citizen, employer or doctor
+  // A change notice (marriage, birth, death, address, income): the benefit areas whose
+  // open cases of the same person get a notice when it is journaled on another case.
+  std::vector<std::string> notify;
 };
 
 struct AreaRule {
@@ -66,7 +69,8 @@ class Rules {
                        const std::string& category) const;
   const std::map<std::string, DocumentTypeRule>& document_types() const { return types_; }
   // A document of `type` plausibly belongs to a case of `area`: it is required or
-  // accepted there. Unknown types are never plausible.
+  // accepted there, or it is a change notice for the area. Unknown types are never
+  // plausible.
   bool Plausible(const std::string& area, const std::string& type) const;
   // Title for a type, or the id when it is not known.
   std::string TitleOf(const std::string& type) const;

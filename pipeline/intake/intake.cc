@@ -242,6 +242,7 @@ void Accumulate(const PieceOutcome& o, IntakeReport* r) {
   r->duplicates += o.duplicates;
   r->tasks_raised += o.tasks_raised;
   r->tasks_closed += o.tasks_closed;
+  r->notices += o.notices;
   for (const auto& q : o.quarantined) r->quarantined.push_back({q.file, q.page, q.reason});
 }
 
@@ -404,7 +405,7 @@ class Committer {
   Committer(Store* store, const Rules& rules, const IntakeOptions& options,
             const std::string& batch, int expected_pages, PageWorkers* workers,
             CoverTracker* tracker, IntakeReport* report)
-      : journal_(store, &rules, options.principal, batch),
+      : journal_(store, &rules, options.principal, batch, options.same_domain),
         options_(options),
         expected_pages_(expected_pages),
         workers_(workers),

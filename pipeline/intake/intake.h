@@ -27,6 +27,7 @@
 
 #include "codecs/page_source.h"
 #include "pipeline/config/rules.h"
+#include "pipeline/stages/notices.h"
 #include "pipeline/intake/bounded_queue.h"
 #include "pipeline/stages/assembler.h"
 #include "pipeline/stages/ocr.h"
@@ -52,6 +53,9 @@ struct IntakeOptions {
   // Why, for the audit trail (the session's purpose); default "intake".
   std::string purpose;
   OcrOptions ocr;
+  // Which areas are on the same side of the state/municipal divide, for the notices a
+  // change notice raises (stages/notices.h); unset: one side.
+  SameDomain same_domain;
   // Pages behind a cover sheet skip OCR: the cover sheet already names the case, so
   // they are journaled at once, without text, and `reindex --pending` adds the text
   // later (off the intake path). Pages without a cover sheet are always read, since

@@ -7,6 +7,7 @@
 
 #include "codecs/check_digits.h"
 #include "pipeline/stages/extraction.h"
+#include "pipeline/stages/notices.h"
 #include "storage/audit.h"
 #include "storage/index_keys.h"
 
@@ -106,7 +107,24 @@ std::optional<CaseService::Judgement> CaseService::JudgeCase(const Change& view,
 
 CaseService::Judgement CaseService::JudgeDocument(const Change& view, const Document& d,
                                                   Judgements* memo) const {
-  if (auto j = JudgeCase(view, d.case_id, memo)) return *j;
+  if (auto primary = JudgeCase(view, d.case_id, memo)) {
+    if (primary->decision.allowed) return *primary;
+    // Need to know follows every further link, and every notice within the domain
+    // (a notice across the divide names no document, so it is not indexed).
+    auto through = [&](const std::string& case_id,
+                       const std::string& how) -> std::optional<Judgement> {
+      auto j = JudgeCase(view, case_id, memo);
+      if (!j || !j->decision.allowed) return std::nullopt;
+      j->decision.basis = how + " " + case_id + ": " + j->decision.basis;
+      return j;
+    };
+    for (const auto& also : d.also_cases)
+      if (auto j = through(also, "linked also to case")) return *j;
+    for (const auto& [task_id, unused] : view.ScanIndex(index_keys::DocumentNotices(d.id)))
+      if (auto t = view.Get<Task>(task_id); t.ok())
+        if (auto j = through(t->case_id, "a notice on case")) return *j;
+    return *primary;
+  }
   std::vector<std::string> units;
   if (auto t = view.Get<Task>(JournalingTaskId(d.id)); t.ok() && t->status == TaskStatus::kOpen)
     units.push_back(t->unit);
@@ -293,11 +311,68 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
         auto outcome = EvaluateCase(change, *rules_, id);
         if (!outcome.ok()) return outcome.status();
       }
+      CloseNotice(change, *c, document_id);
+      auto raised = RaiseNotices(change, *rules_, Domains(), *d, *c);
+      if (!raised.ok()) return raised.status();
       PM_RETURN_IF_ERROR(change.Commit());
       return Shown(std::move(d).value());
     }
   }
   return Deny(denied_object, decision, about);
+}
+
+Result<Document> CaseService::LinkAlso(const std::string& document_id, const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
+  std::string denied_object = "document/" + document_id;
+  Judgement j;
+  {
+    Change change = Begin();
+    auto d = change.Get<Document>(document_id);
+    if (!d.ok()) return Missing(d.status(), "document " + document_id);
+    auto c = change.Get<Case>(case_id);
+    if (!c.ok()) return Missing(c.status(), "case " + case_id);
+    j = JudgeDocument(change, *d);
+    if (j.decision.allowed) {
+      j = {DecideCase(change, *c), {c->id, c->person_id}};
+      denied_object = "case/" + case_id;
+    }
+    if (j.decision.allowed) {
+      if (d->case_id.empty())
+        return Status::FailedPrecondition(
+            "document " + document_id + " waits for manual journaling: link it to its first case");
+      if (d->case_id == case_id || std::count(d->also_cases.begin(), d->also_cases.end(), case_id))
+        return Status::AlreadyExists("document " + document_id + " is linked to case " + case_id);
+      if (c->status == CaseStatus::kClosed)
+        return Status::FailedPrecondition("case " + case_id + " is closed");
+      d->also_cases.push_back(case_id);
+      change.Put(*d);
+      change.Log("link_also", "document/" + document_id,
+                 "also case " + case_id + " (first case " + d->case_id + ")", j.about);
+      CloseNotice(change, *c, document_id);
+      auto outcome = EvaluateCase(change, *rules_, case_id);
+      if (!outcome.ok()) return outcome.status();
+      PM_RETURN_IF_ERROR(change.Commit());
+      return Shown(std::move(d).value());
+    }
+  }
+  return Deny(denied_object, j.decision, j.about);
+}
+
+void CaseService::CloseNotice(Change& change, const Case& c, const std::string& document_id) const {
+  auto notice = change.Get<Task>(NoticeTaskId(c.id, document_id));
+  if (!notice.ok() || notice->status != TaskStatus::kOpen) return;
+  notice->status = TaskStatus::kClosed;
+  notice->closed_at = NowUtc();
+  change.Put(*notice);
+  change.Log("close_task", "task/" + notice->id, "notice: the document is on the case now",
+             {c.id, c.person_id});
+}
+
+SameDomain CaseService::Domains() const {
+  const Policy* policy = policy_;
+  return [policy](const std::string& a, const std::string& b) {
+    return policy->DomainOf(a) == policy->DomainOf(b);
+  };
 }
 
 Status CaseService::OnCase(const std::string& case_id,

@@ -20,13 +20,22 @@
 #include "pipeline/services/access.h"
 #include "pipeline/stages/completeness.h"
 #include "pipeline/stages/cover_sheet.h"
+#include "pipeline/stages/notices.h"
 #include "postmottak/records.h"
+#include "postmottak/reports.h"
 #include "storage/store.h"
 
 namespace postmottak {
 
 // A case as a case system registers it: the public record (postmottak/records.h).
 using NewCase = CaseRegistration;
+
+// A letter as it is printed: the letter, its case and the cover sheet it encloses.
+struct LetterPrint {
+  Letter letter;
+  Case c;
+  CoverSheet sheet;
+};
 
 // A case as its reader may see it: the record, its checklist, documents and tasks.
 struct CaseView {
@@ -60,6 +69,11 @@ class CaseService {
   // Links a document by hand (manual journaling); closes its journaling task and
   // re-evaluates both the old and the new case. Both must be visible to the principal.
   Result<Document> LinkDocument(const std::string& document_id, const std::string& case_id);
+  // Links a journaled document to one more case (a sick note for the sick-pay case and
+  // the employer's refund case): that case's checklist counts it, need to know follows
+  // the link, and an open notice about it on that case is closed. The principal must
+  // see both; `link_documents`.
+  Result<Document> LinkAlso(const std::string& document_id, const std::string& case_id);
   // Closes a case and its open tasks; its retention period starts now.
   Result<Case> CloseCase(const std::string& case_id);
   // Hands a case the principal may see to unit `to`, with a handover category of the
@@ -86,6 +100,12 @@ class CaseService {
   // (need to know), and the status view (`case_status`, no content).
   Result<std::vector<TimelineEntry>> Timeline(const std::string& case_id);
   Result<std::vector<CaseStatusRecord>> StatusOf(const std::string& person_or_case);
+
+  // Letters and deadlines (follow_up_service.cc): the follow-up job over every case
+  // waiting for documentation at the clock's now (`follow_up`); a letter of a case the
+  // principal may see, to print it (`read_cases`, audited as print_letter).
+  Result<FollowUpReport> FollowUp();
+  Result<LetterPrint> ReadLetter(const std::string& letter_id);
 
   // Lets `principal_id` see one case for `purpose` until the end of `expires`
   // (YYYY-MM-DD, within a year). Needs `grant`.
@@ -143,6 +163,10 @@ class CaseService {
   // TransferCase and ReturnCase: `to` empty means the sender.
   Result<Case> HandOver(const std::string& kind, const std::string& case_id, std::string to,
                         const std::string& category, const std::string& reason);
+  // Closes the open notice about the document on case `c`: the document is on it now.
+  void CloseNotice(Change& change, const Case& c, const std::string& document_id) const;
+  // The policy's state/municipal divide, for notices.
+  SameDomain Domains() const;
   // Audits the denial in a change of its own and returns the error for it.
   Status Deny(const std::string& object, const AccessDecision& decision,
               const Concerning& about) const;

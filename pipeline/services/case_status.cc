@@ -30,6 +30,10 @@ const std::map<std::string, std::string>& TimelineSteps() {
       {"cover_sheet", "cover_sheet_received"},
       {"journal_document", "document_journaled"},
       {"link_document", "document_linked"},
+      {"link_also", "document_linked_also"},
+      {"raise_notice", "notice_raised"},
+      {"write_letter", "letter_written"},
+      {"escalate", "escalated"},
       {"case_status", "status"},
       {"open_task", "task_opened"},
       {"move_task", "task_moved"},
@@ -86,7 +90,7 @@ Result<std::vector<CaseStatusRecord>> CaseService::StatusOf(const std::string& p
     if (!c.ok()) return Missing(c.status(), "case " + person_or_case);
     cases.push_back(std::move(c).value());
   }
-  const std::string today = NowUtc().substr(0, 10);
+  const std::string now = now_();
   std::vector<CaseStatusRecord> out;
   for (const auto& c : cases) {
     if (!policy_->InDomain(principal_, c.area)) continue;  // the divide holds here too
@@ -98,7 +102,7 @@ Result<std::vector<CaseStatusRecord>> CaseService::StatusOf(const std::string& p
     r.status = ToString(c.status);
     r.since = InUnitSince(c);
     r.due = c.due;
-    r.overdue = c.status != CaseStatus::kClosed && !c.due.empty() && c.due < today;
+    r.overdue = IsOverdue(c, now);
     for (const auto& [task_id, unused] : view.ScanIndex(index_keys::CaseTasks(c.id))) {
       auto t = view.Get<Task>(task_id);
       if (!t.ok() || t->status != TaskStatus::kOpen) continue;

@@ -8,6 +8,7 @@
 #include "pipeline/distributed/distributed.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/session_rep.h"
+#include "pipeline/stages/letters.h"
 #include "pipeline/stages/cover_sheet.h"
 
 namespace postmottak {
@@ -130,6 +131,15 @@ Result<CoverSheetRecord> Session::ReprintCoverSheet(const std::string& cover_id)
   return RecordOf(*sheet, std::move(pdf).value());
 }
 
+Result<std::string> Session::LetterPdf(const std::string& letter_id) {
+  auto print = rep_->service.ReadLetter(letter_id);
+  if (!print.ok()) return print.status();
+  return postmottak::LetterPdf(print->letter, print->c, print->sheet, rep_->office->rules,
+                               rep_->office->fonts);
+}
+
+Result<FollowUpReport> Session::FollowUp() { return rep_->service.FollowUp(); }
+
 Result<CoverSheetRecord> Session::IssueCoverSheet(const std::string& case_id,
                                                   const std::vector<std::string>& expected) {
   CoverSheetOrder order;
@@ -152,6 +162,10 @@ IntakeOptions Session::Rep::Intake() const {
   options.purpose = purpose;
   options.workers = o.workers;
   options.ocr = Ocr();
+  const Policy* policy = &office->policy;
+  options.same_domain = [policy](const std::string& a, const std::string& b) {
+    return policy->DomainOf(a) == policy->DomainOf(b);
+  };
   options.limits.page_seconds = o.page_seconds;
   options.limits.image.max_pixels = o.max_pixels;
   options.limits.max_file_bytes = o.max_file_bytes;
@@ -216,6 +230,13 @@ Result<std::string> Session::DocumentPdf(const std::string& document_id) {
 
 Result<DocumentRecord> Session::Link(const std::string& document_id, const std::string& case_id) {
   auto linked = rep_->service.LinkDocument(document_id, case_id);
+  if (!linked.ok()) return linked.status();
+  return RecordOf(*linked);
+}
+
+Result<DocumentRecord> Session::LinkAlso(const std::string& document_id,
+                                         const std::string& case_id) {
+  auto linked = rep_->service.LinkAlso(document_id, case_id);
   if (!linked.ok()) return linked.status();
   return RecordOf(*linked);
 }

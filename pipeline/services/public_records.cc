@@ -10,6 +10,7 @@ DocumentRecord RecordOf(const Document& d) {
   r.id = d.id;
   r.type = d.type;
   r.case_id = d.case_id;
+  r.also_cases = d.also_cases;
   r.linked_by = d.linked_by == LinkMethod::kNone ? "" : ToString(d.linked_by);
   r.link_evidence = d.link_evidence;
   r.linked_at = d.linked_at;
@@ -46,6 +47,7 @@ TaskRecord RecordOf(const Task& t) {
   r.quarantine_id = t.quarantine_id;
   r.document_type = t.document_type;
   r.awaited_from = t.awaited_from;
+  r.letter_id = t.letter_id;
   r.category = t.category;
   r.holder = t.holder;
   r.held_since = t.held_since;
@@ -68,6 +70,9 @@ CaseRecord RecordOf(const Case& c) {
   r.created_at = c.created_at;
   r.closed_at = c.closed_at;
   r.handovers = c.handovers;
+  r.letters = c.letters;
+  r.ready_at = c.ready_at;
+  r.overdue = IsOverdue(c, NowUtc());
   return r;
 }
 

@@ -1,8 +1,10 @@
 #include "pipeline/stages/completeness.h"
 
 #include <algorithm>
+#include <map>
 
 #include "pipeline/stages/cover_sheet.h"
+#include "pipeline/stages/letters.h"
 #include "storage/index_keys.h"
 
 namespace postmottak {
@@ -12,6 +14,7 @@ std::string MissingTaskId(const std::string& case_id, const std::string& type) {
 }
 std::string DecisionTaskId(const std::string& case_id) { return "decide-" + case_id; }
 std::string JournalingTaskId(const std::string& document_id) { return "journal-" + document_id; }
+std::string AsItStandsTaskId(const std::string& case_id) { return "as-it-stands-" + case_id; }
 
 Checklist ChecklistOf(const Change& change, const Case& c) {
   Checklist list;
@@ -82,18 +85,26 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
       if (!existing.ok() || existing->status != TaskStatus::kOpen) to_raise.push_back(std::move(t));
     }
   }
-  if (!to_raise.empty()) {
-    // One request letter, one cover sheet, for everything newly found missing.
+  // One request letter per recipient for everything newly found missing, each with its
+  // own cover sheet: the doctor's certificate comes back behind the doctor's sheet.
+  std::map<std::string, std::vector<Task*>> by_recipient;
+  for (auto& t : to_raise) by_recipient[t.awaited_from].push_back(&t);
+  bool letters_written = false;
+  for (auto& [recipient, tasks] : by_recipient) {
     CoverSheetRequest req;
     req.kind = CoverSheetKind::kFollowUp;
     req.case_id = c.id;
-    for (const auto& t : to_raise) req.expected.push_back(t.document_type);
+    for (const Task* t : tasks) req.expected.push_back(t->document_type);
     auto sheet = IssueCoverSheet(change, rules, req);
     if (!sheet.ok()) return sheet.status();
-    out.cover_id = sheet->id;
-    for (auto& t : to_raise) {
-      t.cover_id = sheet->id;
-      if (SetTask(change, t, TaskStatus::kOpen, about)) ++out.tasks_raised;
+    const Letter letter =
+        WriteLetter(change, rules, &c, "request", recipient, req.expected, sheet->id, NowUtc());
+    out.letters.push_back(letter.id);
+    letters_written = true;
+    for (Task* t : tasks) {
+      t->cover_id = sheet->id;
+      t->letter_id = letter.id;
+      if (SetTask(change, *t, TaskStatus::kOpen, about)) ++out.tasks_raised;
     }
   }
 
@@ -108,11 +119,21 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
   if (SetTask(change, decide, list.complete() ? TaskStatus::kOpen : TaskStatus::kClosed, about)) {
     list.complete() ? ++out.tasks_raised : ++out.tasks_closed;
   }
+  if (list.complete()) {
+    // What it was escalated for has come after all: nothing to decide as it stands.
+    Task as_is;
+    as_is.id = AsItStandsTaskId(c.id);
+    if (change.Get<Task>(as_is.id).ok() && SetTask(change, as_is, TaskStatus::kClosed, about))
+      ++out.tasks_closed;
+  }
+  bool changed = letters_written;
   if (c.status != status) {
     c.status = status;
-    change.Put(c);
+    if (status == CaseStatus::kReadyForDecision) c.ready_at = NowUtc();
     change.Log("case_status", "case/" + c.id, ToString(status), about);
+    changed = true;
   }
+  if (changed) change.Put(c);
   return out;
 }
 

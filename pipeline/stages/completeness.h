@@ -1,8 +1,9 @@
 // Completeness: a case's checklist, evaluated at once after every change to the case.
 //
 // For each document type the case requires: arrived closes its missing-documentation
-// task; still missing raises one (with whom it is awaited from), and a follow-up cover
-// sheet for the request letter is issued for every batch of newly raised tasks. A
+// task; still missing raises one (with whom it is awaited from), and a request letter
+// with a follow-up cover sheet of its own goes to each recipient of newly raised tasks
+// (letters.h). A
 // complete case becomes "ready for decision" with a task in the owning unit's queue; an
 // incomplete one is "awaiting documentation" and is not the deciding unit's backlog.
 //
@@ -32,7 +33,7 @@ struct Checklist {
 struct CompletenessOutcome {
   int tasks_raised = 0;
   int tasks_closed = 0;
-  std::string cover_id;  // follow-up cover sheet issued, if any
+  std::vector<std::string> letters;  // request letters written, one per recipient
 };
 
 Checklist ChecklistOf(const Change& change, const Case& c);
@@ -42,6 +43,9 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
 std::string MissingTaskId(const std::string& case_id, const std::string& type);
 std::string DecisionTaskId(const std::string& case_id);
 std::string JournalingTaskId(const std::string& document_id);
+// The task to decide on what the case holds, after a request and a reminder went
+// unanswered (follow_up.h); closed by itself when the case becomes complete.
+std::string AsItStandsTaskId(const std::string& case_id);
 
 }  // namespace postmottak
 

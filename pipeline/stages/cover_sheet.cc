@@ -139,6 +139,19 @@ Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules, c
     return Status::IOError("cover sheet PDF cannot be written");
   std::string pdf(reinterpret_cast<const char*>(data), size);
   lept_free(data);
+  return DatedPdf(std::move(pdf), sheet.issued_at);
+}
+
+std::string DatedPdf(std::string pdf, const std::string& iso) {
+  static const std::string kKey = "/CreationDate (D:";
+  const size_t at = pdf.find(kKey);
+  // "2026-12-01T02:23:34Z" -> "20261201022334", the 14 digits Leptonica wrote.
+  std::string digits;
+  for (char ch : iso.substr(0, 19))
+    if (ch >= '0' && ch <= '9') digits += ch;
+  if (at == std::string::npos || digits.size() != 14 || at + kKey.size() + 14 > pdf.size())
+    return pdf;
+  pdf.replace(at + kKey.size(), 14, digits);
   return pdf;
 }
 

@@ -46,6 +46,10 @@ Result<Image> DrawCoverSheet(const CoverSheet& sheet, const Rules& rules, int dp
 // The sheet as a printable one-page A4 PDF (bitonal, CCITT G4, 300 dpi).
 Result<std::string> CoverSheetPdf(const CoverSheet& sheet, const Rules& rules,
                                   const Fonts& fonts = {});
+// `pdf` (as Leptonica writes it) with its creation date set to `iso` (ISO 8601 UTC)
+// in place of the time it was drawn: the same record prints the same bytes, and the
+// date says when it was issued. Same length, so the cross-reference table holds.
+std::string DatedPdf(std::string pdf, const std::string& iso);
 // A separator sheet (skilleark): starts a mail piece without a case.
 Result<Image> DrawSeparatorSheet(int dpi);
 

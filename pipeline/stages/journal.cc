@@ -101,12 +101,14 @@ std::string QuarantineId(const std::string& batch, const std::string& file, int 
   return "q-" + Sha256Hex(batch + "\n" + file + "\n" + std::to_string(page)).substr(0, 20);
 }
 
-Journal::Journal(Store* store, const Rules* rules, Principal principal, std::string batch)
+Journal::Journal(Store* store, const Rules* rules, Principal principal, std::string batch,
+                 SameDomain same_domain)
     : store_(store),
       rules_(rules),
       principal_(std::move(principal)),
       batch_(std::move(batch)),
-      purpose_("intake of batch " + batch_) {}
+      purpose_("intake of batch " + batch_),
+      same_domain_(std::move(same_domain)) {}
 
 void Journal::Record(Change& change, LedgerEntry entry) {
   entry.batch = batch_;
@@ -203,7 +205,8 @@ struct Journal::Piece {
   std::string id;                   // the mail piece's id: "<batch>:<file>:<first page>"
   std::string source_path;          // where its file's bytes are
   bool from_pdf = false;
-  std::set<std::string> touched;  // cases that received a document
+  std::set<std::string> touched;    // cases that received a document
+  std::vector<std::string> linked;  // documents linked to a case, in order
   // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
   std::map<std::string, std::string> held;
 
@@ -301,6 +304,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
   RecordSheetAndBlankPages(p);
   for (const auto& draft : piece.documents) PM_RETURN_IF_ERROR(JournalDocument(p, draft));
   PM_RETURN_IF_ERROR(EvaluateTouchedCases(p));
+  PM_RETURN_IF_ERROR(NoticeOtherCases(p));
   PM_RETURN_IF_ERROR(p.change.Commit());
   return std::move(p.out);
 }
@@ -451,6 +455,7 @@ void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {
     d.linked_at = NowUtc();
     d.linked_actor = principal_.id;
     p.touched.insert(d.case_id);
+    p.linked.push_back(d.id);
     decision.method == LinkMethod::kCoverSheet ? ++p.out.linked_by_cover : ++p.out.linked_by_text;
     if (!d.unread.empty()) OpenTask(p.change, ReadingTask(p.change, d), &p.out);
     return;
@@ -473,6 +478,19 @@ Status Journal::EvaluateTouchedCases(Piece& p) {
     if (!outcome.ok()) return outcome.status();
     p.out.tasks_raised += outcome->tasks_raised;
     p.out.tasks_closed += outcome->tasks_closed;
+  }
+  return Status::OK();
+}
+
+Status Journal::NoticeOtherCases(Piece& p) {
+  for (const auto& id : p.linked) {
+    auto d = p.change.Get<Document>(id);
+    if (!d.ok()) return d.status();
+    auto on = p.change.Get<Case>(d->case_id);
+    if (!on.ok()) return on.status();
+    auto raised = RaiseNotices(p.change, *rules_, same_domain_, *d, *on);
+    if (!raised.ok()) return raised.status();
+    p.out.notices += *raised;
   }
   return Status::OK();
 }

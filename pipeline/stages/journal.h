@@ -3,7 +3,7 @@
 // In one Change: the documents with their page images, searchable PDF, text and chain
 // of custody; the link decisions; manual-journaling tasks for what could not be linked;
 // quarantine entries for rejected pages; the completeness evaluation of every case the
-// piece touched; and a ledger entry for every page of the piece, which is also intake's
+// piece touched; notices to the person's other cases (notices.h); and a ledger entry for every page of the piece, which is also intake's
 // checkpoint. A crash leaves all of the piece or none of it.
 //
 // A page whose stored image is identical to one already journaled (the same file sent
@@ -19,6 +19,7 @@
 #include "pipeline/config/rules.h"
 #include "pipeline/stages/assembler.h"
 #include "pipeline/stages/linker.h"
+#include "pipeline/stages/notices.h"
 #include "storage/store.h"
 
 namespace postmottak {
@@ -32,6 +33,7 @@ struct PieceOutcome {
   int duplicate_pages = 0;  // pages already held by another document
   int tasks_raised = 0;
   int tasks_closed = 0;
+  int notices = 0;  // raised on the person's other cases (notices.h)
   std::vector<QuarantineEntry> quarantined;
 };
 
@@ -41,7 +43,9 @@ std::string QuarantineId(const std::string& batch, const std::string& file, int 
 class Journal {
  public:
   // Every change acts for `principal`, with the purpose "intake of batch <batch>".
-  Journal(Store* store, const Rules* rules, Principal principal, std::string batch);
+  // `same_domain` decides what a notice across the state/municipal divide may say.
+  Journal(Store* store, const Rules* rules, Principal principal, std::string batch,
+          SameDomain same_domain = nullptr);
   Result<PieceOutcome> Commit(const MailPiece& piece);
   // A whole input file that could not be read (`page` is its page-0 stand-in, with the
   // reason in `error`): kept in quarantine, with its bytes.
@@ -65,6 +69,7 @@ class Journal {
   void StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh);
   void LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision);
   Status EvaluateTouchedCases(Piece& p);
+  Status NoticeOtherCases(Piece& p);
 
   QuarantineEntry Quarantine(Change& change, int file_index, const std::string& file, int page,
                              const std::string& reason, std::string bytes);
@@ -74,6 +79,7 @@ class Journal {
   Principal principal_;
   std::string batch_;
   std::string purpose_;
+  SameDomain same_domain_;
 };
 
 }  // namespace postmottak

@@ -123,6 +123,14 @@ class Session {
   // An issued sheet again, with its printable PDF (a citizen lost the letter): the same
   // permission and need to know as issuing; audited. The barcode is the same one.
   Result<CoverSheetRecord> ReprintCoverSheet(const std::string& cover_id);
+  // A request or reminder letter of a case (CaseRecord::letters) as a printable PDF:
+  // the letter in bokmål, then its cover sheet. `read_cases` and need to know of the
+  // case; audited. The same letter prints the same pages every time.
+  Result<std::string> LetterPdf(const std::string& letter_id);
+  // Chases what cases wait for (`follow_up`, a scheduled job): where a request's
+  // answer-by date has passed, a reminder letter; where a reminder's has, a task for the
+  // case's unit to decide on the case as it stands. Safe to run as often as wanted.
+  Result<FollowUpReport> FollowUp();
 
   // ---- intake ----
   // Takes in scanned files or folders (TIFF, PDF, PNG, JPEG) as one batch (`intake`):
@@ -148,6 +156,11 @@ class Session {
   // Links a document by hand (`link_documents`, and need to know of both): closes its
   // journaling task and re-evaluates the case's checklist.
   Result<DocumentRecord> Link(const std::string& document_id, const std::string& case_id);
+  // Links a journaled document to one more case as well (a sick note concerns the
+  // sick-pay case and the employer's refund case): its checklist counts it too, and
+  // need to know follows each link. A change notice raises notices on the person's
+  // other cases when it is first linked; linking it to one of them closes that notice.
+  Result<DocumentRecord> LinkAlso(const std::string& document_id, const std::string& case_id);
   // Tasks this session may see, oldest first; open ones unless filter.closed_too.
   Result<std::vector<TaskRecord>> Tasks(const TaskFilter& filter);
   // Open tasks this session may see; of one unit's queue when `unit` is given.

@@ -43,6 +43,9 @@ struct DocumentRecord {
   std::string id;
   std::string type;     // a document type of the rules, or "unknown"
   std::string case_id;  // empty while it waits for manual journaling
+  // Further cases it concerns (Session::LinkAlso): each counts it on its checklist, and
+  // need to know follows each link.
+  std::vector<std::string> also_cases;
   // "cover_sheet", "text" (a person id and area in its text named one open case),
   // "manual", or "" (not linked), with the evidence or the reason it was not.
   std::string linked_by;
@@ -69,14 +72,19 @@ struct DocumentRecord {
 struct TaskRecord {
   std::string id;
   // "missing_documentation", "ready_for_decision", "manual_journaling",
-  // "manual_reading" or "handover".
+  // "manual_reading", "handover", "notice" (a document that may change this case arrived
+  // on another case of the person) or "decide_as_it_stands" (what was asked for did not
+  // come after a reminder: decide on what the case holds).
   std::string kind;
   std::string status;  // "open" or "closed"
   std::string case_id;
-  std::string document_id;    // the document it is about, if any
+  // The document it is about, if any. A notice across the state/municipal divide names
+  // no document, only where to ask.
+  std::string document_id;
   std::string quarantine_id;  // a released quarantine entry it is about, if any
   std::string document_type;  // missing documentation: the type awaited
   std::string awaited_from;   // missing documentation: "citizen", "employer", "doctor"
+  std::string letter_id;      // missing documentation: the latest letter that asked for it
   std::string category;       // handover: the handover category (what to do)
   std::string holder;         // the caseworker who took it from the queue, or empty
   std::string held_since;
@@ -84,6 +92,20 @@ struct TaskRecord {
   std::string reason;
   std::string created_at;
   std::string closed_at;
+};
+
+// A letter the case sent to ask for what it misses (the completeness check writes it
+// at once), or to remind. Stored with the case; Session::LetterPdf prints it, with its
+// cover sheet as the last page, the same bytes each time.
+struct LetterRecord {
+  std::string id;         // "<case id>-L<n>"
+  std::string kind;       // "request" or "reminder"
+  std::string recipient;  // "citizen", "employer" or "doctor"
+  std::vector<std::string> documents;  // the document types asked for
+  std::string answer_by;               // YYYY-MM-DD: the response_days of the rules
+  std::string cover_id;                // the cover sheet to send them behind
+  std::string unit;                    // the unit that signs it
+  std::string written_at;
 };
 
 struct ChecklistItem {
@@ -107,6 +129,9 @@ struct CaseRecord {
   std::vector<TaskRecord> tasks;
   std::string basis;  // why this session may see the case (need to know)
   std::vector<HandoverRecord> handovers;  // its unit history, oldest first
+  std::vector<LetterRecord> letters;      // what it asked for, oldest first
+  std::string ready_at;  // when it last became ready for decision, or empty
+  bool overdue = false;  // open past its due date
 };
 
 // A cover sheet to issue: for a case, or for a person and an area before a case exists
@@ -137,7 +162,8 @@ struct CoverSheetRecord {
 struct TimelineEntry {
   std::string at;
   // "registered", "cover_sheet_issued", "cover_sheet_received", "document_journaled",
-  // "document_linked", "status", "task_opened", "task_moved", "task_taken",
+  // "document_linked", "document_linked_also", "notice_raised", "letter_written",
+  // "escalated", "status", "task_opened", "task_moved", "task_taken",
   // "task_released", "task_finished", "task_closed", "transferred", "returned",
   // "access_granted", "access_revoked", "closed".
   std::string what;

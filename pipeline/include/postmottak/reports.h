@@ -48,6 +48,7 @@ struct IntakeSummary {
   int text_layer_pages = 0;  // pages whose text came from their own text layer, not OCR
   int tasks_raised = 0;
   int tasks_closed = 0;
+  int notices = 0;  // raised on other cases of the same person (a change notice arrived)
   std::vector<QuarantinedRecord> quarantined;
   int runs = 0;                   // intake runs on this batch, this one included
   int resumed_pages = 0;          // pages accounted for before this run began
@@ -66,6 +67,14 @@ struct UnitStatistics {
   int closed = 0;
   // Open tasks: kind -> age ("under_7_days", "7_to_30_days", "over_30_days") -> count.
   std::map<std::string, std::map<std::string, int>> open_tasks;
+};
+
+// ---- follow-up: what a run of the deadline chaser did ----
+
+struct FollowUpReport {
+  int cases = 0;                       // cases waiting for documentation, looked at
+  std::vector<std::string> reminders;  // reminder letters written (letter ids)
+  std::vector<std::string> escalated;  // decide-as-it-stands tasks raised (task ids)
 };
 
 // ---- reconciliation: what became of every page of a batch ----
