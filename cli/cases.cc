@@ -134,7 +134,8 @@ void PrintCase(const Rules& rules, const CaseRecord& c) {
   std::cout << "Case " << c.id << "  " << c.area << "  unit " << c.unit << "  " << c.status << "\n"
             << "Person: " << c.person_name << " (" << c.person_id << ")\n"
             << "Access: " << c.basis << "\n";
-  if (!c.due.empty()) std::cout << "Due: " << c.due << "\n";
+  if (!c.due.empty())
+    std::cout << "Due: " << c.due << (c.overdue ? "  OVERDUE: no decision yet" : "") << "\n";
   std::cout << "\nChecklist:\n";
   for (const auto& item : c.checklist) {
     const std::string from = AwaitedFrom(c, item.type);
@@ -152,6 +153,16 @@ void PrintCase(const Rules& rules, const CaseRecord& c) {
   for (const auto& t : c.tasks)
     std::cout << "  " << Padded(t.id, 40) << Padded(t.kind, 24) << Padded(t.status, 8) << "unit "
               << t.unit << (t.category.empty() ? "" : "  " + t.category) << "\n";
+  if (!c.letters.empty()) {
+    std::cout << "\nLetters (" << c.letters.size() << "; print with `letter print ID`):\n";
+    for (const auto& l : c.letters) {
+      std::string what;
+      for (const auto& type : l.documents) what += (what.empty() ? "" : ", ") + rules.TitleOf(type);
+      std::cout << "  " << Padded(l.id, 18) << Padded(l.kind, 9) << "to the "
+                << Padded(l.recipient, 9) << l.written_at.substr(0, 10) << "  answer by "
+                << l.answer_by << "  " << what << "\n";
+    }
+  }
   if (c.handovers.empty()) return;
   std::cout << "\nUnit history:\n";
   for (const auto& h : c.handovers)
@@ -174,11 +185,12 @@ int CaseShow(Context& ctx, const std::string& id) {
                          {"documents", item.documents}});
   for (const auto& d : c->documents) documents.push_back(DocumentSummary(d));
   for (const auto& t : c->tasks) tasks.push_back(TaskJson(t));
-  json handovers = json::array();
+  json handovers = json::array(), letters = json::array();
   for (const auto& h : c->handovers) handovers.push_back(HandoverJson(h));
-  std::cout << json{{"case", CaseJson(*c)},  {"access", c->basis},     {"checklist", checklist},
-                    {"missing", c->missing}, {"documents", documents}, {"tasks", tasks},
-                    {"handovers", handovers}}
+  for (const auto& l : c->letters) letters.push_back(LetterJson(l));
+  std::cout << json{{"case", CaseJson(*c)},   {"access", c->basis},     {"checklist", checklist},
+                    {"missing", c->missing},  {"documents", documents}, {"tasks", tasks},
+                    {"handovers", handovers}, {"letters", letters}}
                    .dump(2)
             << "\n";
   return 0;
@@ -201,6 +213,40 @@ int CoverSheetPrint(Context& ctx, const std::string& cover_id, const std::string
   auto sheet = ctx.s().ReprintCoverSheet(cover_id);
   if (!sheet.ok()) return Fail(sheet.status());
   return WriteCoverSheet(ctx, *sheet, out);
+}
+
+int LetterPrintCommand(Context& ctx, const std::string& letter_id, const std::string& out) {
+  auto pdf = ctx.s().LetterPdf(letter_id);
+  if (!pdf.ok()) return Fail(pdf.status());
+  std::ofstream f(out, std::ios::binary);
+  f << *pdf;
+  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (ctx.g.json) {
+    std::cout << json{{"letter", letter_id}, {"file", out}, {"bytes", pdf->size()}}.dump(2) << "\n";
+  } else {
+    std::cout << "Letter " << letter_id << " written to " << out
+              << " (the letter, then its cover sheet)\n";
+  }
+  return 0;
+}
+
+int FollowUpCommand(Context& ctx) {
+  auto report = ctx.s().FollowUp();
+  if (!report.ok()) return Fail(report.status());
+  if (ctx.g.json) {
+    std::cout << json{{"cases_waiting", report->cases},
+                      {"reminders", report->reminders},
+                      {"escalated", report->escalated}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << "Follow-up of " << report->cases << " cases waiting for documentation:\n"
+            << "  Reminder letters written: " << report->reminders.size() << "\n";
+  for (const auto& id : report->reminders) std::cout << "    " << id << "\n";
+  std::cout << "  Escalated (decide as it stands): " << report->escalated.size() << "\n";
+  for (const auto& id : report->escalated) std::cout << "    " << id << "\n";
+  return 0;
 }
 
 int CoverSheetCommand(Context& ctx, CoverSheetOrder order, const std::string& expect,
@@ -281,6 +327,17 @@ void AddCaseCommands(CLI::App& app, Context& ctx, const Runner& run) {
   print->add_option("cover_id", o->id, "the 12-digit cover id")->required();
   print->add_option("--out", o->cover_out, "PDF file to write")->required();
   print->callback(run([&ctx, o] { return CoverSheetPrint(ctx, o->id, o->cover_out); }));
+
+  auto* letter =
+      app.add_subcommand("letter", "a case's request and reminder letters")->require_subcommand(1);
+  auto* letter_print =
+      letter->add_subcommand("print", "write a letter as PDF, its cover sheet as the last page");
+  letter_print->add_option("letter_id", o->id, "the letter (see case show)")->required();
+  letter_print->add_option("--out", o->cover_out, "PDF file to write")->required();
+  letter_print->callback(run([&ctx, o] { return LetterPrintCommand(ctx, o->id, o->cover_out); }));
+  auto* follow_up = app.add_subcommand(
+      "followup", "remind where a request went unanswered; escalate an unanswered reminder");
+  follow_up->callback(run([&ctx] { return FollowUpCommand(ctx); }));
 }
 
 }  // namespace postmottak

@@ -18,9 +18,10 @@ void PrintDocuments(const std::vector<DocumentRecord>& docs, const char* title, 
   std::cout << title << docs.size() << "\n";
   for (const auto& d : docs) {
     const std::string pages = JoinPages(d.source_pages);
-    std::cout << "  " << d.id << "  " << Padded(d.type, 22)
-              << Padded(d.case_id.empty() ? "-" : d.case_id, 14) << d.source_file << " p." << pages
-              << "\n";
+    std::string cases = d.case_id.empty() ? "-" : d.case_id;
+    for (const auto& also : d.also_cases) cases += "," + also;
+    std::cout << "  " << d.id << "  " << Padded(d.type, 22) << Padded(cases, 14) << " "
+              << d.source_file << " p." << pages << "\n";
     if (evidence) std::cout << "      " << d.link_evidence << "\n";
   }
 }
@@ -48,8 +49,9 @@ int DocumentShow(Context& ctx, const std::string& id) {
   const std::string pages = JoinPages(d->source_pages);
   std::cout << "Document " << d->id << "\n"
             << "  Type:        " << d->type << " (" << ctx.rules->TitleOf(d->type) << ")\n"
-            << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n"
-            << "  Linked by:   " << (d->linked_by.empty() ? "-" : d->linked_by) << " - "
+            << "  Case:        " << (d->case_id.empty() ? "(not linked)" : d->case_id) << "\n";
+  for (const auto& also : d->also_cases) std::cout << "  Also case:   " << also << "\n";
+  std::cout << "  Linked by:   " << (d->linked_by.empty() ? "-" : d->linked_by) << " - "
             << d->link_evidence << "\n"
             << "  Source:      " << d->source_file << " pages " << pages << "\n"
             << "  Batch:       " << d->batch << ", mail piece " << d->mail_piece << "\n"
@@ -79,11 +81,14 @@ int DocumentExport(Context& ctx, const std::string& id, const std::string& out) 
   return 0;
 }
 
-int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id) {
-  auto d = ctx.s().Link(doc, case_id);
+int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id, bool also) {
+  auto d = also ? ctx.s().LinkAlso(doc, case_id) : ctx.s().Link(doc, case_id);
   if (!d.ok()) return Fail(d.status());
   if (ctx.g.json) {
     std::cout << DocumentSummary(*d).dump(2) << "\n";
+  } else if (also) {
+    std::cout << "Document " << doc << " linked to case " << case_id << " as well (first case "
+              << d->case_id << "); its checklist counts it\n";
   } else {
     std::cout << "Document " << doc << " linked to case " << case_id << "\n";
   }
@@ -207,7 +212,7 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
     std::string doc_id, export_out, person, text, link_doc, link_case;
     TaskFilter tasks;
     std::string task_id;
-    bool mine = false, next = false;
+    bool mine = false, next = false, also = false;
   };
   auto o = std::make_shared<Options>();
   auto* documents = app.add_subcommand("documents", "list documents");
@@ -232,7 +237,9 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
   auto* link = app.add_subcommand("link", "link a document to a case by hand");
   link->add_option("document", o->link_doc)->required();
   link->add_option("case", o->link_case)->required();
-  link->callback(run([&ctx, o] { return LinkCommand(ctx, o->link_doc, o->link_case); }));
+  link->add_flag("--also", o->also,
+                 "link a journaled document to this case as well (it concerns both)");
+  link->callback(run([&ctx, o] { return LinkCommand(ctx, o->link_doc, o->link_case, o->also); }));
 
   auto* tasks = app.add_subcommand(
       "tasks", "open tasks you may see, oldest first; take, release or finish one");

@@ -26,6 +26,8 @@ json CaseJson(const CaseRecord& c) {
           {"status", c.status},
           {"due", c.due},
           {"created_at", c.created_at},
+          {"ready_at", c.ready_at},
+          {"overdue", c.overdue},
           {"closed_at", c.closed_at}};
 }
 
@@ -33,6 +35,7 @@ json DocumentSummary(const DocumentRecord& d) {
   return {{"id", d.id},
           {"type", d.type},
           {"case_id", d.case_id},
+          {"also_cases", d.also_cases},
           {"linked_by", d.linked_by},
           {"link_evidence", d.link_evidence},
           {"source", {{"file", d.source_file}, {"pages", d.source_pages}}},
@@ -64,6 +67,7 @@ json TaskJson(const TaskRecord& t) {
           {"quarantine_id", t.quarantine_id},
           {"document_type", t.document_type},
           {"awaited_from", t.awaited_from},
+          {"letter_id", t.letter_id},
           {"category", t.category},
           {"unit", t.unit},
           {"holder", t.holder},
@@ -74,6 +78,8 @@ json TaskJson(const TaskRecord& t) {
 }
 
 json HandoverJson(const HandoverRecord& h) { return h; }
+
+json LetterJson(const LetterRecord& l) { return l; }
 
 json QuarantineJson(const QuarantineRecord& q) {
   json history = json::array();

@@ -19,6 +19,7 @@ nlohmann::json DocumentSummary(const DocumentRecord& d);
 nlohmann::json DocumentJson(const DocumentRecord& d);
 nlohmann::json TaskJson(const TaskRecord& t);
 nlohmann::json HandoverJson(const HandoverRecord& h);
+nlohmann::json LetterJson(const LetterRecord& l);
 nlohmann::json QuarantineJson(const QuarantineRecord& q);
 nlohmann::json GrantJson(const GrantRecord& g);
 nlohmann::json AuditEntryJson(const AuditEntryRecord& e);

@@ -157,6 +157,36 @@ TEST_F(CliTest, ACaseIsHandedOverAndItsTaskTakenAndFinished) {
   EXPECT_EQ(shown["handovers"][1]["kind"], "return");
 }
 
+TEST_F(CliTest, ARequestLetterIsPrintedAndTheFollowUpRunsAsAService) {
+  ASSERT_EQ(Cli("case add --id 2026-000046 --person " + test::PersonId(46) +
+                " --area SYK --unit 4402 --name 'Ola Testesen'"),
+            0);
+  json shown = CliJson("case show 2026-000046");
+  ASSERT_EQ(shown["letters"].size(), 2u) << "the doctor's and the employer's";
+  for (const auto& l : shown["letters"]) {
+    EXPECT_EQ(l["kind"], "request");
+    EXPECT_FALSE(l["answer_by"].get<std::string>().empty());
+  }
+  const std::string letter = shown["letters"][0]["id"];
+  json printed = CliJson("letter print " + letter + " --out " + dir_ / "letter.pdf");
+  EXPECT_EQ(printed["letter"], letter);
+  auto pages = PdfPageCount(test::ReadFile(dir_ / "letter.pdf"));
+  ASSERT_TRUE(pages.ok());
+  EXPECT_EQ(*pages, 2) << "the letter and its cover sheet";
+  std::string text;
+  ASSERT_EQ(Cli("case show 2026-000046", &text), 0);
+  EXPECT_NE(text.find(letter), std::string::npos) << text;
+  EXPECT_NE(text.find("answer by"), std::string::npos) << text;
+
+  // The follow-up is the intake service's scheduled job; nothing is due today.
+  std::string out;
+  ASSERT_EQ(Cli("--json followup", &out, "service:intake"), 0);
+  json report = json::parse(out);
+  EXPECT_GE(report["cases_waiting"].get<int>(), 1);
+  EXPECT_TRUE(report["reminders"].empty());
+  EXPECT_EQ(Cli("followup", nullptr, "user:kari"), 6) << "not a caseworker's command";
+}
+
 TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {
   // The command line decides nothing itself: a caseworker asking for the mail room's
   // and upkeep's commands is refused by the session, exit 6, and each refusal is found.
@@ -204,13 +234,31 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
     for (const auto& d : shown["documents"]) found |= d["id"] == doc && d["linked_by"] == "manual";
     EXPECT_TRUE(found);
   }
+  // A journaled document linked to a second case as well: both have it.
+  const json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
+  for (const auto& d : docs) {
+    if (d["case_id"].get<std::string>().empty()) continue;
+    std::string other;
+    for (const auto& c : truth["cases"])
+      if (c["id"] != d["case_id"]) other = c["id"];
+    ASSERT_FALSE(other.empty());
+    json also = CliJson("link " + d["id"].get<std::string>() + " " + other + " --also");
+    EXPECT_EQ(also["case_id"], d["case_id"]);
+    EXPECT_EQ(also["also_cases"], json::array({other}));
+    bool on_other = false;
+    const json other_case = CliJson("case show " + other);
+    for (const auto& od : other_case["documents"]) on_other |= od["id"] == d["id"];
+    EXPECT_TRUE(on_other);
+    EXPECT_EQ(Cli("link " + d["id"].get<std::string>() + " " + other + " --also"), 2)
+        << "linked already";
+    break;
+  }
   std::string text;
   for (const char* command : {"documents", "tasks --all", "stats", "documents --unlinked"}) {
     ASSERT_EQ(Cli(command, &text), 0);
     seen_ += text;
   }
   // Privacy: no person id of the sample data appears unmasked in any output.
-  json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
   ASSERT_FALSE(truth["cases"].empty());
   for (const auto& c : truth["cases"]) {
     const std::string id = c["person_id"];

@@ -62,8 +62,9 @@ TEST(LetterTest, ARequestLetterNamesWhatIsMissingAndEndsWithTheCasesCoverSheet) 
   auto text = (*ocr)->Recognize(*letter_page);
   ASSERT_TRUE(text.ok());
   for (const std::string& expected :
-       {std::string("Legeerklæring"), std::string("Kari Testesen"), std::string(kCase),
-        BokmalDate(to_doctor->answer_by), std::string("Arbeidsavklaringspenger")})
+       {std::string("Legeerklæring"), std::string("Kari Testesen"),
+        std::string("Saksnummer: ") + kCase, BokmalDate(to_doctor->answer_by),
+        std::string("Arbeidsavklaringspenger")})
     EXPECT_NE(text->text.find(expected), std::string::npos) << expected << " in\n" << text->text;
   EXPECT_EQ(text->text.find("Søknad"), std::string::npos) << "the citizen's letter asks for that";
   EXPECT_EQ(text->text.find(test::PersonId(900)), std::string::npos) << "masked person id";

@@ -113,8 +113,11 @@ Result<Image> DrawLetter(const Letter& letter, const Case& c, const Rules& rules
   const UnitRule* unit = rules.Unit(letter.unit);
   double ry = 22;
   for (const std::string& line : {"Dato: " + BokmalDate(letter.written_at), "Saksnummer: " + c.id,
-                                  "Enhet: " + letter.unit, std::string(unit ? unit->name : "")})
-    if (!line.empty()) page.Text(125, ry += (ry == 22 ? 0 : 5.5), 10, line);
+                                  "Enhet: " + letter.unit, std::string(unit ? unit->name : "")}) {
+    if (line.empty()) continue;
+    page.Text(125, ry, 10, line);
+    ry += 5.5;
+  }
 
   page.Text(kLeftMm, 50, 11, Addressee(letter, c), true);
   page.Text(kLeftMm, 56, 11, "Fødselsnummer: " + MaskPersonId(c.person_id));
