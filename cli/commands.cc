@@ -10,6 +10,7 @@
 #include "cli/cluster.h"
 #include "cli/context.h"
 #include "cli/documents.h"
+#include "cli/statistics.h"
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
 
@@ -62,6 +63,7 @@ int RunCommandLine(int argc, char** argv) {
   AddCaseCommands(app, ctx, runner);
   AddIntakeCommands(app, ctx, runner);
   AddDocumentCommands(app, ctx, runner);
+  AddStatisticsCommand(app, ctx, runner);
   AddAccountingCommands(app, ctx, runner);
   AddPrivacyCommands(app, ctx, runner);
   AddClusterCommands(app, g, &rc);

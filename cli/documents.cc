@@ -161,49 +161,6 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
   return 0;
 }
 
-int StatsCommand(Context& ctx) {
-  auto stats = ctx.s().Statistics();
-  if (!stats.ok()) return Fail(stats.status());
-  const std::map<std::string, UnitStatistics>& units = *stats;
-  if (ctx.g.json) {
-    json out = json::object();
-    for (const auto& [unit, u] : units)
-      out[unit] = {{"cases_awaiting_documentation", u.awaiting_documentation},
-                   {"awaiting_from", u.awaiting_from},
-                   {"cases_ready_for_decision", u.ready_for_decision},
-                   {"decision_backlog", u.ready_for_decision},
-                   {"cases_closed", u.closed},
-                   {"open_tasks", u.open_tasks}};
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << "Per unit (backlog counts only cases that can be decided; cases awaiting\n"
-               "documentation are shown apart, with whom they wait for):\n";
-  for (const auto& [unit, u] : units) {
-    std::cout << "\nUnit " << unit << "\n"
-              << "  Ready for decision (backlog): " << u.ready_for_decision << "\n"
-              << "  Awaiting documentation:       " << u.awaiting_documentation;
-    if (!u.awaiting_from.empty()) {
-      std::cout << "  (from";
-      for (const auto& [party, n] : u.awaiting_from) std::cout << " " << party << ": " << n;
-      std::cout << ")";
-    }
-    std::cout << "\n";
-    for (const auto& [kind, buckets] : u.open_tasks) {
-      int total = 0;
-      for (const auto& [b, n] : buckets) total += n;
-      std::cout << "  Open " << Padded(kind + ":", 24) << total << "  (";
-      bool first = true;
-      for (const auto& [b, n] : buckets) {
-        std::cout << (first ? "" : ", ") << b << " " << n;
-        first = false;
-      }
-      std::cout << ")\n";
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
 void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
@@ -271,10 +228,6 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
   auto* done = tasks->add_subcommand("done", "finish a task you hold");
   done->add_option("id", o->task_id)->required();
   done->callback(run([&ctx, o] { return TaskStep(ctx, "done", o->task_id); }));
-
-  auto* stats = app.add_subcommand(
-      "stats", "per unit: awaiting documentation, ready for decision, open tasks by age");
-  stats->callback(run([&ctx] { return StatsCommand(ctx); }));
 }
 
 }  // namespace postmottak

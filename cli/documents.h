@@ -1,5 +1,5 @@
 // The commands that read and journal: documents, one document, search, link by hand,
-// tasks, and the units' statistics.
+// and tasks.
 #ifndef POSTMOTTAK_CLI_DOCUMENTS_H_
 #define POSTMOTTAK_CLI_DOCUMENTS_H_
 

@@ -57,6 +57,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
                       {"resumed_pages", r.resumed_pages},
                       {"tasks_raised", r.tasks_raised},
                       {"tasks_closed", r.tasks_closed},
+                      {"notices", r.notices},
                       {"quarantined", q},
                       {"rendered_pages", r.rendered_pages},
                       {"text_layer_pages", r.text_layer_pages},
@@ -87,6 +88,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
               << " documents, " << r.duplicate_files << " whole files\n"
               << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
               << "\n"
+              << "  Notices to other cases:    " << r.notices << "  (a change notice arrived)\n"
               << "  Quarantined inputs:        " << r.quarantined.size() << "\n";
     for (const auto& e : r.quarantined) std::cout << "    - " << e.reason << "\n";
     if (r.rendered_pages > 0 || r.unread_pages > 0)

@@ -111,11 +111,20 @@ class Generator {
 
  private:
   Status MakeCases();
+  Result<CaseService> Service();
   Result<Image> DocumentPage(const std::string& type, const PersonRec* person,
                              const std::string& case_no, int page_no, int pages, int dpi,
                              const std::string& area, std::string* text);
   Result<PiecePlan> CoverPiece(const Case& c, const CoverSheet& sheet, int dpi);
+  // Mail pieces one after the other, each behind its cover sheet (a case's letters went
+  // to several senders).
+  Result<PiecePlan> CoverPieces(const Case& c, const std::vector<CoverSheet>& sheets, int dpi);
   Result<PiecePlan> TextPiece(int dpi);
+  // A family's change notice: a person with single-parent benefit (4402) and child
+  // benefit (0301) sends a marriage certificate behind the first case's cover sheet, so
+  // that intake raises a notice on the second. Drawn from its own random stream, after
+  // the batch, so the rest of a seed's batch stays as it was.
+  Result<PiecePlan> ChangeNoticePiece();
   Status AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
                      const std::string& case_no, const std::string& area, int dpi, bool duplex);
   int PickDpi();
@@ -133,11 +142,17 @@ class Generator {
   std::map<std::string, std::vector<std::string>> cases_of_person_;
 };
 
-Status Generator::MakeCases() {
-  const Policy policy;  // the built-in roles
+Result<CaseService> Generator::Service() {
+  static const Policy policy;  // the built-in roles
   auto principal = policy.MakePrincipal(o_.principal, "4400", Domain::kState, {"case_system"});
   if (!principal.ok()) return principal.status();
-  CaseService service(store_, &rules_, &policy, *principal, "sample cases");
+  return CaseService(store_, &rules_, &policy, *principal, "sample cases");
+}
+
+Status Generator::MakeCases() {
+  auto service_or = Service();
+  if (!service_or.ok()) return service_or.status();
+  CaseService& service = *service_or;
   // About one case per eight pages; every fifth person has a second case in another
   // area, which makes text-only documents of theirs ambiguous.
   const int n_cases =
@@ -273,6 +288,56 @@ Result<PiecePlan> Generator::CoverPiece(const Case& c, const CoverSheet& sheet, 
         AddDocument(&piece, d, d.carries_person_id ? person : nullptr, "", c.area, dpi, duplex));
   }
   return piece;
+}
+
+Result<PiecePlan> Generator::ChangeNoticePiece() {
+  uint64_t rng = o_.seed ^ 0x6d61727269616765ULL;  // "marriage"
+  auto service = Service();
+  if (!service.ok()) return service.status();
+  PersonRec p;
+  p.id = SyntheticPersonId(&rng);
+  p.name = Pick(&rng, kFirstNames) + " " + Pick(&rng, kLastNames);
+  persons_.push_back(p);
+  std::vector<Case> family;
+  for (const auto& [area, unit] :
+       std::vector<std::pair<std::string, std::string>>{{"ENF", "4402"}, {"BAR", "0301"}}) {
+    NewCase nc;
+    char id[32];
+    std::snprintf(id, sizeof id, "2026-%06d", 4000 + static_cast<int>(cases_.size()) + 1);
+    nc.id = id;
+    nc.person_id = p.id;
+    nc.person_name = p.name;
+    nc.area = area;
+    nc.unit = unit;
+    auto c = service->AddCase(nc);
+    if (!c.ok()) return c.status();
+    cases_.push_back(*c);
+    cases_.back().person_id = p.id;  // the service hands it back masked
+    cases_of_person_[p.id].push_back(c->id);
+    family.push_back(cases_.back());
+  }
+  CoverSheetRequest req;
+  req.case_id = family[0].id;
+  req.expected = {"marriage_certificate"};
+  auto sheet = service->IssueCoverSheet(req);
+  if (!sheet.ok()) return sheet.status();
+  return CoverPiece(family[0], *sheet, PickDpi());
+}
+
+Result<PiecePlan> Generator::CoverPieces(const Case& c, const std::vector<CoverSheet>& sheets,
+                                         int dpi) {
+  PiecePlan all;
+  for (const auto& sheet : sheets) {
+    auto piece = CoverPiece(c, sheet, dpi);
+    if (!piece.ok()) return piece.status();
+    const int base = static_cast<int>(all.pages.size());
+    for (auto& page : piece->pages) all.pages.push_back(std::move(page));
+    for (auto& doc : piece->docs) {
+      for (int& i : doc.page_index) i += base;
+      all.docs.push_back(std::move(doc));
+    }
+  }
+  return all;
 }
 
 // A piece without a cover sheet: a separator sheet first, then one document.
@@ -469,9 +534,10 @@ Result<SampleBatch> Generator::Run() {
   // The follow-up cover sheets the store issued for the cases' missing documents.
   auto sheets = store_->List<CoverSheet>();
   if (!sheets.ok()) return sheets.status();
-  std::map<std::string, CoverSheet> sheet_of_case;
+  // One per recipient of the request letters (citizen, employer, doctor), in issue order.
+  std::map<std::string, std::vector<CoverSheet>> sheets_of_case;
   for (const auto& s : *sheets)
-    if (!s.case_id.empty()) sheet_of_case[s.case_id] = s;
+    if (!s.case_id.empty()) sheets_of_case[s.case_id].push_back(s);
 
   SampleBatch batch;
   json truth_pages = json::array(), truth_docs = json::array();
@@ -507,32 +573,13 @@ Result<SampleBatch> Generator::Run() {
     return Status::OK();
   };
 
-  size_t next_case = 0;
-  int piece_no = 0;
-  while (batch.pages < o_.pages) {
-    const int dpi = PickDpi();
-    Result<PiecePlan> piece = Status::NotFound("");
-    ++piece_no;
-    const bool cover_piece = o_.mix == SampleMix::kCoverSheets || piece_no % 3 != 0;
-    if (o_.mix == SampleMix::kCoverSheets && next_case >= cases_.size()) break;
-    if (cover_piece && next_case < cases_.size()) {
-      const Case& c = cases_[next_case++];
-      CoverSheet sheet = sheet_of_case[c.id];
-      // Two cases in three send everything; the rest send part of it, or nothing.
-      const double r = Real(&rng_);
-      if (r > 0.66 && sheet.expected.size() > 1) sheet.expected.resize(1);
-      if (r > 0.9) continue;
-      piece = CoverPiece(c, sheet, dpi);
-      if (piece.ok())
-        for (const auto& t : sheet.expected) received[c.id].insert(t);
-    } else {
-      piece = TextPiece(dpi);
-    }
-    if (!piece.ok()) return piece.status();
-    if (static_cast<int>(file_pages.size() + piece->pages.size()) > o_.pages_per_file)
+  // Scans a piece's pages into the current file (a new one when it would overflow) and
+  // records their truth.
+  auto add = [&](PiecePlan& piece) -> Status {
+    if (static_cast<int>(file_pages.size() + piece.pages.size()) > o_.pages_per_file)
       PM_RETURN_IF_ERROR(flush());
     const int base = static_cast<int>(file_pages.size());
-    for (auto& pp : piece->pages) {
+    for (auto& pp : piece.pages) {
       int rotation = 0;
       Image scanned = Degrade(pp.image, pp.dpi, &rotation);
       file_truth_pages.push_back({{"page", static_cast<int>(file_pages.size()) + 1},
@@ -545,7 +592,7 @@ Result<SampleBatch> Generator::Run() {
       file_pages.push_back({std::move(scanned), pp.kind, pp.dpi, "", "", ""});
       ++batch.pages;
     }
-    for (const auto& d : piece->docs) {
+    for (const auto& d : piece.docs) {
       json pages = json::array();
       for (int i : d.page_index) pages.push_back(base + i + 1);
       truth_docs.push_back({{"file", ""},
@@ -555,6 +602,43 @@ Result<SampleBatch> Generator::Run() {
                             {"route", d.route},
                             {"carries_person_id", d.carries_person_id}});
     }
+    return Status::OK();
+  };
+
+  size_t next_case = 0;
+  int piece_no = 0;
+  while (batch.pages < o_.pages) {
+    const int dpi = PickDpi();
+    Result<PiecePlan> piece = Status::NotFound("");
+    ++piece_no;
+    const bool cover_piece = o_.mix == SampleMix::kCoverSheets || piece_no % 3 != 0;
+    if (o_.mix == SampleMix::kCoverSheets && next_case >= cases_.size()) break;
+    if (cover_piece && next_case < cases_.size()) {
+      const Case& c = cases_[next_case++];
+      std::vector<CoverSheet> sent = sheets_of_case[c.id];
+      // Two cases in three send everything; the rest send part of it (one recipient
+      // answers, or one paper of several comes), or nothing.
+      const double r = Real(&rng_);
+      if (r > 0.66 && sent.size() > 1) {
+        sent.resize(1);
+      } else if (r > 0.66 && sent.size() == 1 && sent[0].expected.size() > 1) {
+        sent[0].expected.resize(1);
+      }
+      if (r > 0.9 || sent.empty()) continue;
+      piece = CoverPieces(c, sent, dpi);
+      if (piece.ok())
+        for (const auto& sheet : sent)
+          for (const auto& t : sheet.expected) received[c.id].insert(t);
+    } else {
+      piece = TextPiece(dpi);
+    }
+    if (!piece.ok()) return piece.status();
+    PM_RETURN_IF_ERROR(add(*piece));
+  }
+  if (o_.mix == SampleMix::kTypical) {
+    auto notice = ChangeNoticePiece();
+    if (!notice.ok()) return notice.status();
+    PM_RETURN_IF_ERROR(add(*notice));
   }
   PM_RETURN_IF_ERROR(flush());
 

@@ -439,13 +439,22 @@ Result<R> Store::Get(const std::string& id) const {
 template <typename R>
 Result<std::vector<R>> Store::List(const std::string& prefix) const {
   std::vector<R> out;
-  PM_RETURN_IF_ERROR(ForEach(RecordTraits<R>::kFamily, prefix,
-                             [&out](const std::string& key, const std::string& bytes) {
-                               auto r = Decode<R>(bytes, key);
-                               if (r.ok()) out.push_back(std::move(r).value());
-                               return true;
-                             }));
+  PM_RETURN_IF_ERROR(Each<R>(
+      [&out](R r) {
+        out.push_back(std::move(r));
+        return true;
+      },
+      prefix));
   return out;
+}
+
+template <typename R>
+Status Store::Each(const std::function<bool(R)>& fn, const std::string& prefix) const {
+  return ForEach(RecordTraits<R>::kFamily, prefix,
+                 [&fn](const std::string& key, const std::string& bytes) {
+                   auto r = Decode<R>(bytes, key);
+                   return !r.ok() || fn(std::move(r).value());
+                 });
 }
 
 Status Store::ForEach(Family f, const std::string& prefix,
@@ -519,12 +528,13 @@ Status Store::RebuildIndexes(const Principal& principal, const std::string& purp
   return change.Commit();
 }
 
-#define PM_INSTANTIATE(R)                                      \
-  template Result<R> Change::Get<R>(const std::string&) const; \
-  template void Change::Put<R>(const R&);                      \
-  template void Change::Delete<R>(const std::string&);         \
-  template Result<R> Store::Get<R>(const std::string&) const;  \
-  template Result<std::vector<R>> Store::List<R>(const std::string&) const;
+#define PM_INSTANTIATE(R)                                                   \
+  template Result<R> Change::Get<R>(const std::string&) const;              \
+  template void Change::Put<R>(const R&);                                   \
+  template void Change::Delete<R>(const std::string&);                      \
+  template Result<R> Store::Get<R>(const std::string&) const;               \
+  template Result<std::vector<R>> Store::List<R>(const std::string&) const; \
+  template Status Store::Each<R>(const std::function<bool(R)>&, const std::string&) const;
 PM_INSTANTIATE(Case)
 PM_INSTANTIATE(CoverSheet)
 PM_INSTANTIATE(Document)

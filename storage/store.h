@@ -222,6 +222,10 @@ class Store {
   // (an I/O error) fails the call, never a shorter list.
   template <typename R>
   Result<std::vector<R>> List(const std::string& prefix = "") const;
+  // List() one record at a time, for scans over more records than memory should hold
+  // at once (every document, for statistics); fn returns false to stop.
+  template <typename R>
+  Status Each(const std::function<bool(R)>& fn, const std::string& prefix = "") const;
   // Calls fn(key, value) for every entry of a family under `prefix`, in key order, one at
   // a time (blobs are never all in memory at once) until fn returns false.
   Status ForEach(Family f, const std::string& prefix,

@@ -65,6 +65,7 @@ class Checker {
   void Keep(const Document& d) {
     documents_.insert(d.id);
     case_links_.push_back({"document/" + d.id, d.case_id});
+    for (const auto& also : d.also_cases) case_links_.push_back({"document/" + d.id, also});
     for (const auto& p : d.pages) Expect(p.blob_key, p.sha256, "document/" + d.id);
     if (!d.pdf_blob.empty()) Expect(d.pdf_blob, d.pdf_sha256, "document/" + d.id);
     if (!d.original_blob.empty()) Expect(d.original_blob, d.original_sha256, "document/" + d.id);

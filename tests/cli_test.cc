@@ -74,7 +74,7 @@ TEST_F(CliTest, CaseAddShowCoverSheetAndTasks) {
     EXPECT_EQ(t["case_id"], "2026-000042");
   }
   EXPECT_TRUE(CliJson("tasks --unit 9999").empty());
-  json stats = CliJson("stats");
+  json stats = CliJson("stats")["units"];
   EXPECT_EQ(stats["4402"]["cases_awaiting_documentation"], 1);
   EXPECT_EQ(stats["4402"]["decision_backlog"], 0);
   EXPECT_EQ(stats["4402"]["awaiting_from"]["doctor"], 1);

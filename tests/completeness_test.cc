@@ -74,6 +74,7 @@ TEST_F(CompletenessTest, ArrivalsCloseTasksAndCompleteTheCase) {
 
   ASSERT_TRUE(service_->LinkDocument(Arrive("doc-b", "income_statement"), "2026-000001").ok());
   EXPECT_EQ(store_->Get<Case>("2026-000001")->status, CaseStatus::kReadyForDecision);
+  EXPECT_FALSE(store_->Get<Case>("2026-000001")->ready_at.empty()) << "statistics need it";
   Task decide = TaskOf(DecisionTaskId("2026-000001"));
   EXPECT_EQ(decide.status, TaskStatus::kOpen);
   EXPECT_EQ(decide.kind, TaskKind::kReadyForDecision);

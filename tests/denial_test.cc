@@ -105,9 +105,10 @@ TEST_F(DenialTest, EveryEntryPointRefusesWithoutTheRoleAndTheRefusalIsAudited) {
       {"CheckAuditTrail", [&] { return CheckAuditTrail(store_.get(), nobody_, {}).status(); }},
       {"ReadAuditTrail",
        [&] { return ReadAuditTrail(store_.get(), nobody_, "test", {}).status(); }},
-      {"UnitStatisticsOf",
+      {"StatisticsOf",
        [&] {
-         return UnitStatisticsOf(store_.get(), nobody_, "test", std::time(nullptr)).status();
+         return StatisticsOf(store_.get(), test::SampleRules(), nobody_, "test", {}, NowUtc())
+             .status();
        }},
   };
   size_t before = Denials().size();

@@ -11,6 +11,7 @@
 
 #include "pipeline/intake/intake.h"
 #include "pipeline/services/case_service.h"
+#include "pipeline/services/retention.h"
 #include "pipeline/stages/completeness.h"
 #include "pipeline/stages/cover_sheet.h"
 #include "tests/test_util.h"
@@ -200,6 +201,39 @@ TEST_F(NoticesTest, ADocumentOnTwoCasesCompletesBothChecklistsAndNeedToKnowFollo
   for (const auto& e : store_->ListEvents())
     links += e.action == "link_also" && e.case_id == "2026-000812";
   EXPECT_EQ(links, 1);
+}
+
+TEST_F(NoticesTest, ADocumentOnTwoCasesOutlivesTheRetentionOfOne) {
+  AddCase("user:tester", "2026-000821", 820, "SYK", "4488", {"sick_note"});
+  AddCase("user:tester", "2026-000822", 820, "SYK", "4402", {"sick_note"});
+  CaseService tester = As("user:tester");
+  const std::string note = Arrive("doc-sick-820", "sick_note");
+  ASSERT_TRUE(tester.LinkDocument(note, "2026-000821").ok());
+  ASSERT_TRUE(tester.LinkAlso(note, "2026-000822").ok());
+  // The first case was closed long ago: its retention period has run out.
+  ASSERT_TRUE(tester.CloseCase("2026-000821").ok());
+  {
+    Case old = *store_->Get<Case>("2026-000821");
+    old.closed_at = "2015-01-01T00:00:00Z";
+    Change change = store_->BeginChange(test::Tester(), "test");
+    change.Put(old);
+    ASSERT_TRUE(change.Commit().ok());
+  }
+  RetentionOptions options;
+  options.principal = test::Tester();
+  auto report = RunRetention(store_.get(), test::SamplePolicy(), options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->deleted.size(), 1u);
+  EXPECT_EQ(report->documents, 0) << "the note is the other case's too";
+  auto kept = store_->Get<Document>(note);
+  ASSERT_TRUE(kept.ok()) << "kept for the case that still has it";
+  EXPECT_EQ(kept->case_id, "2026-000822");
+  EXPECT_TRUE(kept->also_cases.empty());
+  EXPECT_TRUE(store_->Get<Case>("2026-000821").status().IsNotFound());
+  auto refund = As("user:ola").ReadCase("2026-000822");
+  ASSERT_TRUE(refund.ok());
+  ASSERT_EQ(refund->documents.size(), 1u);
+  EXPECT_TRUE(refund->checklist.complete());
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ TEST_F(OfficeTest, ACaseRegisteredReadAndCoveredThroughTheFaceIsMaskedCheckedAnd
   EXPECT_TRUE(intake->Statistics().status().IsPermissionDenied()) << "a role it lacks";
   auto counts = kari->Statistics();
   ASSERT_TRUE(counts.ok()) << counts.status().ToString();
-  EXPECT_EQ(counts->at("0301").awaiting_documentation, 1);
+  EXPECT_EQ(counts->units.at("0301").awaiting_documentation, 1);
   office->reset();  // the store is held by one owner at a time
   auto store = test::OpenStore(dir_ / "store");
   auto trail = ReadAuditTrail(store.get(), test::Tester(), "test", {});

@@ -1,11 +1,27 @@
 #include "pipeline/services/retention.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "storage/audit.h"
 #include "storage/index_keys.h"
 
 namespace postmottak {
 
 namespace {
+
+// `d` without its link to case `case_id`, or nullopt when that was its only case. A
+// document that concerns other cases too outlives this one's retention: it is theirs.
+std::optional<Document> WithoutCase(Document d, const std::string& case_id) {
+  d.also_cases.erase(std::remove(d.also_cases.begin(), d.also_cases.end(), case_id),
+                     d.also_cases.end());
+  if (d.case_id == case_id) {
+    if (d.also_cases.empty()) return std::nullopt;
+    d.case_id = d.also_cases.front();
+    d.also_cases.erase(d.also_cases.begin());
+  }
+  return d;
+}
 
 // Deletes one case and everything of it in `change`; returns its tombstone.
 Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days) {
@@ -24,6 +40,12 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
   for (const auto& [doc_id, unused] : change.ScanIndex(index_keys::CaseDocuments(c.id))) {
     auto d = change.Get<Document>(doc_id);
     if (!d.ok()) continue;
+    if (auto kept = WithoutCase(*d, c.id)) {
+      change.Put(*kept);
+      change.Log("retention_unlink", "document/" + d->id,
+                 why + "; kept: it is on case " + kept->case_id + " too", about);
+      continue;
+    }
     for (const auto& p : d->pages) {
       if (auto blob = change.GetBlob(p.blob_key); blob.ok()) t.bytes += blob->size();
       change.DeleteBlob(p.blob_key);

@@ -14,8 +14,9 @@
 
 namespace postmottak {
 
-Result<std::map<std::string, UnitStatistics>> Session::Statistics() {
-  return UnitStatisticsOf(rep_->store(), rep_->principal, rep_->purpose, std::time(nullptr));
+Result<StatisticsReport> Session::Statistics(const StatisticsPeriod& period) {
+  return StatisticsOf(rep_->store(), rep_->office->rules, rep_->principal, rep_->purpose, period,
+                      NowUtc());
 }
 
 Result<std::vector<BatchRecord>> Session::Batches() {

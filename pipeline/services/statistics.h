@@ -1,31 +1,42 @@
-// Statistics: what each unit has on its desk, in counts only.
+// Statistics: what each unit has on its desk, and how work flowed through it, in
+// counts only.
 //
-// For the mail room and the units' leaders: how many cases wait for documentation (and
-// from whom), how many can be decided (the backlog), how many are closed, and the open
-// tasks by kind and age. Cases awaiting documentation are counted apart from the
-// backlog on purpose: a unit is not slow because a doctor has not answered.
+// For the mail room and the units' leaders. The paper process made these figures
+// misleading: a case waiting for a doctor counted as the deciding unit's backlog, and
+// nobody could say how long a case took from its first paper to a decision-ready
+// state. Here cases awaiting documentation are counted apart from the backlog (with
+// whom they wait for), each case counts with the unit that had it at the time, and the
+// time from first document to ready for decision is measured per case, so that weeks
+// are comparable.
 #ifndef POSTMOTTAK_PIPELINE_SERVICES_STATISTICS_H_
 #define POSTMOTTAK_PIPELINE_SERVICES_STATISTICS_H_
 
-#include <ctime>
-#include <map>
 #include <string>
+#include <vector>
 
+#include "pipeline/config/rules.h"
 #include "postmottak/reports.h"
 #include "storage/principal.h"
+#include "storage/records.h"
 #include "storage/status.h"
 
 namespace postmottak {
 
 class Store;
 
-// Per unit, over every case and task in the store, as of `now`. Needs the `statistics`
-// permission (a refusal is audited); the reading itself is audited as
-// "read_statistics". Holds no person id, name or document content.
-Result<std::map<std::string, UnitStatistics>> UnitStatisticsOf(Store* store,
-                                                               const Principal& principal,
-                                                               const std::string& purpose,
-                                                               std::time_t now);
+// The period's flow per unit and area, and every unit's desk, as of `now` (ISO 8601
+// UTC). Needs the `statistics` permission (a refusal is audited); the reading itself is
+// audited as "read_statistics" with the period. A bad period is InvalidArgument.
+Result<StatisticsReport> StatisticsOf(Store* store, const Rules& rules, const Principal& principal,
+                                      const std::string& purpose, const StatisticsPeriod& period,
+                                      const std::string& now);
+
+// The unit that had case `c` at `time` (ISO 8601): its unit history replayed.
+std::string UnitAt(const Case& c, const std::string& time);
+
+// The `q` quantile (0..1) of `values` by linear interpolation between closest ranks;
+// -1 when there are none. Sorts `values`.
+double Quantile(std::vector<double>& values, double q);
 
 }  // namespace postmottak
 

@@ -40,9 +40,20 @@ std::string Addressee(const Letter& letter, const Case& c) {
   return c.person_name.empty() ? "Til mottaker" : "Til " + c.person_name;
 }
 
+// An area's name inside a sentence: "om dagpenger", "om økonomisk sosialhjelp".
+std::string InSentence(std::string name) {
+  if (!name.empty() && name[0] >= 'A' && name[0] <= 'Z') {
+    name[0] = static_cast<char>(name[0] - 'A' + 'a');
+  } else if (name.size() > 1 && name[0] == '\xC3' &&
+             (name[1] == '\x86' || name[1] == '\x98' || name[1] == '\x85')) {
+    name[1] = static_cast<char>(name[1] + 0x20);  // Æ Ø Å
+  }
+  return name;
+}
+
 std::string Opening(const Letter& letter, const Case& c, const Rules& rules) {
   const AreaRule* area = rules.Area(c.area);
-  const std::string about = area ? area->name : c.area;
+  const std::string about = area ? InSentence(area->name) : c.area;
   const std::string subject =
       letter.recipient == "citizen" || c.person_name.empty()
           ? "Vi behandler saken din om " + about + "."

@@ -177,8 +177,10 @@ class Session {
   Result<TaskRecord> FinishTask(const std::string& task_id);
 
   // ---- the mail room (`quarantine` permission, except statistics) ----
-  // Counts per unit (`statistics`).
-  Result<std::map<std::string, UnitStatistics>> Statistics();
+  // Counts only (`statistics`): per unit and benefit area over a period (documents
+  // received per day, backlog, awaiting documentation and from whom, overdue, days from
+  // first document to ready for decision), and each unit's desk now.
+  Result<StatisticsReport> Statistics(const StatisticsPeriod& period = {});
   Result<std::vector<BatchRecord>> Batches();
   // Accounts for every page of a batch. `manifest_file` (a manifest.json) overrides the
   // one the batch came with; InvalidArgument names a bad one. Not balanced is a result,

@@ -59,14 +59,49 @@ struct IntakeSummary {
   double pages_per_second = 0;
 };
 
-// Counts of one unit's desk: no person id, name or content.
+// Counts of one unit's desk now: no person id, name or content.
 struct UnitStatistics {
   int awaiting_documentation = 0;
   std::map<std::string, int> awaiting_from;  // party (citizen, employer, doctor) -> cases
   int ready_for_decision = 0;                // the backlog
+  int overdue = 0;                           // open past their due date
   int closed = 0;
   // Open tasks: kind -> age ("under_7_days", "7_to_30_days", "over_30_days") -> count.
   std::map<std::string, std::map<std::string, int>> open_tasks;
+};
+
+// Whole days, UTC, both ends included.
+struct StatisticsPeriod {
+  std::string since;  // YYYY-MM-DD; empty: 27 days before `until` (four weeks)
+  std::string until;  // YYYY-MM-DD; empty: today
+};
+
+// One unit and benefit area over a period. Each case counts with the unit that had it
+// at the time (its handovers say when it moved); documents not on a case count with the
+// intake unit, area "".
+struct FlowStatistics {
+  std::string unit;
+  std::string area;
+  int received = 0;                             // documents received in the period
+  std::map<std::string, int> received_per_day;  // YYYY-MM-DD -> documents
+  // At the end of the period. Awaiting documentation is apart from the backlog: a unit
+  // is not slow because a doctor has not answered.
+  int ready_for_decision = 0;  // the backlog
+  int awaiting_documentation = 0;
+  std::map<std::string, int> awaiting_from;  // party -> cases
+  int overdue = 0;                           // open past their due date
+  // Cases that became ready for decision in the period, and the days from each one's
+  // first document to ready: median and 90th percentile (-1 when none).
+  int became_ready = 0;
+  double median_days_to_ready = -1;
+  double p90_days_to_ready = -1;
+  int closed = 0;  // closed in the period
+};
+
+struct StatisticsReport {
+  std::string since, until;  // the period, as resolved
+  std::vector<FlowStatistics> flow;             // by unit, then area
+  std::map<std::string, UnitStatistics> units;  // each unit's desk now
 };
 
 // ---- follow-up: what a run of the deadline chaser did ----
