@@ -1,6 +1,5 @@
 #include "cli/accounting.h"
 
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -128,9 +127,7 @@ int QuarantineShow(Context& ctx, const std::string& id, const std::string& out) 
   if (!out.empty()) {
     auto bytes = ctx.s().QuarantinedBytes(id);
     if (!bytes.ok()) return Fail(bytes.status());
-    std::ofstream f(out, std::ios::binary);
-    f << *bytes;
-    if (!f) return Fail(Status::IOError("cannot write " + out));
+    if (Status written = WriteBytes(out, *bytes); !written.ok()) return Fail(written);
   }
   if (ctx.g.json) {
     std::cout << QuarantineJson(*q).dump(2) << "\n";

@@ -1,6 +1,5 @@
 #include "cli/cases.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -197,9 +196,7 @@ int CaseShow(Context& ctx, const std::string& id) {
 }
 
 int WriteCoverSheet(Context& ctx, const CoverSheetRecord& sheet, const std::string& out) {
-  std::ofstream f(out, std::ios::binary);
-  f << sheet.pdf;
-  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (Status written = WriteBytes(out, sheet.pdf); !written.ok()) return Fail(written);
   if (ctx.g.json) {
     std::cout << json{{"cover_id", sheet.id}, {"case_id", sheet.case_id}, {"file", out}}.dump(2)
               << "\n";
@@ -218,9 +215,7 @@ int CoverSheetPrint(Context& ctx, const std::string& cover_id, const std::string
 int LetterPrintCommand(Context& ctx, const std::string& letter_id, const std::string& out) {
   auto pdf = ctx.s().LetterPdf(letter_id);
   if (!pdf.ok()) return Fail(pdf.status());
-  std::ofstream f(out, std::ios::binary);
-  f << *pdf;
-  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (Status written = WriteBytes(out, *pdf); !written.ok()) return Fail(written);
   if (ctx.g.json) {
     std::cout << json{{"letter", letter_id}, {"file", out}, {"bytes", pdf->size()}}.dump(2) << "\n";
   } else {

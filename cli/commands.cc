@@ -10,9 +10,9 @@
 #include "cli/cluster.h"
 #include "cli/context.h"
 #include "cli/documents.h"
-#include "cli/statistics.h"
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
+#include "cli/statistics.h"
 
 namespace postmottak {
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "pipeline/services/session_rep.h"
@@ -67,6 +68,13 @@ int ExitCodeOf(const Status& s) {
 int Fail(const Status& s) {
   std::cerr << "postmottak: " << s.message() << "\n";
   return ExitCodeOf(s);
+}
+
+Status WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f << bytes;
+  f.close();
+  return f ? Status::OK() : Status::IOError("cannot write " + path);
 }
 
 std::string Padded(const std::string& s, size_t width) {

@@ -60,6 +60,8 @@ using Runner = std::function<std::function<void()>(std::function<int()>)>;
 int ExitCodeOf(const Status& s);
 // Prints the failure to stderr and returns its exit code.
 int Fail(const Status& s);
+// Writes `bytes` to the file `path` (a PDF, a kept scan); IOError naming it when it fails.
+Status WriteBytes(const std::string& path, const std::string& bytes);
 
 // `s` padded with spaces to `width` characters (UTF-8 aware), at least one space.
 std::string Padded(const std::string& s, size_t width);

@@ -1,7 +1,6 @@
 #include "cli/documents.h"
 
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -70,9 +69,7 @@ int DocumentShow(Context& ctx, const std::string& id) {
 int DocumentExport(Context& ctx, const std::string& id, const std::string& out) {
   auto pdf = ctx.s().DocumentPdf(id);
   if (!pdf.ok()) return Fail(pdf.status());
-  std::ofstream f(out, std::ios::binary);
-  f << *pdf;
-  if (!f) return Fail(Status::IOError("cannot write " + out));
+  if (Status written = WriteBytes(out, *pdf); !written.ok()) return Fail(written);
   if (ctx.g.json) {
     std::cout << json{{"document", id}, {"file", out}, {"bytes", pdf->size()}}.dump(2) << "\n";
   } else {

@@ -265,64 +265,9 @@ Result<CoverSheet> CaseService::ReadCoverSheet(const std::string& cover_id) {
   return Deny("cover_sheet/" + cover_id, decision, about);
 }
 
-Result<Document> CaseService::LinkDocument(const std::string& document_id,
-                                           const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
-  std::string denied_object;
-  AccessDecision decision;
-  Concerning about;
-  {
-    Change change = Begin();
-    auto d = change.Get<Document>(document_id);
-    if (!d.ok()) return Missing(d.status(), "document " + document_id);
-    auto c = change.Get<Case>(case_id);
-    if (!c.ok()) return Missing(c.status(), "case " + case_id);
-    const Judgement j = JudgeDocument(change, *d);
-    decision = j.decision;
-    denied_object = "document/" + document_id;
-    about = j.about;
-    if (decision.allowed) {
-      decision = DecideCase(change, *c);
-      denied_object = "case/" + case_id;
-      about = {c->id, c->person_id};
-    }
-    if (decision.allowed) {
-      if (c->status == CaseStatus::kClosed)
-        return Status::FailedPrecondition("case " + case_id + " is closed");
-      const std::string previous = d->case_id;
-      d->case_id = case_id;
-      d->linked_by = LinkMethod::kManual;
-      d->linked_at = NowUtc();
-      d->linked_actor = principal_.id;
-      d->link_evidence = "linked by hand by " + principal_.id;
-      change.Put(*d);
-      change.Log("link_document", "document/" + document_id,
-                 "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")"),
-                 {c->id, c->person_id});
-      if (auto t = change.Get<Task>(JournalingTaskId(document_id));
-          t.ok() && t->status == TaskStatus::kOpen) {
-        t->status = TaskStatus::kClosed;
-        t->closed_at = NowUtc();
-        change.Put(*t);
-        change.Log("close_task", "task/" + t->id, ToString(t->kind), {c->id, c->person_id});
-      }
-      for (const auto& id : {previous, case_id}) {
-        if (id.empty()) continue;
-        auto outcome = EvaluateCase(change, *rules_, id);
-        if (!outcome.ok()) return outcome.status();
-      }
-      CloseNotice(change, *c, document_id);
-      auto raised = RaiseNotices(change, *rules_, Domains(), *d, *c);
-      if (!raised.ok()) return raised.status();
-      PM_RETURN_IF_ERROR(change.Commit());
-      return Shown(std::move(d).value());
-    }
-  }
-  return Deny(denied_object, decision, about);
-}
-
-Result<Document> CaseService::LinkAlso(const std::string& document_id, const std::string& case_id) {
-  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
+Status CaseService::OnDocumentAndCase(
+    const std::string& document_id, const std::string& case_id,
+    const std::function<Status(Change&, Document&, Case&, const Judgement&)>& body) {
   std::string denied_object = "document/" + document_id;
   Judgement j;
   {
@@ -337,25 +282,75 @@ Result<Document> CaseService::LinkAlso(const std::string& document_id, const std
       denied_object = "case/" + case_id;
     }
     if (j.decision.allowed) {
-      if (d->case_id.empty())
-        return Status::FailedPrecondition(
-            "document " + document_id + " waits for manual journaling: link it to its first case");
-      if (d->case_id == case_id || std::count(d->also_cases.begin(), d->also_cases.end(), case_id))
-        return Status::AlreadyExists("document " + document_id + " is linked to case " + case_id);
       if (c->status == CaseStatus::kClosed)
         return Status::FailedPrecondition("case " + case_id + " is closed");
-      d->also_cases.push_back(case_id);
-      change.Put(*d);
-      change.Log("link_also", "document/" + document_id,
-                 "also case " + case_id + " (first case " + d->case_id + ")", j.about);
-      CloseNotice(change, *c, document_id);
-      auto outcome = EvaluateCase(change, *rules_, case_id);
-      if (!outcome.ok()) return outcome.status();
-      PM_RETURN_IF_ERROR(change.Commit());
-      return Shown(std::move(d).value());
+      return body(change, *d, *c, j);
     }
   }
   return Deny(denied_object, j.decision, j.about);
+}
+
+Result<Document> CaseService::LinkDocument(const std::string& document_id,
+                                           const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
+  Document linked;
+  PM_RETURN_IF_ERROR(OnDocumentAndCase(
+      document_id, case_id, [&](Change& change, Document& d, Case& c, const Judgement& j) {
+        const std::string previous = d.case_id;
+        d.case_id = case_id;
+        d.linked_by = LinkMethod::kManual;
+        d.linked_at = NowUtc();
+        d.linked_actor = principal_.id;
+        d.link_evidence = "linked by hand by " + principal_.id;
+        change.Put(d);
+        change.Log("link_document", "document/" + document_id,
+                   "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")"),
+                   j.about);
+        if (auto t = change.Get<Task>(JournalingTaskId(document_id));
+            t.ok() && t->status == TaskStatus::kOpen) {
+          t->status = TaskStatus::kClosed;
+          t->closed_at = NowUtc();
+          change.Put(*t);
+          change.Log("close_task", "task/" + t->id, ToString(t->kind), j.about);
+        }
+        for (const auto& id : {previous, case_id}) {
+          if (id.empty()) continue;
+          auto outcome = EvaluateCase(change, *rules_, id);
+          if (!outcome.ok()) return outcome.status();
+        }
+        CloseNotice(change, c, document_id);
+        auto raised = RaiseNotices(change, *rules_, Domains(), d, c);
+        if (!raised.ok()) return raised.status();
+        PM_RETURN_IF_ERROR(change.Commit());
+        linked = Shown(d);
+        return Status::OK();
+      }));
+  return linked;
+}
+
+Result<Document> CaseService::LinkAlso(const std::string& document_id, const std::string& case_id) {
+  PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
+  Document linked;
+  PM_RETURN_IF_ERROR(OnDocumentAndCase(
+      document_id, case_id, [&](Change& change, Document& d, Case& c, const Judgement& j) {
+        if (d.case_id.empty())
+          return Status::FailedPrecondition(
+              "document " + document_id +
+              " waits for manual journaling: link it to its first case");
+        if (d.case_id == case_id || std::count(d.also_cases.begin(), d.also_cases.end(), case_id))
+          return Status::AlreadyExists("document " + document_id + " is linked to case " + case_id);
+        d.also_cases.push_back(case_id);
+        change.Put(d);
+        change.Log("link_also", "document/" + document_id,
+                   "also case " + case_id + " (first case " + d.case_id + ")", j.about);
+        CloseNotice(change, c, document_id);
+        auto outcome = EvaluateCase(change, *rules_, case_id);
+        if (!outcome.ok()) return outcome.status();
+        PM_RETURN_IF_ERROR(change.Commit());
+        linked = Shown(d);
+        return Status::OK();
+      }));
+  return linked;
 }
 
 void CaseService::CloseNotice(Change& change, const Case& c, const std::string& document_id) const {

@@ -156,6 +156,12 @@ class CaseService {
   // and commits, or returns an error and nothing is written.
   Status OnCase(const std::string& case_id,
                 const std::function<Status(Change&, Case&, const Judgement&)>& body);
+  // The same for a document and a case the principal must both see (linking): NotFound
+  // for either missing, FailedPrecondition for a closed case, and a refusal naming the
+  // first it may not see.
+  Status OnDocumentAndCase(
+      const std::string& document_id, const std::string& case_id,
+      const std::function<Status(Change&, Document&, Case&, const Judgement&)>& body);
   // One step on a task the principal may see: `step` changes it or refuses, and the
   // change is written with an `action` audit entry.
   Result<Task> WorkTask(const std::string& task_id, const std::string& action,
