@@ -86,25 +86,32 @@ class NoticesTest : public ::testing::Test {
 };
 
 TEST_F(NoticesTest, AMarriageCertificateReachesThePersonsOtherCasesAndNoOneElses) {
-  // Person 800: single-parent benefit in the back office (where the certificate is
-  // sent), child benefit in the local office, work assessment (not affected), a closed
-  // child-support case, and municipal social assistance. Person 801: child benefit.
-  AddCase("user:tester", "2026-000801", 800, "ENF", "4402");
+  // Person 800: a child-support advance in the back office (where the certificate is
+  // sent), single-parent benefit there too, child benefit in the local office, work
+  // assessment (not affected), a closed pension case, and municipal social assistance.
+  // Person 801: child benefit.
+  AddCase("user:tester", "2026-000801", 800, "BID", "4402");
+  AddCase("user:tester", "2026-000807", 800, "ENF", "4402");
   AddCase("user:tester", "2026-000802", 800, "BAR", "0301");
   AddCase("user:tester", "2026-000803", 800, "AAP", "0301");
-  AddCase("user:tester", "2026-000804", 800, "BID", "0301");
-  ASSERT_TRUE(As("user:kari").CloseCase("2026-000804").ok());
+  AddCase("user:tester", "2026-000804", 800, "PEN", "1103");
+  ASSERT_TRUE(As("user:sigrid").CloseCase("2026-000804").ok());
   AddCase("user:mari", "2026-000805", 800, "SOS", "0301");
   AddCase("user:tester", "2026-000806", 801, "BAR", "0301");
 
   const IntakeReport report = TakeIn("2026-000801", "Vigselsattest");
   ASSERT_EQ(report.linked_by_cover, 1);
-  EXPECT_EQ(report.notices, 2);
+  EXPECT_EQ(report.notices, 3) << "child benefit, single-parent benefit, social assistance";
   Document doc;
   for (auto& d : test::All<Document>(*store_))
     if (d.case_id == "2026-000801") doc = d;
   ASSERT_EQ(doc.type, "marriage_certificate");
 
+  // Single-parent benefit, in the same unit's queue.
+  auto enf = NoticesOn("2026-000807");
+  ASSERT_EQ(enf.size(), 1u);
+  EXPECT_EQ(enf[0].unit, "4402");
+  EXPECT_EQ(enf[0].document_id, doc.id);
   // Child benefit, in its own unit's queue, naming the document but not its content.
   auto bar = NoticesOn("2026-000802");
   ASSERT_EQ(bar.size(), 1u);
@@ -127,15 +134,15 @@ TEST_F(NoticesTest, AMarriageCertificateReachesThePersonsOtherCasesAndNoOneElses
   EXPECT_TRUE(NoticesOn("2026-000803").empty());
   EXPECT_TRUE(NoticesOn("2026-000804").empty());
   EXPECT_TRUE(NoticesOn("2026-000806").empty());
-  EXPECT_TRUE(NoticesOn("2026-000801").empty());
+  EXPECT_TRUE(NoticesOn("2026-000801").empty()) << "the case it arrived on";
 
   // Need to know follows a notice within the domain, not across it.
-  CaseService kari = As("user:kari");  // 0301: the child-benefit case, not the ENF case
+  CaseService kari = As("user:kari");  // 0301: the child-benefit case, not the BID case
   auto read = kari.ReadDocument(doc.id);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   CaseService mari = As("user:mari");
   EXPECT_TRUE(mari.ReadDocument(doc.id).status().IsPermissionDenied());
-  CaseService sigrid = As("user:sigrid");  // 1103: no case of the person
+  CaseService sigrid = As("user:sigrid");  // 1103: the closed pension case, no notice
   EXPECT_TRUE(sigrid.ReadDocument(doc.id).status().IsPermissionDenied());
 
   // Linking the document to the child-benefit case as well closes its notice, and
@@ -144,7 +151,7 @@ TEST_F(NoticesTest, AMarriageCertificateReachesThePersonsOtherCasesAndNoOneElses
   EXPECT_EQ(NoticesOn("2026-000802")[0].status, TaskStatus::kClosed);
   int notices = 0;
   for (auto& t : test::All<Task>(*store_)) notices += t.kind == TaskKind::kNotice;
-  EXPECT_EQ(notices, 2);
+  EXPECT_EQ(notices, 3);
 }
 
 TEST_F(NoticesTest, ADocumentOnTwoCasesCompletesBothChecklistsAndNeedToKnowFollowsEachLink) {
