@@ -36,9 +36,14 @@ Status OpenContext(const std::string& command, Context* ctx) {
   options.store_dir = g.db;
   options.rules_file = g.rules_path;
   options.policy_file = g.policy_path;
+  // Reads go on while a server or an intake holds the store; writes are refused then.
+  options.read_beside_writer = true;
   auto office = Office::Open(options);
   if (!office.ok()) return office.status();
   ctx->office = std::move(office).value();
+  if (ctx->office->reader())
+    std::cerr << "postmottak: " << g.db
+              << " is held by another process; reading what it has committed so far\n";
   ctx->rules = &OfficeAccess::RulesOf(*ctx->office);
   auto session = ctx->office->Begin(g.principal, ctx->g.purpose);
   if (!session.ok()) return session.status();

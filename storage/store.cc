@@ -6,8 +6,10 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <type_traits>
@@ -28,6 +30,9 @@ static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 constexpr const char* kSchemaKey = "schema_version";
 constexpr const char* kSaltKey = "audit/salt";
 constexpr const char* kHeadKey = "audit/head";
+// One marker per audit spool file chained in: "audit/spooled/<file name>".
+constexpr const char* kSpooledPrefix = "audit/spooled/";
+constexpr const char* kHeldMessage = " is held by another process";
 
 int Idx(Family f) { return static_cast<int>(f); }
 
@@ -261,12 +266,56 @@ void Change::Log(const std::string& action, const std::string& object, const std
   events_.push_back(std::move(e));
 }
 
+Status Change::CommitToSpool() {
+  for (int f = 0; f < Idx(Family::kCount); ++f)
+    if (!pending_[f].empty())
+      return Status::FailedPrecondition(
+          "store " + store_->dir_ + kHeldMessage +
+          " (a server or an intake): this command writes, so run it through that process or "
+          "once it is done");
+  if (!store_->spool_) store_->spool_ = std::make_unique<AuditSpoolWriter>(store_->dir_);
+  PM_RETURN_IF_ERROR(store_->spool_->Append(events_));
+  committed_ = true;
+  if (lock_.owns_lock()) lock_.unlock();
+  return Status::OK();
+}
+
+std::vector<std::string> Change::ChainSpool() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < store_->next_spool_check_) return {};
+  store_->next_spool_check_ = now + store_->options_.spool_interval;
+  std::vector<std::string> taken;
+  std::vector<Event> adopted;
+  for (auto& file : ReadFinishedSpool(store_->dir_)) {
+    taken.push_back(file.name);
+    const std::string marker = kSpooledPrefix + file.name;
+    if (Read(Family::kMeta, marker)) continue;  // chained before; only its removal failed
+    Write(Family::kMeta, marker, NowUtc());
+    for (auto& e : file.events) adopted.push_back(std::move(e));
+    if (file.damaged_lines > 0)
+      Log("audit_spool_damaged", "audit_spool/" + file.name,
+          std::to_string(file.damaged_lines) +
+              " lines could not be read: a reader ended mid-write");
+  }
+  // Markers of files removed since: no longer needed.
+  const std::vector<std::string> present = SpoolFileNames(store_->dir_);
+  for (const auto& [name, unused] : store_->Scan(Family::kMeta, kSpooledPrefix))
+    if (!std::binary_search(present.begin(), present.end(), name))
+      Write(Family::kMeta, kSpooledPrefix + name, std::nullopt);
+  // The readers' entries happened before this change's own.
+  events_.insert(events_.begin(), std::make_move_iterator(adopted.begin()),
+                 std::make_move_iterator(adopted.end()));
+  return taken;
+}
+
 Status Change::Commit() {
   if (committed_) return Status::FailedPrecondition("change committed twice");
   PM_RETURN_IF_ERROR(CheckPrincipal(principal_));
   if (store_->read_failures_.load() != read_failures_at_begin_)
     return store_->LastReadFailure().WithContext(
         "nothing written: a read failed during the change");
+  if (store_->reader()) return CommitToSpool();
+  const std::vector<std::string> spooled = ChainSpool();
   // The writer lock is held, so the head read here is the last committed entry.
   uint64_t head_seq = 0;
   std::string head_hash = kAuditGenesis;
@@ -305,6 +354,7 @@ Status Change::Commit() {
   if (!s.ok()) return Status::IOError("commit to " + store_->dir_ + ": " + s.ToString());
   committed_ = true;
   if (lock_.owns_lock()) lock_.unlock();
+  for (const auto& name : spooled) RemoveSpoolFile(store_->dir_, name);
   return Status::OK();
 }
 
@@ -340,12 +390,21 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->dir_ = dir;
   store->options_ = options;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, families, &store->handles_, &raw);
-  if (!s.ok()) return Status::IOError("cannot open store " + dir + ": " + s.ToString());
+  rocksdb::Status s;
+  if (options.reader) {
+    PM_RETURN_IF_ERROR(store->OpenSecondary(db_options, families, &raw));
+  } else {
+    s = rocksdb::DB::Open(db_options, dir, families, &store->handles_, &raw);
+    if (s.IsIOError() && s.ToString().find("LOCK") != std::string::npos)
+      return Status::FailedPrecondition("store " + dir + kHeldMessage + ": " + s.ToString());
+    if (!s.ok()) return Status::IOError("cannot open store " + dir + ": " + s.ToString());
+  }
   store->db_.reset(raw);
 
   auto version = store->GetMeta(kSchemaKey);
-  if (!version) {
+  if (!version && options.reader) {
+    return Status::FailedPrecondition("store " + dir + " is not initialised yet");
+  } else if (!version) {
     // A new store: its schema and the salt of its person pseudonyms, 32 random bytes.
     std::ifstream urandom("/dev/urandom", std::ios::binary);
     std::string random(32, '\0');
@@ -370,10 +429,45 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   return store;
 }
 
+Status Store::OpenSecondary(const rocksdb::Options& base,
+                            const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                            rocksdb::DB** raw) {
+  rocksdb::Options options = base;
+  options.create_if_missing = false;
+  options.create_missing_column_families = false;
+  options.max_open_files = -1;  // a secondary instance keeps every table file open
+  std::string tmpl = (std::filesystem::temp_directory_path() / "postmottak-reader-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) return Status::IOError("cannot make a folder for a reader of " + dir_);
+  secondary_dir_ = tmpl;
+  rocksdb::Status s =
+      rocksdb::DB::OpenAsSecondary(options, dir_, secondary_dir_, families, &handles_, raw);
+  if (!s.ok())
+    return Status::IOError("cannot open store " + dir_ + " as a reader: " + s.ToString());
+  return Status::OK();
+}
+
+Status Store::CatchUp() {
+  if (!reader()) return Status::OK();
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  return s.ok()
+             ? Status::OK()
+             : Status::IOError("cannot catch up with the writer of " + dir_ + ": " + s.ToString());
+}
+
+bool IsHeldByAnotherProcess(const Status& status) {
+  return status.IsFailedPrecondition() && status.message().find(kHeldMessage) != std::string::npos;
+}
+
 Store::~Store() {
   if (db_) {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
+    db_.reset();
+  }
+  spool_.reset();  // finishes its file: the writer may chain it in now
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
   }
 }
 

@@ -31,6 +31,7 @@
 #define POSTMOTTAK_STORAGE_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/audit_spool.h"
 #include "storage/principal.h"
 #include "storage/records.h"
 #include "storage/status.h"
@@ -47,6 +49,8 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+struct ColumnFamilyDescriptor;
+struct Options;
 }  // namespace rocksdb
 
 namespace postmottak {
@@ -141,7 +145,19 @@ struct StoreOptions {
   // fsync the write-ahead log on every commit. On by default: a journaled mail piece
   // must survive a power loss once intake has reported it.
   bool sync_commits = true;
+  // Open beside the process that holds the store (a server, an intake), as a RocksDB
+  // secondary instance: it reads what the writer had committed when it opened
+  // (CatchUp() for more). It writes no records (a Change with any is refused); the
+  // audit entries of its reads go to the audit spool (storage/audit_spool.h), which the
+  // writer chains in.
+  bool reader = false;
+  // How often the writer looks for finished audit spool files to chain in (at its first
+  // commit, then at most this often).
+  std::chrono::milliseconds spool_interval{2000};
 };
+
+// Store::Open's answer when another process holds the store's lock.
+bool IsHeldByAnotherProcess(const Status& status);
 
 class Store;
 
@@ -197,6 +213,11 @@ class Change {
   uint64_t read_failures_at_begin_;  // Commit refuses when a read failed since
   Principal principal_;
   std::string purpose_;
+  // The writer: chains the finished audit spool files' entries in ahead of this
+  // change's own, with a meta marker per file; returns the files to remove once
+  // committed.
+  std::vector<std::string> ChainSpool();
+  Status CommitToSpool();
   // Pending writes per family; nullopt is a delete.
   std::map<std::string, std::optional<std::string>> pending_[static_cast<int>(Family::kCount)];
   std::vector<Event> events_;
@@ -249,6 +270,10 @@ class Store {
   Status RebuildIndexes(const Principal& principal, const std::string& purpose);
 
   const std::string& dir() const { return dir_; }
+  // Opened as a reader beside the store's writer (StoreOptions::reader).
+  bool reader() const { return options_.reader; }
+  // A reader: catches up with what the writer has committed since.
+  Status CatchUp();
 
  private:
   friend class Change;
@@ -260,6 +285,9 @@ class Store {
   std::optional<std::string> Read(Family f, const std::string& key) const;
   std::map<std::string, std::string> Scan(Family f, const std::string& prefix) const;
   Status NoteReadFailure(const std::string& what, const std::string& why) const;
+  Status OpenSecondary(const rocksdb::Options& options,
+                       const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                       rocksdb::DB** raw);
   Status LastReadFailure() const;
 
   // Failed reads since opening, and the last one's message. An I/O error in the middle
@@ -274,6 +302,12 @@ class Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::mutex writer_;
+  // A reader: its own folder for RocksDB's secondary files, and its audit spool file.
+  std::string secondary_dir_;
+  std::unique_ptr<AuditSpoolWriter> spool_;
+  // The writer: when its next commit looks for finished spool files (at once after
+  // opening, then every few seconds; guarded by writer_).
+  std::chrono::steady_clock::time_point next_spool_check_{};
 };
 
 }  // namespace postmottak

@@ -1,7 +1,12 @@
 // The command line as operators and scripts use it: JSON shapes, exit codes, files.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "codecs/pdf_merge.h"
 #include "tests/test_util.h"
@@ -185,6 +190,65 @@ TEST_F(CliTest, ARequestLetterIsPrintedAndTheFollowUpRunsAsAService) {
   EXPECT_GE(report["cases_waiting"].get<int>(), 1);
   EXPECT_TRUE(report["reminders"].empty());
   EXPECT_EQ(Cli("followup", nullptr, "user:kari"), 6) << "not a caseworker's command";
+}
+
+// Whether some process holds the RocksDB lock of `store`, asked without taking it.
+bool LockHeld(const std::string& store) {
+  const int fd = open((store + "/LOCK").c_str(), O_RDWR);
+  if (fd < 0) return false;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const bool held = fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+  close(fd);
+  return held;
+}
+
+TEST_F(CliTest, ReadsAnswerWhileAnIntakeHoldsTheStoreAndAreAuditedAfterwards) {
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_SAMPLES_TOOL) + " --out " + dir_ / "batch" + " --db " +
+                      dir_ / "store" + " --pages 60 --seed 5 > /dev/null"),
+            0);
+  const json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
+  const std::string some_case = truth["cases"][0]["id"];
+  const std::string store = dir_ / "store", log = dir_ / "intake.log";
+  std::fflush(stdout);
+  const pid_t intake = fork();
+  if (intake == 0) {
+    FILE* out = std::freopen(log.c_str(), "a", stdout);
+    FILE* err = std::freopen(log.c_str(), "a", stderr);
+    (void)out;
+    (void)err;
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execl(POSTMOTTAK_CLI, "postmottak", "--db", store.c_str(), "--policy",
+          (dir_ / "policy.json").c_str(), "--principal", "service:intake", "intake",
+          (dir_ / "batch/scans").c_str(), "--workers", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 3000 && !LockHeld(store); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(LockHeld(store)) << "the intake did not start: " << test::ReadFile(log);
+
+  // While it runs: the statistics and a case, from what it has committed so far.
+  json stats = CliJson("stats");
+  EXPECT_TRUE(stats.contains("units"));
+  json shown = CliJson("case show " + some_case);
+  EXPECT_EQ(shown["case"]["id"], some_case);
+  EXPECT_EQ(Cli("case close " + some_case), 2) << "a write waits for the intake";
+  int status = 0;
+  EXPECT_EQ(waitpid(intake, &status, WNOHANG), 0) << "the intake was still running";
+
+  ASSERT_EQ(waitpid(intake, &status, 0), intake);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << test::ReadFile(log);
+  // The reads are on the trail, chained in by the next writer, and the chain holds.
+  ASSERT_EQ(Cli("audit verify"), 0);
+  json trail = CliJson("audit show --principal user:tester");
+  int statistics = 0, cases = 0;
+  for (const auto& e : trail) {
+    statistics += e["action"] == "read_statistics";
+    cases += e["action"] == "read_case" && e["case_id"] == some_case;
+  }
+  EXPECT_EQ(statistics, 1);
+  EXPECT_EQ(cases, 1);
 }
 
 TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {

@@ -8,8 +8,8 @@
 #include "pipeline/distributed/distributed.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/session_rep.h"
-#include "pipeline/stages/letters.h"
 #include "pipeline/stages/cover_sheet.h"
+#include "pipeline/stages/letters.h"
 
 namespace postmottak {
 
@@ -36,6 +36,10 @@ Result<std::unique_ptr<Office>> Office::Open(const OfficeOptions& options) {
   StoreOptions store_options;
   store_options.sync_commits = options.sync_commits;
   auto store = Store::Open(options.store_dir, store_options);
+  if (!store.ok() && options.read_beside_writer && IsHeldByAnotherProcess(store.status())) {
+    store_options.reader = true;
+    store = Store::Open(options.store_dir, store_options);
+  }
   if (!store.ok()) return store.status();
   rep->store = std::move(store).value();
   return std::unique_ptr<Office>(new Office(std::move(rep)));
@@ -48,6 +52,8 @@ Result<Session> Office::Begin(const std::string& principal, const std::string& p
   if (!p.ok()) return p.status();
   return Session(std::make_unique<Session::Rep>(rep_.get(), std::move(p).value(), purpose));
 }
+
+bool Office::reader() const { return rep_->store->reader(); }
 
 Session::Session(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Session::Session(Session&&) noexcept = default;

@@ -40,7 +40,8 @@ class Session;
 class Office {
  public:
   // Opens (or creates) the store and reads the rules and policy. InvalidArgument names
-  // a bad file; IOError when the store cannot be opened (another process holds it).
+  // a bad file; FailedPrecondition when another process holds the store (unless
+  // OfficeOptions::read_beside_writer); IOError when it cannot be opened.
   static Result<std::unique_ptr<Office>> Open(const OfficeOptions& options);
   ~Office();
   Office(const Office&) = delete;
@@ -50,6 +51,9 @@ class Office {
   // "service:intake") for `purpose` (in every audit entry; required). PermissionDenied
   // when the policy has no such principal. The session must not outlive the office.
   Result<Session> Begin(const std::string& principal, const std::string& purpose);
+
+  // Opened as a reader beside the process that holds the store (read_beside_writer).
+  bool reader() const;
 
  private:
   friend class Session;

@@ -29,8 +29,13 @@ struct RemoteWorkerOptions {
 };
 
 struct OfficeOptions {
-  // The store's folder: created when missing. Only one process may hold it at a time.
+  // The store's folder: created when missing. Only one process may write it at a time.
   std::string store_dir;
+  // When another process holds the store (a server, an intake), open as a reader beside
+  // it instead of failing: reads see what that process had committed at Open, and are
+  // audited through the store's audit spool, which the writer chains in; writes are
+  // refused (FailedPrecondition). Office::reader() tells which it got.
+  bool read_beside_writer = false;
   // The rules (benefit areas, document types, checklists) and the access policy
   // (principals, roles, need to know, retention): JSON files, both required. The
   // installed package ships samples in <prefix>/share/postmottak/.
