@@ -13,6 +13,7 @@
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
 #include "cli/statistics.h"
+#include "cli/tokens.h"
 
 namespace postmottak {
 
@@ -67,6 +68,7 @@ int RunCommandLine(int argc, char** argv) {
   AddAccountingCommands(app, ctx, runner);
   AddPrivacyCommands(app, ctx, runner);
   AddClusterCommands(app, g, &rc);
+  AddTokenCommands(app, g, &rc);
 
   try {
     app.parse(argc, argv);

@@ -64,6 +64,7 @@ int ExitCodeOf(const Status& s) {
     case Status::Code::kUnsupported:
       return 2;
     case Status::Code::kPermissionDenied:
+    case Status::Code::kUnauthenticated:
       return 6;
     default:
       return 1;

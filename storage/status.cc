@@ -25,6 +25,8 @@ const char* CodeName(Status::Code code) {
       return "PermissionDenied";
     case Status::Code::kTimedOut:
       return "TimedOut";
+    case Status::Code::kUnauthenticated:
+      return "Unauthenticated";
   }
   return "Unknown";
 }

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "codecs/pdf_merge.h"
+#include "pipeline/services/bearer_tokens.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -249,6 +251,40 @@ TEST_F(CliTest, ReadsAnswerWhileAnIntakeHoldsTheStoreAndAreAuditedAfterwards) {
   }
   EXPECT_EQ(statistics, 1);
   EXPECT_EQ(cases, 1);
+}
+
+TEST_F(CliTest, TokensFromTheCommandLineVerifyAndNameTheirPrincipal) {
+  std::string out;
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " --json token issue --principal user:kari " +
+                          "--ttl 1h --key " + dir_ / "dev.pem" + " 2>/dev/null",
+                      &out),
+            0);
+  const json issued = json::parse(out);
+  ASSERT_EQ(test::Run(std::string(POSTMOTTAK_CLI) +
+                          " --json token service --principal service:case-system 2>/dev/null",
+                      &out),
+            0);
+  const json service = json::parse(out);
+  TokenConfig config;
+  config.jwks_file = issued["jwks_file"];
+  config.issuer = issued["issuer"];
+  config.audience = issued["audience"];
+  config.service_tokens[service["sha256"]] = "service:case-system";
+  auto verifier = TokenVerifier::Create(config);
+  ASSERT_TRUE(verifier.ok()) << verifier.status().ToString();
+  auto kari = verifier->Verify(issued["token"], std::time(nullptr));
+  ASSERT_TRUE(kari.ok()) << kari.status().ToString();
+  EXPECT_EQ(*kari, "user:kari");
+  auto machine = verifier->Verify(service["token"], std::time(nullptr));
+  ASSERT_TRUE(machine.ok());
+  EXPECT_EQ(*machine, "service:case-system");
+  // The key stays private to its owner; unknown principals get no token.
+  EXPECT_EQ(
+      std::filesystem::status(dir_ / "dev.pem").permissions() & std::filesystem::perms::group_read,
+      std::filesystem::perms::none);
+  EXPECT_EQ(test::Run(std::string(POSTMOTTAK_CLI) + " token issue --principal user:nobody --key " +
+                      dir_ / "dev.pem" + " > /dev/null 2>&1"),
+            6);
 }
 
 TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {

@@ -30,6 +30,7 @@ class [[nodiscard]] Status {
     kFailedPrecondition,
     kPermissionDenied,  // the principal may not do this (need to know, role); audited
     kTimedOut,          // the work ran past its time bound and was stopped
+    kUnauthenticated,   // no valid credentials: who is asking is not known
   };
 
   Status() = default;
@@ -52,12 +53,16 @@ class [[nodiscard]] Status {
   }
 
   static Status TimedOut(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
+  static Status Unauthenticated(std::string msg) {
+    return Status(Code::kUnauthenticated, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsPermissionDenied() const { return code_ == Code::kPermissionDenied; }
   bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
   bool IsTimedOut() const { return code_ == Code::kTimedOut; }
+  bool IsUnauthenticated() const { return code_ == Code::kUnauthenticated; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   // Drops this status on purpose. Status is [[nodiscard]]: every dropped one is either a
