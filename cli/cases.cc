@@ -65,13 +65,7 @@ int CaseTimeline(Context& ctx, const std::string& id) {
   if (!timeline.ok()) return Fail(timeline.status());
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& e : *timeline)
-      out.push_back({{"at", e.at},
-                     {"what", e.what},
-                     {"object", e.object},
-                     {"unit", e.unit},
-                     {"by", e.by},
-                     {"detail", e.detail}});
+    for (const auto& e : *timeline) out.push_back(TimelineEntryJson(e));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -87,18 +81,7 @@ int StatusCommand(Context& ctx, const std::string& person_or_case) {
   if (!status.ok()) return Fail(status.status());
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& r : *status)
-      out.push_back({{"case_id", r.case_id},
-                     {"area", r.area},
-                     {"unit", r.unit},
-                     {"unit_name", r.unit_name},
-                     {"status", r.status},
-                     {"since", r.since},
-                     {"holders", r.holders},
-                     {"awaiting_from", r.awaiting_from},
-                     {"awaiting_since", r.awaiting_since},
-                     {"due", r.due},
-                     {"overdue", r.overdue}});
+    for (const auto& r : *status) out.push_back(CaseStatusJson(r));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -176,22 +159,10 @@ int CaseShow(Context& ctx, const std::string& id) {
     PrintCase(*ctx.rules, *c);
     return 0;
   }
-  json checklist = json::array(), documents = json::array(), tasks = json::array();
-  for (const auto& item : c->checklist)
-    checklist.push_back({{"type", item.type},
-                         {"title", ctx.rules->TitleOf(item.type)},
-                         {"received", !item.documents.empty()},
-                         {"documents", item.documents}});
-  for (const auto& d : c->documents) documents.push_back(DocumentSummary(d));
-  for (const auto& t : c->tasks) tasks.push_back(TaskJson(t));
-  json handovers = json::array(), letters = json::array();
-  for (const auto& h : c->handovers) handovers.push_back(HandoverJson(h));
-  for (const auto& l : c->letters) letters.push_back(LetterJson(l));
-  std::cout << json{{"case", CaseJson(*c)},   {"access", c->basis},     {"checklist", checklist},
-                    {"missing", c->missing},  {"documents", documents}, {"tasks", tasks},
-                    {"handovers", handovers}, {"letters", letters}}
-                   .dump(2)
-            << "\n";
+  const Rules* rules = ctx.rules;
+  std::cout
+      << CaseDetailJson(*c, [rules](const std::string& t) { return rules->TitleOf(t); }).dump(2)
+      << "\n";
   return 0;
 }
 

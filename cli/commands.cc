@@ -13,6 +13,7 @@
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
 #include "cli/statistics.h"
+#include "cli/serve.h"
 #include "cli/tokens.h"
 
 namespace postmottak {
@@ -69,6 +70,7 @@ int RunCommandLine(int argc, char** argv) {
   AddPrivacyCommands(app, ctx, runner);
   AddClusterCommands(app, g, &rc);
   AddTokenCommands(app, g, &rc);
+  AddServeCommand(app, g, &rc);
 
   try {
     app.parse(argc, argv);

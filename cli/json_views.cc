@@ -31,6 +31,24 @@ json CaseJson(const CaseRecord& c) {
           {"closed_at", c.closed_at}};
 }
 
+json CaseDetailJson(const CaseRecord& c,
+                    const std::function<std::string(const std::string&)>& title_of) {
+  json checklist = json::array(), documents = json::array(), tasks = json::array();
+  for (const auto& item : c.checklist)
+    checklist.push_back({{"type", item.type},
+                         {"title", title_of(item.type)},
+                         {"received", !item.documents.empty()},
+                         {"documents", item.documents}});
+  for (const auto& d : c.documents) documents.push_back(DocumentSummary(d));
+  for (const auto& t : c.tasks) tasks.push_back(TaskJson(t));
+  json handovers = json::array(), letters = json::array();
+  for (const auto& h : c.handovers) handovers.push_back(HandoverJson(h));
+  for (const auto& l : c.letters) letters.push_back(LetterJson(l));
+  return {{"case", CaseJson(c)},    {"access", c.basis},      {"checklist", checklist},
+          {"missing", c.missing},   {"documents", documents}, {"tasks", tasks},
+          {"handovers", handovers}, {"letters", letters}};
+}
+
 json DocumentSummary(const DocumentRecord& d) {
   return {{"id", d.id},
           {"type", d.type},
@@ -110,6 +128,52 @@ json AuditEntryJson(const AuditEntryRecord& e) {
           {"unit", e.unit},     {"domain", e.domain},   {"action", e.action},
           {"object", e.object}, {"purpose", e.purpose}, {"case_id", e.case_id},
           {"detail", e.detail}, {"hash", e.hash}};
+}
+
+json TimelineEntryJson(const TimelineEntry& e) {
+  return {{"at", e.at},     {"what", e.what}, {"object", e.object},
+          {"unit", e.unit}, {"by", e.by},     {"detail", e.detail}};
+}
+
+json CaseStatusJson(const CaseStatusRecord& r) {
+  return {{"case_id", r.case_id},
+          {"area", r.area},
+          {"unit", r.unit},
+          {"unit_name", r.unit_name},
+          {"status", r.status},
+          {"since", r.since},
+          {"holders", r.holders},
+          {"awaiting_from", r.awaiting_from},
+          {"awaiting_since", r.awaiting_since},
+          {"due", r.due},
+          {"overdue", r.overdue}};
+}
+
+json StatisticsJson(const StatisticsReport& r) {
+  auto days = [](double d) { return d < 0 ? json() : json(d); };
+  json flow = json::array(), units = json::object();
+  for (const auto& f : r.flow)
+    flow.push_back({{"unit", f.unit},
+                    {"area", f.area},
+                    {"received", f.received},
+                    {"received_per_day", f.received_per_day},
+                    {"ready_for_decision", f.ready_for_decision},
+                    {"awaiting_documentation", f.awaiting_documentation},
+                    {"awaiting_from", f.awaiting_from},
+                    {"overdue", f.overdue},
+                    {"became_ready", f.became_ready},
+                    {"median_days_to_ready", days(f.median_days_to_ready)},
+                    {"p90_days_to_ready", days(f.p90_days_to_ready)},
+                    {"closed", f.closed}});
+  for (const auto& [unit, u] : r.units)
+    units[unit] = {{"cases_awaiting_documentation", u.awaiting_documentation},
+                   {"awaiting_from", u.awaiting_from},
+                   {"cases_ready_for_decision", u.ready_for_decision},
+                   {"decision_backlog", u.ready_for_decision},
+                   {"cases_overdue", u.overdue},
+                   {"cases_closed", u.closed},
+                   {"open_tasks", u.open_tasks}};
+  return {{"since", r.since}, {"until", r.until}, {"flow", flow}, {"units", units}};
 }
 
 }  // namespace postmottak

@@ -1,18 +1,25 @@
 // How the public records (postmottak/records.h) print as JSON on the command line
-// (`--json`). Person ids come from the session masked, unless --unmask was allowed.
+// (`--json`) and in the server's API. Person ids come from the session masked, unless --unmask was
+// allowed.
 #ifndef POSTMOTTAK_CLI_JSON_VIEWS_H_
 #define POSTMOTTAK_CLI_JSON_VIEWS_H_
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "postmottak/records.h"
+#include "postmottak/reports.h"
 
 namespace postmottak {
 
 // The case alone, without checklist, documents and tasks.
 nlohmann::json CaseJson(const CaseRecord& c);
+// The case with its checklist (titles by `title_of`), what is missing, documents,
+// tasks, unit history and letters: `case show --json` and the API's case.
+nlohmann::json CaseDetailJson(const CaseRecord& c,
+                              const std::function<std::string(const std::string&)>& title_of);
 // A document's identity, link and custody, without its text.
 nlohmann::json DocumentSummary(const DocumentRecord& d);
 // The whole document record.
@@ -23,6 +30,11 @@ nlohmann::json LetterJson(const LetterRecord& l);
 nlohmann::json QuarantineJson(const QuarantineRecord& q);
 nlohmann::json GrantJson(const GrantRecord& g);
 nlohmann::json AuditEntryJson(const AuditEntryRecord& e);
+nlohmann::json TimelineEntryJson(const TimelineEntry& e);
+// The status view of one case: where it is and what it waits for, no content.
+nlohmann::json CaseStatusJson(const CaseStatusRecord& r);
+// The period per unit and area, and each unit's desk (`stats --json`, the API's).
+nlohmann::json StatisticsJson(const StatisticsReport& r);
 // "a,b,,c" -> {"a", "b", "c"}: the command line's comma-separated lists.
 std::vector<std::string> SplitList(const std::string& s);
 

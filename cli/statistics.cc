@@ -1,5 +1,7 @@
 #include "cli/statistics.h"
 
+#include "cli/json_views.h"
+
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -24,32 +26,6 @@ std::string Days(double d) {
 int Count(const std::map<std::string, int>& m, const std::string& key) {
   auto it = m.find(key);
   return it == m.end() ? 0 : it->second;
-}
-
-json FlowJson(const FlowStatistics& r) {
-  return {
-      {"unit", r.unit},
-      {"area", r.area},
-      {"received", r.received},
-      {"received_per_day", r.received_per_day},
-      {"ready_for_decision", r.ready_for_decision},
-      {"awaiting_documentation", r.awaiting_documentation},
-      {"awaiting_from", r.awaiting_from},
-      {"overdue", r.overdue},
-      {"became_ready", r.became_ready},
-      {"median_days_to_ready", r.median_days_to_ready < 0 ? json() : json(r.median_days_to_ready)},
-      {"p90_days_to_ready", r.p90_days_to_ready < 0 ? json() : json(r.p90_days_to_ready)},
-      {"closed", r.closed}};
-}
-
-json DeskJson(const UnitStatistics& u) {
-  return {{"cases_awaiting_documentation", u.awaiting_documentation},
-          {"awaiting_from", u.awaiting_from},
-          {"cases_ready_for_decision", u.ready_for_decision},
-          {"decision_backlog", u.ready_for_decision},
-          {"cases_overdue", u.overdue},
-          {"cases_closed", u.closed},
-          {"open_tasks", u.open_tasks}};
 }
 
 // One row per unit and area, or with `daily` one per day, unit and area.
@@ -136,15 +112,7 @@ int StatsCommand(Context& ctx, const StatisticsPeriod& period, bool csv, bool da
   if (csv) {
     PrintCsv(*stats, daily);
   } else if (ctx.g.json) {
-    json flow = json::array(), units = json::object();
-    for (const auto& row : stats->flow) flow.push_back(FlowJson(row));
-    for (const auto& [unit, u] : stats->units) units[unit] = DeskJson(u);
-    std::cout << json{{"since", stats->since},
-                      {"until", stats->until},
-                      {"flow", flow},
-                      {"units", units}}
-                     .dump(2)
-              << "\n";
+    std::cout << StatisticsJson(*stats).dump(2) << "\n";
   } else {
     PrintFlow(*stats);
     PrintDesks(*stats);

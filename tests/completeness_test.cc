@@ -125,5 +125,20 @@ TEST_F(CompletenessTest, BadCaseRequestsAreRefused) {
   EXPECT_TRUE(service_->LinkDocument("doc-none", "2026-000001").status().IsNotFound());
 }
 
+TEST_F(CompletenessTest, TheSameRegistrationAgainAnswersTheExistingCase) {
+  const auto tasks_before = test::All<Task>(*store_).size();
+  bool again = false;
+  NewCase same = test::MakeNewCase("2026-000001", test::PersonId(1), "SYK", "4402");
+  same.required = {"sick_note", "income_statement"};
+  auto retried = service_->AddCase(same, &again);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_TRUE(again);
+  EXPECT_EQ(retried->id, "2026-000001");
+  EXPECT_EQ(test::All<Task>(*store_).size(), tasks_before) << "nothing raised twice";
+  NewCase other = same;
+  other.unit = "0301";
+  EXPECT_EQ(service_->AddCase(other, &again).status().code(), Status::Code::kAlreadyExists);
+}
+
 }  // namespace
 }  // namespace postmottak

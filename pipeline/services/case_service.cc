@@ -166,7 +166,8 @@ std::string CaseService::ReadDetail(const AccessDecision& decision) const {
   return decision.basis + (unmasked_ ? "; person ids unmasked" : "");
 }
 
-Result<Case> CaseService::AddCase(NewCase r) {
+Result<Case> CaseService::AddCase(NewCase r, bool* already_registered) {
+  if (already_registered) *already_registered = false;
   PM_RETURN_IF_ERROR(Allowed(Permission::kRegisterCases, "register cases"));
   if (!IsValidRecordId(r.id)) return Status::InvalidArgument("case id '" + r.id + "' is not valid");
   if (!IsValidPersonId(r.person_id))
@@ -191,7 +192,23 @@ Result<Case> CaseService::AddCase(NewCase r) {
                 {r.id, r.person_id});
 
   Change change = Begin();
-  if (change.Get<Case>(r.id).ok()) return Status::AlreadyExists("case " + r.id + " exists");
+  if (auto existing = change.Get<Case>(r.id); existing.ok()) {
+    // A retry of the same registration answers the case it made (a case system whose
+    // answer was lost resends); anything else under the same id is a conflict.
+    const Case& e = *existing;
+    const std::string first_unit = e.handovers.empty() ? e.unit : e.handovers.front().from;
+    const bool same = e.person_id == r.person_id && e.person_name == r.person_name &&
+                      e.area == r.area && first_unit == r.unit && e.required == r.required &&
+                      e.due == r.due;
+    if (!same || !DecideCase(change, e).allowed)
+      return Status::AlreadyExists("case " + r.id + " exists" +
+                                   (same ? "" : " with other content"));
+    change.Log("add_case_again", "case/" + r.id, "the same registration again: the existing case",
+               {e.id, e.person_id});
+    PM_RETURN_IF_ERROR(change.Commit());
+    if (already_registered) *already_registered = true;
+    return Shown(e);
+  }
   Case c;
   c.id = r.id;
   c.person_id = r.person_id;

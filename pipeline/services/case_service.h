@@ -61,7 +61,10 @@ class CaseService {
   // Registers a case (in the principal's own domain) and evaluates its checklist at
   // once: missing-documentation tasks and the request letter's cover sheet are raised
   // now, not when the case is opened.
-  Result<Case> AddCase(NewCase request);
+  // The same registration again (same id and content, and the principal may see the
+  // case) answers the existing case, with *already_registered set; the same id with
+  // other content is AlreadyExists.
+  Result<Case> AddCase(NewCase request, bool* already_registered = nullptr);
   // For a case the principal may see, or for a person and an area of its domain.
   Result<CoverSheet> IssueCoverSheet(CoverSheetRequest request);
   // An issued sheet again, to print it again: the same rules as issuing one.

@@ -64,8 +64,8 @@ const std::string& Session::principal() const { return rep_->principal.id; }
 
 Status Session::Unmask() { return rep_->service.Unmask(); }
 
-Result<CaseRecord> Session::RegisterCase(const CaseRegistration& r) {
-  auto added = rep_->service.AddCase(r);
+Result<CaseRecord> Session::RegisterCase(const CaseRegistration& r, bool* already_registered) {
+  auto added = rep_->service.AddCase(r, already_registered);
   if (!added.ok()) return added.status();
   return ReadCase(r.id);
 }

@@ -90,8 +90,11 @@ class Session {
   // ---- cases ----
   // Registers a case in the principal's domain (`register_cases`) and evaluates its
   // checklist at once: a missing-documentation task per missing type, and the request
-  // letter's cover sheet. Returns the case as ReadCase would.
-  Result<CaseRecord> RegisterCase(const CaseRegistration& registration);
+  // letters with their cover sheets. Returns the case as ReadCase would. The same
+  // registration again (a retry: same id and content) answers the existing case and
+  // sets *already_registered; the same id with other content is AlreadyExists.
+  Result<CaseRecord> RegisterCase(const CaseRegistration& registration,
+                                  bool* already_registered = nullptr);
   // The case with its checklist, what is missing, documents and tasks (need to know).
   Result<CaseRecord> ReadCase(const std::string& case_id);
   // Closes a case (`close_cases`); its retention period starts now.
