@@ -12,8 +12,8 @@
 #include "cli/documents.h"
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
-#include "cli/statistics.h"
 #include "cli/serve.h"
+#include "cli/statistics.h"
 #include "cli/tokens.h"
 
 namespace postmottak {

@@ -1,12 +1,12 @@
 #include "cli/statistics.h"
 
-#include "cli/json_views.h"
-
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+
+#include "cli/json_views.h"
 
 namespace postmottak {
 

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <type_traits>
 
 #include "codecs/sha256.h"
@@ -439,11 +440,16 @@ Status Store::OpenSecondary(const rocksdb::Options& base,
   std::string tmpl = (std::filesystem::temp_directory_path() / "postmottak-reader-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) return Status::IOError("cannot make a folder for a reader of " + dir_);
   secondary_dir_ = tmpl;
-  rocksdb::Status s =
-      rocksdb::DB::OpenAsSecondary(options, dir_, secondary_dir_, families, &handles_, raw);
-  if (!s.ok())
-    return Status::IOError("cannot open store " + dir_ + " as a reader: " + s.ToString());
-  return Status::OK();
+  // The writer may be rotating its MANIFEST at the moment we read it (it does when it
+  // opens, and as it flushes): a short retry rides that out.
+  rocksdb::Status s;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(25 * attempt));
+    handles_.clear();
+    s = rocksdb::DB::OpenAsSecondary(options, dir_, secondary_dir_, families, &handles_, raw);
+    if (s.ok()) return Status::OK();
+  }
+  return Status::IOError("cannot open store " + dir_ + " as a reader: " + s.ToString());
 }
 
 Status Store::CatchUp() {
