@@ -5,6 +5,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -34,6 +36,20 @@ constexpr const char* kHeadKey = "audit/head";
 // One marker per audit spool file chained in: "audit/spooled/<file name>".
 constexpr const char* kSpooledPrefix = "audit/spooled/";
 constexpr const char* kHeldMessage = " is held by another process";
+// Written by the writer once it is fully open (its recovery done), removed when it
+// closes: a reader waits for it, so that it never reads a writer's half-recovered state.
+constexpr const char* kWriterReady = "writer.ready";
+
+std::string ReadyFile(const std::string& dir) {
+  return (std::filesystem::path(dir) / kWriterReady).string();
+}
+
+// The pid in the writer's ready file, when that process runs.
+bool WriterReady(const std::string& dir) {
+  std::ifstream in(ReadyFile(dir));
+  long pid = 0;
+  return in >> pid && pid > 0 && kill(static_cast<pid_t>(pid), 0) == 0;
+}
 
 int Idx(Family f) { return static_cast<int>(f); }
 
@@ -393,6 +409,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.reader) {
+    // The writer holds the lock from the start of its recovery; wait until it is done.
+    for (int i = 0; i < 500 && !WriterReady(dir); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     PM_RETURN_IF_ERROR(store->OpenSecondary(db_options, families, &raw));
   } else {
     s = rocksdb::DB::Open(db_options, dir, families, &store->handles_, &raw);
@@ -403,6 +422,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->db_.reset(raw);
 
   auto version = store->GetMeta(kSchemaKey);
+  for (int i = 0; i < 20 && !version && options.reader; ++i) {
+    // Belt and braces: a view without the schema is a writer caught mid-recovery.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store->CatchUp().IgnoreError();  // the schema read right after says whether it helped
+    version = store->GetMeta(kSchemaKey);
+  }
   if (!version && options.reader) {
     return Status::FailedPrecondition("store " + dir + " is not initialised yet");
   } else if (!version) {
@@ -427,6 +452,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   if (!salt || salt->size() != 64)
     return Status::Corruption("store " + dir + " has lost its audit salt (meta key audit/salt)");
   store->salt_ = *salt;
+  if (!options.reader) {
+    std::ofstream ready(ReadyFile(dir), std::ios::trunc);
+    ready << getpid() << "\n";
+  }
   return store;
 }
 
@@ -465,6 +494,10 @@ bool IsHeldByAnotherProcess(const Status& status) {
 }
 
 Store::~Store() {
+  if (db_ && !options_.reader) {
+    std::error_code ec;
+    std::filesystem::remove(ReadyFile(dir_), ec);
+  }
   if (db_) {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
