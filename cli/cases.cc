@@ -196,23 +196,30 @@ int LetterPrintCommand(Context& ctx, const std::string& letter_id, const std::st
   return 0;
 }
 
+void PrintFollowUp(const FollowUpReport& r) {
+  std::cout << "Follow-up of " << r.cases << " cases waiting for documentation:\n"
+            << "  Reminder letters written: " << r.reminders.size() << "\n";
+  for (const auto& id : r.reminders) std::cout << "    " << id << "\n";
+  std::cout << "  Escalated (decide as it stands): " << r.escalated.size() << "\n";
+  for (const auto& id : r.escalated) std::cout << "    " << id << "\n";
+  for (const auto& why : r.failed) std::cerr << "postmottak: not followed up: " << why << "\n";
+}
+
 int FollowUpCommand(Context& ctx) {
   auto report = ctx.s().FollowUp();
   if (!report.ok()) return Fail(report.status());
   if (ctx.g.json) {
     std::cout << json{{"cases_waiting", report->cases},
                       {"reminders", report->reminders},
-                      {"escalated", report->escalated}}
+                      {"escalated", report->escalated},
+                      {"failed", report->failed}}
                      .dump(2)
               << "\n";
-    return 0;
+  } else {
+    PrintFollowUp(*report);
   }
-  std::cout << "Follow-up of " << report->cases << " cases waiting for documentation:\n"
-            << "  Reminder letters written: " << report->reminders.size() << "\n";
-  for (const auto& id : report->reminders) std::cout << "    " << id << "\n";
-  std::cout << "  Escalated (decide as it stands): " << report->escalated.size() << "\n";
-  for (const auto& id : report->escalated) std::cout << "    " << id << "\n";
-  return 0;
+  // Exit 1 names the cases left out; the others were followed up.
+  return report->failed.empty() ? 0 : 1;
 }
 
 int CoverSheetCommand(Context& ctx, CoverSheetOrder order, const std::string& expect,

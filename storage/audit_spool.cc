@@ -90,34 +90,36 @@ std::vector<std::string> SpoolFileNames(const std::string& store_dir) {
   return names;
 }
 
-std::vector<SpooledFile> ReadFinishedSpool(const std::string& store_dir) {
-  std::vector<SpooledFile> out;
-  for (const auto& name : SpoolFileNames(store_dir)) {
-    if (!EndsWith(name, kFinished) && !(EndsWith(name, kOpen) && WriterGone(name))) continue;
-    SpooledFile file;
-    file.name = name;
-    std::ifstream in(fs::path(AuditSpoolDir(store_dir)) / name);
-    for (std::string line; std::getline(in, line);) {
-      if (line.empty()) continue;
-      try {
-        Event e = nlohmann::json::parse(line).get<Event>();
-        e.seq = 0;  // chained anew by the writer
-        e.prev.clear();
-        e.hash.clear();
-        file.events.push_back(std::move(e));
-      } catch (const std::exception&) {
-        ++file.damaged_lines;
-      }
+bool SpoolFileFinished(const std::string& name) {
+  return EndsWith(name, kFinished) || (EndsWith(name, kOpen) && WriterGone(name));
+}
+
+SpooledFile ReadSpoolFile(const std::string& store_dir, const std::string& name) {
+  SpooledFile file;
+  file.name = name;
+  std::ifstream in(fs::path(AuditSpoolDir(store_dir)) / name);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    try {
+      Event e = nlohmann::json::parse(line).get<Event>();
+      e.seq = 0;  // chained anew by the writer
+      e.prev.clear();
+      e.hash.clear();
+      file.events.push_back(std::move(e));
+    } catch (const std::exception&) {
+      ++file.damaged_lines;
     }
-    out.push_back(std::move(file));
   }
-  // Oldest first: names start with the pid, so order by the entries' own times.
-  std::sort(out.begin(), out.end(), [](const SpooledFile& a, const SpooledFile& b) {
+  return file;
+}
+
+void OldestFirst(std::vector<SpooledFile>* files) {
+  // Names start with the pid, so order by the entries' own times.
+  std::sort(files->begin(), files->end(), [](const SpooledFile& a, const SpooledFile& b) {
     const std::string ta = a.events.empty() ? "" : a.events.front().time;
     const std::string tb = b.events.empty() ? "" : b.events.front().time;
     return ta != tb ? ta < tb : a.name < b.name;
   });
-  return out;
 }
 
 void RemoveSpoolFile(const std::string& store_dir, const std::string& name) {

@@ -50,10 +50,13 @@ struct SpooledFile {
   int damaged_lines = 0;  // lines that could not be read (a reader killed mid-line)
 };
 
-// The finished spool files, oldest first.
-std::vector<SpooledFile> ReadFinishedSpool(const std::string& store_dir);
-// The file names in the spool folder now, finished or not.
+// The file names in the spool folder now, finished or not, sorted.
 std::vector<std::string> SpoolFileNames(const std::string& store_dir);
+// Closed by its reader, or left by a process that no longer runs.
+bool SpoolFileFinished(const std::string& name);
+SpooledFile ReadSpoolFile(const std::string& store_dir, const std::string& name);
+// By the time of each file's first entry: the order the reads happened in.
+void OldestFirst(std::vector<SpooledFile>* files);
 void RemoveSpoolFile(const std::string& store_dir, const std::string& name);
 
 }  // namespace postmottak

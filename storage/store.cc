@@ -301,13 +301,22 @@ std::vector<std::string> Change::ChainSpool() {
   const auto now = std::chrono::steady_clock::now();
   if (now < store_->next_spool_check_) return {};
   store_->next_spool_check_ = now + store_->options_.spool_interval;
+  // The folder is listed once; a file chained before (only its removal failed) is not
+  // read again.
+  const std::vector<std::string> present = SpoolFileNames(store_->dir_);
   std::vector<std::string> taken;
-  std::vector<Event> adopted;
-  for (auto& file : ReadFinishedSpool(store_->dir_)) {
-    taken.push_back(file.name);
-    const std::string marker = kSpooledPrefix + file.name;
-    if (Read(Family::kMeta, marker)) continue;  // chained before; only its removal failed
+  std::vector<SpooledFile> fresh;
+  for (const auto& name : present) {
+    if (!SpoolFileFinished(name)) continue;
+    taken.push_back(name);
+    const std::string marker = kSpooledPrefix + name;
+    if (Read(Family::kMeta, marker)) continue;
     Write(Family::kMeta, marker, NowUtc());
+    fresh.push_back(ReadSpoolFile(store_->dir_, name));
+  }
+  OldestFirst(&fresh);
+  std::vector<Event> adopted;
+  for (auto& file : fresh) {
     for (auto& e : file.events) adopted.push_back(std::move(e));
     if (file.damaged_lines > 0)
       Log("audit_spool_damaged", "audit_spool/" + file.name,
@@ -315,7 +324,6 @@ std::vector<std::string> Change::ChainSpool() {
               " lines could not be read: a reader ended mid-write");
   }
   // Markers of files removed since: no longer needed.
-  const std::vector<std::string> present = SpoolFileNames(store_->dir_);
   for (const auto& [name, unused] : store_->Scan(Family::kMeta, kSpooledPrefix))
     if (!std::binary_search(present.begin(), present.end(), name))
       Write(Family::kMeta, kSpooledPrefix + name, std::nullopt);

@@ -166,6 +166,10 @@ Domain Policy::DomainOf(const std::string& area) const {
   return municipal_areas_.count(area) ? Domain::kMunicipal : Domain::kState;
 }
 
+std::function<bool(const std::string&, const std::string&)> Policy::SameDomain() const {
+  return [this](const std::string& a, const std::string& b) { return DomainOf(a) == DomainOf(b); };
+}
+
 int Policy::RetentionDays(const std::string& area) const {
   auto it = retention_days_.find(area);
   return it != retention_days_.end() ? it->second : default_retention_days_;

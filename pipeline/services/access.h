@@ -16,6 +16,7 @@
 #ifndef POSTMOTTAK_PIPELINE_SERVICES_ACCESS_H_
 #define POSTMOTTAK_PIPELINE_SERVICES_ACCESS_H_
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -67,6 +68,9 @@ class Policy {
                                   const std::vector<std::string>& roles) const;
 
   Domain DomainOf(const std::string& area) const;
+  // Whether two areas are on the same side of the state/municipal divide, as the
+  // notices ask (stages/notices.h: SameDomain). The policy must outlive the function.
+  std::function<bool(const std::string&, const std::string&)> SameDomain() const;
   // Days after closing that a case's documents are kept; -1 when the area has no period
   // (kept for good).
   int RetentionDays(const std::string& area) const;

@@ -336,7 +336,7 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
           if (!outcome.ok()) return outcome.status();
         }
         CloseNotice(change, c, document_id);
-        auto raised = RaiseNotices(change, *rules_, Domains(), d, c);
+        auto raised = RaiseNotices(change, *rules_, policy_->SameDomain(), d, c);
         if (!raised.ok()) return raised.status();
         PM_RETURN_IF_ERROR(change.Commit());
         linked = Shown(d);
@@ -378,13 +378,6 @@ void CaseService::CloseNotice(Change& change, const Case& c, const std::string& 
   change.Put(*notice);
   change.Log("close_task", "task/" + notice->id, "notice: the document is on the case now",
              {c.id, c.person_id});
-}
-
-SameDomain CaseService::Domains() const {
-  const Policy* policy = policy_;
-  return [policy](const std::string& a, const std::string& b) {
-    return policy->DomainOf(a) == policy->DomainOf(b);
-  };
 }
 
 Status CaseService::OnCase(const std::string& case_id,

@@ -174,8 +174,6 @@ class CaseService {
                         const std::string& category, const std::string& reason);
   // Closes the open notice about the document on case `c`: the document is on it now.
   void CloseNotice(Change& change, const Case& c, const std::string& document_id) const;
-  // The policy's state/municipal divide, for notices.
-  SameDomain Domains() const;
   // Audits the denial in a change of its own and returns the error for it.
   Status Deny(const std::string& object, const AccessDecision& decision,
               const Concerning& about) const;

@@ -17,16 +17,20 @@ Result<FollowUpReport> CaseService::FollowUp() {
     // One change per case: a case that cannot be followed up does not hold back the rest.
     Change change = Begin();
     auto outcome = FollowUpCase(change, *rules_, c.id, now);
-    if (!outcome.ok()) return outcome.status().WithContext("case " + c.id + ": ");
-    if (outcome->reminders.empty() && outcome->escalated.empty()) continue;
-    PM_RETURN_IF_ERROR(change.Commit());
+    if (outcome.ok() && outcome->reminders.empty() && outcome->escalated.empty()) continue;
+    const Status committed = outcome.ok() ? change.Commit() : outcome.status();
+    if (!committed.ok()) {
+      report.failed.push_back("case " + c.id + ": " + committed.ToString());
+      continue;
+    }
     for (auto& id : outcome->reminders) report.reminders.push_back(std::move(id));
     for (auto& id : outcome->escalated) report.escalated.push_back(std::move(id));
   }
   Change change = Begin();
   change.Log("follow_up", "cases",
              std::to_string(report.cases) + " waiting, " + std::to_string(report.reminders.size()) +
-                 " reminders, " + std::to_string(report.escalated.size()) + " escalated");
+                 " reminders, " + std::to_string(report.escalated.size()) + " escalated, " +
+                 std::to_string(report.failed.size()) + " failed");
   PM_RETURN_IF_ERROR(change.Commit());
   return report;
 }

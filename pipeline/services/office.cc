@@ -168,10 +168,7 @@ IntakeOptions Session::Rep::Intake() const {
   options.purpose = purpose;
   options.workers = o.workers;
   options.ocr = Ocr();
-  const Policy* policy = &office->policy;
-  options.same_domain = [policy](const std::string& a, const std::string& b) {
-    return policy->DomainOf(a) == policy->DomainOf(b);
-  };
+  options.same_domain = office->policy.SameDomain();
   options.limits.page_seconds = o.page_seconds;
   options.limits.image.max_pixels = o.max_pixels;
   options.limits.max_file_bytes = o.max_file_bytes;

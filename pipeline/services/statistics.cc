@@ -85,7 +85,7 @@ class FlowCounter {
  public:
   FlowCounter(const Rules& rules, const Period& period) : rules_(rules), period_(period) {}
 
-  void Document(const postmottak::Document& d, const std::map<std::string, const Case*>& cases) {
+  void CountDocument(const Document& d, const std::map<std::string, const Case*>& cases) {
     for (const std::string* id : CasesOf(d)) {
       std::string& first = first_document_[*id];
       if (first.empty() || d.received_at < first) first = d.received_at;
@@ -100,14 +100,14 @@ class FlowCounter {
   }
 
   // Which parties each case waited for at the end of the period.
-  void Waiting(const std::vector<Task>& tasks) {
+  void CountWaiting(const std::vector<Task>& tasks) {
     for (const auto& t : tasks)
       if (t.kind == TaskKind::kMissingDocumentation && !t.created_at.empty() &&
           t.created_at <= period_.end && (t.closed_at.empty() || t.closed_at > period_.end))
         waiting_[t.case_id].insert(t.awaited_from.empty() ? "citizen" : t.awaited_from);
   }
 
-  void Case(const postmottak::Case& c) {
+  void CountCase(const Case& c) {
     if (c.created_at > period_.end) return;
     FlowStatistics& r = Row(UnitAt(c, period_.end), c.area);
     if (!c.closed_at.empty() && c.closed_at <= period_.end) {
@@ -148,7 +148,7 @@ class FlowCounter {
     r.area = area;
     return r;
   }
-  static std::vector<const std::string*> CasesOf(const postmottak::Document& d) {
+  static std::vector<const std::string*> CasesOf(const Document& d) {
     std::vector<const std::string*> out;
     if (!d.case_id.empty()) out.push_back(&d.case_id);
     for (const auto& also : d.also_cases) out.push_back(&also);
@@ -157,7 +157,7 @@ class FlowCounter {
   // Ready for decision at the end of the period. A case that went back to awaiting
   // documentation later is counted as awaiting: when it went back is not kept. A case
   // from before ready times were kept (no ready_at) counts by its state now.
-  bool ReadyAtEnd(const postmottak::Case& c) const {
+  bool ReadyAtEnd(const Case& c) const {
     if (c.ready_at.empty()) return c.status == CaseStatus::kReadyForDecision;
     return c.ready_at <= period_.end && c.status != CaseStatus::kAwaitingDocumentation;
   }
@@ -216,11 +216,11 @@ Result<StatisticsReport> StatisticsOf(Store* store, const Rules& rules, const Pr
   FlowCounter flow(rules, *period);
   // One document at a time: only its dates and cases are counted, never its text.
   PM_RETURN_IF_ERROR(store->Each<Document>([&](Document d) {
-    flow.Document(d, by_id);
+    flow.CountDocument(d, by_id);
     return true;
   }));
-  flow.Waiting(*tasks);
-  for (const auto& c : *cases) flow.Case(c);
+  flow.CountWaiting(*tasks);
+  for (const auto& c : *cases) flow.CountCase(c);
   report.flow = flow.Rows();
   return report;
 }

@@ -121,10 +121,9 @@ Result<CompletenessOutcome> EvaluateCase(Change& change, const Rules& rules,
   }
   if (list.complete()) {
     // What it was escalated for has come after all: nothing to decide as it stands.
-    Task as_is;
+    Task as_is;  // SetTask closes it when it exists, and raises nothing when it does not
     as_is.id = AsItStandsTaskId(c.id);
-    if (change.Get<Task>(as_is.id).ok() && SetTask(change, as_is, TaskStatus::kClosed, about))
-      ++out.tasks_closed;
+    if (SetTask(change, as_is, TaskStatus::kClosed, about)) ++out.tasks_closed;
   }
   bool changed = letters_written;
   if (c.status != status) {

@@ -205,8 +205,9 @@ struct Journal::Piece {
   std::string id;                   // the mail piece's id: "<batch>:<file>:<first page>"
   std::string source_path;          // where its file's bytes are
   bool from_pdf = false;
-  std::set<std::string> touched;    // cases that received a document
-  std::vector<std::string> linked;  // documents linked to a case, in order
+  std::set<std::string> touched;  // cases that received a document
+  // Documents linked to a case, in order: what notices need of them (id, type, case).
+  std::vector<Document> linked;
   // Pages journaled by this piece so far, by checksum: "<doc id>/<page n>".
   std::map<std::string, std::string> held;
 
@@ -455,7 +456,11 @@ void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {
     d.linked_at = NowUtc();
     d.linked_actor = principal_.id;
     p.touched.insert(d.case_id);
-    p.linked.push_back(d.id);
+    Document notice_source;
+    notice_source.id = d.id;
+    notice_source.type = d.type;
+    notice_source.case_id = d.case_id;
+    p.linked.push_back(std::move(notice_source));
     decision.method == LinkMethod::kCoverSheet ? ++p.out.linked_by_cover : ++p.out.linked_by_text;
     if (!d.unread.empty()) OpenTask(p.change, ReadingTask(p.change, d), &p.out);
     return;
@@ -483,12 +488,13 @@ Status Journal::EvaluateTouchedCases(Piece& p) {
 }
 
 Status Journal::NoticeOtherCases(Piece& p) {
-  for (const auto& id : p.linked) {
-    auto d = p.change.Get<Document>(id);
-    if (!d.ok()) return d.status();
-    auto on = p.change.Get<Case>(d->case_id);
+  for (const Document& d : p.linked) {
+    // Most documents are no change notice: their case is not read for nothing.
+    const DocumentTypeRule* type = rules_->DocumentType(d.type);
+    if (!type || type->notify.empty()) continue;
+    auto on = p.change.Get<Case>(d.case_id);
     if (!on.ok()) return on.status();
-    auto raised = RaiseNotices(p.change, *rules_, same_domain_, *d, *on);
+    auto raised = RaiseNotices(p.change, *rules_, same_domain_, d, *on);
     if (!raised.ok()) return raised.status();
     p.out.notices += *raised;
   }

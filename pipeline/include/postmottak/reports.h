@@ -99,7 +99,7 @@ struct FlowStatistics {
 };
 
 struct StatisticsReport {
-  std::string since, until;  // the period, as resolved
+  std::string since, until;                     // the period, as resolved
   std::vector<FlowStatistics> flow;             // by unit, then area
   std::map<std::string, UnitStatistics> units;  // each unit's desk now
 };
@@ -110,6 +110,8 @@ struct FollowUpReport {
   int cases = 0;                       // cases waiting for documentation, looked at
   std::vector<std::string> reminders;  // reminder letters written (letter ids)
   std::vector<std::string> escalated;  // decide-as-it-stands tasks raised (task ids)
+  // "case ID: why" for each case that could not be followed up; the others were.
+  std::vector<std::string> failed;
 };
 
 // ---- reconciliation: what became of every page of a batch ----
