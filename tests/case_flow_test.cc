@@ -17,9 +17,6 @@ namespace {
 class CaseFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    OfficeOptions o;
-    o.store_dir = dir_ / "store";
-    o.rules_file = POSTMOTTAK_DEFAULT_RULES;
     // The shipped policy and a second caseworker of the back office 4402.
     auto policy = nlohmann::json::parse(test::ReadFile(POSTMOTTAK_DEFAULT_POLICY));
     policy["principals"].push_back({{"id", "user:ole"},
@@ -27,9 +24,7 @@ class CaseFlowTest : public ::testing::Test {
                                     {"domain", "state"},
                                     {"roles", nlohmann::json::array({"caseworker"})}});
     test::WriteFile(dir_ / "policy.json", policy.dump());
-    o.policy_file = dir_ / "policy.json";
-    o.sync_commits = false;
-    auto office = Office::Open(o);
+    auto office = Office::Open(test::SampleOfficeOptions(dir_ / "store", dir_ / "policy.json"));
     ASSERT_TRUE(office.ok()) << office.status().ToString();
     office_ = std::move(office).value();
     kari_ = Begin("user:kari");  // local office 0301

@@ -23,12 +23,7 @@ constexpr const char* kCase = "2026-000900";
 
 TEST(LetterTest, ARequestLetterNamesWhatIsMissingAndEndsWithTheCasesCoverSheet) {
   test::TempDir dir;
-  OfficeOptions o;
-  o.store_dir = dir / "store";
-  o.rules_file = POSTMOTTAK_DEFAULT_RULES;
-  o.policy_file = POSTMOTTAK_DEFAULT_POLICY;
-  o.sync_commits = false;
-  auto office = Office::Open(o);
+  auto office = Office::Open(test::SampleOfficeOptions(dir / "store"));
   ASSERT_TRUE(office.ok()) << office.status().ToString();
   auto kari = (*office)->Begin("user:kari", "case handling");
   ASSERT_TRUE(kari.ok());

@@ -54,10 +54,7 @@ class NoticesTest : public ::testing::Test {
     IntakeOptions options;
     options.principal = test::As("service:intake");
     options.workers = 2;
-    const Policy* policy = &test::SamplePolicy();
-    options.same_domain = [policy](const std::string& a, const std::string& b) {
-      return policy->DomainOf(a) == policy->DomainOf(b);
-    };
+    options.same_domain = test::SamplePolicy().SameDomain();
     auto report = RunIntake(store_.get(), test::SampleRules(), {dir_ / "in"}, options);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? std::move(report).value() : IntakeReport{};

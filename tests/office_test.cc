@@ -14,14 +14,7 @@ namespace {
 
 class OfficeTest : public ::testing::Test {
  protected:
-  OfficeOptions Options() {
-    OfficeOptions o;
-    o.store_dir = dir_ / "store";
-    o.rules_file = POSTMOTTAK_DEFAULT_RULES;
-    o.policy_file = POSTMOTTAK_DEFAULT_POLICY;
-    o.sync_commits = false;
-    return o;
-  }
+  OfficeOptions Options() { return test::SampleOfficeOptions(dir_ / "store"); }
   test::TempDir dir_;
 };
 

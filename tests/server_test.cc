@@ -26,12 +26,7 @@ class ServerTest : public ::testing::Test {
     pem_ = key->private_pem;
     test::WriteFile(dir_ / "jwks.json", key->jwks);
     service_ = *MakeServiceToken();
-    OfficeOptions o;
-    o.store_dir = dir_ / "store";
-    o.rules_file = POSTMOTTAK_DEFAULT_RULES;
-    o.policy_file = POSTMOTTAK_DEFAULT_POLICY;
-    o.sync_commits = false;
-    auto office = Office::Open(o);
+    auto office = Office::Open(test::SampleOfficeOptions(dir_ / "store"));
     ASSERT_TRUE(office.ok()) << office.status().ToString();
     office_ = std::move(office).value();
     ServerConfig config;

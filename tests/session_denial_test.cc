@@ -45,12 +45,7 @@ class SessionDenialTest : public ::testing::Test {
                                     {"domain", "state"},
                                     {"roles", nlohmann::json::array()}});
     test::WriteFile(dir_ / "policy.json", policy.dump());
-    OfficeOptions o;
-    o.store_dir = dir_ / "store";
-    o.rules_file = POSTMOTTAK_DEFAULT_RULES;
-    o.policy_file = dir_ / "policy.json";
-    o.sync_commits = false;
-    auto office = Office::Open(o);
+    auto office = Office::Open(test::SampleOfficeOptions(dir_ / "store", dir_ / "policy.json"));
     ASSERT_TRUE(office.ok()) << office.status().ToString();
     office_ = std::move(office).value();
     auto kari = office_->Begin("user:kari", "case handling");

@@ -66,6 +66,15 @@ Principal Tester() {
   return std::move(p).value();
 }
 
+OfficeOptions SampleOfficeOptions(const std::string& store_dir, const std::string& policy_file) {
+  OfficeOptions o;
+  o.store_dir = store_dir;
+  o.rules_file = POSTMOTTAK_DEFAULT_RULES;
+  o.policy_file = policy_file;
+  o.sync_commits = false;
+  return o;
+}
+
 CaseService ServiceFor(Store* store, const Principal& principal) {
   return CaseService(store, &SampleRules(), &SamplePolicy(), principal, "test");
 }

@@ -13,6 +13,7 @@
 #include "pipeline/config/rules.h"
 #include "pipeline/services/access.h"
 #include "pipeline/services/case_service.h"
+#include "postmottak/options.h"
 #include "storage/store.h"
 
 namespace postmottak::test {
@@ -37,6 +38,10 @@ Principal As(const std::string& id);
 // A principal for tests of internals: unit 4817, state domain, every role of the
 // shipped policy. Tests of the access model itself use As() instead.
 Principal Tester();
+// Options for an Office on `store_dir` with the shipped rules and `policy_file`, commits
+// not synced (tests need no power-loss durability).
+OfficeOptions SampleOfficeOptions(const std::string& store_dir,
+                                  const std::string& policy_file = POSTMOTTAK_DEFAULT_POLICY);
 // A case service acting for `principal` with the shipped rules and policy.
 CaseService ServiceFor(Store* store, const Principal& principal);
 std::unique_ptr<Store> OpenStore(const std::string& dir);
