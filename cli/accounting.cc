@@ -16,27 +16,13 @@ using nlohmann::json;
 // Exit code when reconcile or verify finds something wrong (commands.h).
 constexpr int kUnbalanced = 5;
 
-json AccountJson(const PageAccount& a) {
-  return {{"file", a.file},         {"page", a.page},       {"status", a.status},
-          {"document", a.document}, {"case_id", a.case_id}, {"quarantine", a.quarantine},
-          {"detail", a.detail}};
-}
-
 int BatchesCommand(Context& ctx) {
   auto listed = ctx.s().Batches();
   if (!listed.ok()) return Fail(listed.status());
   const std::vector<BatchRecord>& batches = *listed;
   if (ctx.g.json) {
     json out = json::array();
-    for (const auto& b : batches) {
-      out.push_back({{"id", b.id},
-                     {"created_at", b.created_at},
-                     {"files", b.files},
-                     {"pages", b.pages},
-                     {"runs", b.runs},
-                     {"complete", b.complete},
-                     {"manifest", b.has_manifest}});
-    }
+    for (const auto& b : batches) out.push_back(BatchJson(b));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -57,21 +43,7 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
   auto r = ctx.s().Reconcile(batch, manifest_path);
   if (!r.ok()) return Fail(r.status());
   if (ctx.g.json) {
-    json pages = json::array(), missing = json::array();
-    for (const auto& a : r->pages) pages.push_back(AccountJson(a));
-    for (const auto& a : r->missing) missing.push_back(AccountJson(a));
-    std::cout << json{{"batch", r->batch},
-                      {"files", r->files},
-                      {"pages_expected", r->pages_expected},
-                      {"intake_complete", r->intake_complete},
-                      {"counts", r->counts},
-                      {"missing", missing},
-                      {"checked_manifest", r->checked_manifest},
-                      {"manifest_problems", r->manifest_problems},
-                      {"balanced", r->balanced()},
-                      {"pages", pages}}
-                     .dump(2)
-              << "\n";
+    std::cout << ReconciliationJson(*r).dump(2) << "\n";
     return r->balanced() ? 0 : kUnbalanced;
   }
   std::cout << "Reconciliation of batch " << r->batch << ": " << r->files << " files, "

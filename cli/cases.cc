@@ -209,12 +209,7 @@ int FollowUpCommand(Context& ctx) {
   auto report = ctx.s().FollowUp();
   if (!report.ok()) return Fail(report.status());
   if (ctx.g.json) {
-    std::cout << json{{"cases_waiting", report->cases},
-                      {"reminders", report->reminders},
-                      {"escalated", report->escalated},
-                      {"failed", report->failed}}
-                     .dump(2)
-              << "\n";
+    std::cout << FollowUpJson(*report).dump(2) << "\n";
   } else {
     PrintFollowUp(*report);
   }

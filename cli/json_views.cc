@@ -8,6 +8,69 @@ namespace postmottak {
 
 using nlohmann::json;
 
+json BatchJson(const BatchRecord& b) {
+  return {{"id", b.id},
+          {"created_at", b.created_at},
+          {"created_by", b.created_by},
+          {"files", b.files},
+          {"pages", b.pages},
+          {"runs", b.runs},
+          {"complete", b.complete},
+          {"completed_at", b.completed_at},
+          {"manifest", b.has_manifest}};
+}
+
+namespace {
+
+json AccountJson(const PageAccount& a) {
+  return {{"file", a.file},         {"page", a.page},       {"status", a.status},
+          {"document", a.document}, {"case_id", a.case_id}, {"quarantine", a.quarantine},
+          {"detail", a.detail}};
+}
+
+}  // namespace
+
+json ReconciliationJson(const Reconciliation& r) {
+  json pages = json::array(), missing = json::array();
+  for (const auto& a : r.pages) pages.push_back(AccountJson(a));
+  for (const auto& a : r.missing) missing.push_back(AccountJson(a));
+  return {{"batch", r.batch},
+          {"files", r.files},
+          {"pages_expected", r.pages_expected},
+          {"intake_complete", r.intake_complete},
+          {"counts", r.counts},
+          {"missing", missing},
+          {"checked_manifest", r.checked_manifest},
+          {"manifest_problems", r.manifest_problems},
+          {"balanced", r.balanced()},
+          {"pages", pages}};
+}
+
+json AuditCheckJson(const AuditCheck& c, size_t anchors) {
+  return {{"entries", c.entries},
+          {"head", {{"seq", c.head_seq}, {"hash", c.head_hash}}},
+          {"anchors", anchors},
+          {"problems", c.problems},
+          {"intact", c.ok()}};
+}
+
+json FollowUpJson(const FollowUpReport& r) {
+  return {{"cases_waiting", r.cases},
+          {"reminders", r.reminders},
+          {"escalated", r.escalated},
+          {"failed", r.failed}};
+}
+
+json CoverSheetJson(const CoverSheetRecord& c) {
+  return {{"id", c.id},
+          {"case_id", c.case_id},
+          {"area", c.area},
+          {"title", c.title},
+          {"expected", c.expected},
+          {"unit", c.unit},
+          {"issued_at", c.issued_at}};
+}
+
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream ss(s);

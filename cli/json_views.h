@@ -35,6 +35,12 @@ nlohmann::json TimelineEntryJson(const TimelineEntry& e);
 nlohmann::json CaseStatusJson(const CaseStatusRecord& r);
 // The period per unit and area, and each unit's desk (`stats --json`, the API's).
 nlohmann::json StatisticsJson(const StatisticsReport& r);
+nlohmann::json BatchJson(const BatchRecord& b);
+// Every page's account, what is missing and the manifest's problems.
+nlohmann::json ReconciliationJson(const Reconciliation& r);
+nlohmann::json AuditCheckJson(const AuditCheck& c, size_t anchors);
+nlohmann::json FollowUpJson(const FollowUpReport& r);
+nlohmann::json CoverSheetJson(const CoverSheetRecord& c);
 // "a,b,,c" -> {"a", "b", "c"}: the command line's comma-separated lists.
 std::vector<std::string> SplitList(const std::string& s);
 

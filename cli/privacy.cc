@@ -65,13 +65,7 @@ int AuditVerify(Context& ctx, const std::vector<std::string>& anchors) {
   auto check = ctx.s().VerifyAuditTrail(anchors);
   if (!check.ok()) return Fail(check.status());
   if (ctx.g.json) {
-    std::cout << json{{"entries", check->entries},
-                      {"head", {{"seq", check->head_seq}, {"hash", check->head_hash}}},
-                      {"anchors", anchors.size()},
-                      {"problems", check->problems},
-                      {"intact", check->ok()}}
-                     .dump(2)
-              << "\n";
+    std::cout << AuditCheckJson(*check, anchors.size()).dump(2) << "\n";
     return check->ok() ? 0 : kProblems;
   }
   std::cout << "Audit trail: " << check->entries << " entries checked";

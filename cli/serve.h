@@ -8,7 +8,7 @@
 
 namespace postmottak {
 
-void AddServeCommand(CLI::App& app, const Globals& g, int* rc);
+void AddServeCommand(CLI::App& app, Globals& g, int* rc);
 
 }  // namespace postmottak
 

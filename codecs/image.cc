@@ -102,6 +102,13 @@ Image RotateOrtho(const Image& image, int degrees_clockwise) {
   return Image(pixRotateOrth(image.get(), quads));
 }
 
+Image ScaleToWidth(const Image& image, int width) {
+  if (width <= 0 || image.width() <= width) return image.Share();
+  const float factor = static_cast<float>(width) / static_cast<float>(image.width());
+  if (image.depth() == 1) return Image(pixScaleToGray(image.get(), factor));
+  return Image(pixScale(image.get(), factor, factor));
+}
+
 Image RotateSmall(const Image& image, double degrees) {
   if (std::fabs(degrees) < 0.05) return image.Clone();
   constexpr double kDegToRad = 3.14159265358979323846 / 180.0;

@@ -64,6 +64,10 @@ Image RotateOrtho(const Image& image, int degrees_clockwise);
 // Rotates by a small angle in degrees (counter-clockwise positive), filling with white.
 Image RotateSmall(const Image& image, double degrees);
 
+// Scaled down to `width` pixels wide, keeping the aspect; bitonal pages become gray so
+// that thin strokes survive (a thumbnail). An image no wider comes back shared.
+Image ScaleToWidth(const Image& image, int width);
+
 // Compact storage encodings.
 Result<std::string> EncodeTiffG4(const Image& bitonal);
 Result<std::string> EncodeJpeg(const Image& image, int quality);

@@ -111,6 +111,7 @@ TEST_F(SessionDenialTest, EveryCallRefusesWithoutThePermissionAndTheRefusalIsAud
       {"SearchDocuments", [](Session& s) { return s.SearchDocuments("legeerklæring").status(); }},
       {"ReadDocument", [](Session& s) { return s.ReadDocument("doc-x").status(); }},
       {"DocumentPdf", [](Session& s) { return s.DocumentPdf("doc-x").status(); }},
+      {"PageImage", [](Session& s) { return s.PageImage("doc-x", 1).status(); }},
       {"Link", [&](Session& s) { return s.Link("doc-x", case_id).status(); }},
       {"LinkAlso", [&](Session& s) { return s.LinkAlso("doc-x", case_id).status(); }},
       {"Tasks", [](Session& s) { return s.Tasks({}).status(); }},

@@ -2,10 +2,15 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <ctime>
 #include <iostream>
+#include <regex>
 
 #include "cli/server/api_routes.h"
+#include "cli/server/batch_upload.h"
+#include "cli/server/metrics.h"
+#include "cli/server/openapi.h"
 #include "cli/server/problems.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "pipeline/services/session_rep.h"
@@ -13,6 +18,8 @@
 namespace postmottak {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 void Send(httplib::Response& res, const Problem& p) {
   res.status = p.http_status;
@@ -31,15 +38,46 @@ Result<std::string> PurposeOf(const httplib::Request& req, const std::string& ro
   return purpose;
 }
 
+// What the check before the body handed to the handler of the same request: httplib
+// runs both on one thread, one request after another.
+struct Admitted {
+  const httplib::Request* request = nullptr;
+  std::string principal;
+  Clock::time_point since;
+};
+thread_local Admitted admitted;
+
+constexpr const char* kOpenApiPath = "/api/v1/openapi.json";
+
 }  // namespace
 
 struct ApiServer::Impl {
-  Impl(Office* o, ServerConfig c, TokenVerifier v)
-      : office(o), config(std::move(c)), verifier(std::move(v)) {}
+  struct Matcher {
+    std::regex path;
+    std::vector<std::string> names;
+    const Route* route;
+  };
+
+  Impl(Office* o, ServerConfig c, TokenVerifier v, Inbox* i)
+      : office(o), config(std::move(c)), verifier(std::move(v)), inbox(i) {}
   Office* office;
   ServerConfig config;
   TokenVerifier verifier;
-  httplib::Server http;
+  Inbox* inbox;
+  std::unique_ptr<httplib::Server> http;
+  std::vector<Matcher> matchers;
+  ServerMetrics metrics;
+
+  // The route for a request line; `path_known` when some route has the path.
+  const Matcher* Find(const std::string& method, const std::string& path, bool* path_known) const {
+    *path_known = false;
+    for (const Matcher& m : matchers) {
+      if (!std::regex_match(path, m.path)) continue;
+      *path_known = true;
+      if (m.route->method == method) return &m;
+    }
+    return nullptr;
+  }
 
   // The principal the request's bearer token names; no store is touched on the way.
   Result<std::string> Authenticate(const httplib::Request& req) const {
@@ -49,78 +87,249 @@ struct ApiServer::Impl {
     return verifier.Verify(header.substr(7), std::time(nullptr));
   }
 
-  void Handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
+  // Refused before the body is read: the connection is closed, its unread body with it.
+  httplib::Server::HandlerResponse Refuse(const std::string& route, const Problem& p,
+                                          httplib::Response& res) {
+    Send(res, p);
+    res.set_header("Connection", "close");
+    metrics.Observe(route, p.http_status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  }
+
+  // Runs on the headers alone: the route, the token and the body's declared size.
+  httplib::Server::HandlerResponse Admit(const httplib::Request& req, httplib::Response& res) {
+    admitted = {};
+    if (req.path == "/healthz" || req.path == "/readyz")
+      return httplib::Server::HandlerResponse::Unhandled;
+    const bool special = req.path == "/metrics" || req.path == kOpenApiPath;
+    bool path_known = special;
+    const Matcher* m = special ? nullptr : Find(req.method, req.path, &path_known);
+    const std::string name = special ? req.path.substr(1) : m ? m->route->name : "unrouted";
+    if (special && req.method != "GET")
+      return Refuse(name, HttpProblem(405, req.method + " is not served on " + req.path), res);
+    if (!special && !m)
+      return Refuse(name,
+                    path_known ? HttpProblem(405, req.method + " is not served on " + req.path)
+                               : HttpProblem(404, "no route " + req.method + " " + req.path),
+                    res);
     auto principal = Authenticate(req);
-    if (!principal.ok()) return Send(res, ProblemOf(principal.status()));
-    auto purpose = PurposeOf(req, route.name);
-    if (!purpose.ok()) return Send(res, ProblemOf(purpose.status()));
-    auto session = office->Begin(*principal, *purpose);
-    if (!session.ok())  // a token for a principal the policy does not know
-      return Send(res, ProblemOf(Status::Unauthenticated(session.status().message())));
-    ApiRequest in;
-    for (size_t i = 1; i < req.matches.size(); ++i) in.params.push_back(req.matches[i]);
-    for (const auto& [name, value] : req.params) {
-      if (in.query.count(name))
-        return Send(
-            res, ProblemOf(Status::InvalidArgument("query parameter '" + name + "' given twice")));
-      in.query[name] = value;
+    if (!principal.ok()) return Refuse(name, ProblemOf(principal.status()), res);
+    if (req.method == "POST") {
+      const bool upload = m && !m->route->handler;
+      const int64_t bound = upload ? config.limits.max_upload_bytes : config.limits.max_body_bytes;
+      if (!req.has_header("Content-Length"))
+        return Refuse(name, HttpProblem(411, "a POST needs a Content-Length"), res);
+      const std::string length = req.get_header_value("Content-Length");
+      if (length.empty() || length.size() > 15 ||
+          !std::all_of(length.begin(), length.end(), ::isdigit) || std::stoll(length) > bound)
+        return Refuse(
+            name, HttpProblem(413, "the body is larger than " + std::to_string(bound) + " bytes"),
+            res);
     }
-    in.body = req.body;
-    ApiResponse out;
-    const Status done = route.handler(*session, OfficeAccess::RulesOf(*office), in, &out);
+    admitted = {&req, *principal, Clock::now()};
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
+
+  // The principal Admit() found for this request (re-verified if the hand-over is lost).
+  Result<std::string> PrincipalOf(const httplib::Request& req) {
+    if (admitted.request == &req && !admitted.principal.empty()) return admitted.principal;
+    return Authenticate(req);
+  }
+
+  double Elapsed() const {
+    return std::chrono::duration<double>(Clock::now() - admitted.since).count();
+  }
+
+  void Answer(const std::string& route, const Status& done, const ApiResponse& out,
+              httplib::Response& res) {
     if (!done.ok()) {
       const Problem p = ProblemOf(done);
       if (p.http_status == 500)
-        std::cerr << "postmottak serve: " << route.name << ": " << done.ToString() << "\n";
-      return Send(res, p);
+        std::cerr << "postmottak serve: " << route << ": " << done.ToString() << "\n";
+      Send(res, p);
+    } else {
+      res.status = out.status;
+      res.set_content(out.body, out.content_type.c_str());
     }
-    res.status = out.status;
-    res.set_content(out.body, out.content_type.c_str());
+    metrics.Observe(route, res.status, Elapsed());
   }
 
-  void Install() {
-    const ServerLimits& l = config.limits;
-    const int threads = l.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    http.set_read_timeout(l.read_timeout_seconds, 0);
-    http.set_write_timeout(l.write_timeout_seconds, 0);
-    http.set_keep_alive_timeout(l.idle_timeout_seconds);
-    http.set_payload_max_length(static_cast<size_t>(l.max_body_bytes));
-    http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(R"({"status": "ok"})", "application/json");
-    });
-    http.Get("/readyz", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(R"({"status": "ready"})", "application/json");
-    });
-    for (const Route& route : ApiRoutes()) {
-      auto handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
-        Handle(route, req, res);
-      };
-      route.method == "GET" ? http.Get(route.pattern, handler) : http.Post(route.pattern, handler);
-    }
-    // What no route answered, or the HTTP layer refused (413), as problem details too.
-    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      Send(res,
-           HttpProblem(res.status, res.status == 404 ? "no route " + req.method + " " + req.path
-                                                     : "refused by the HTTP layer"));
-    });
-    http.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
-          try {
-            if (e) std::rethrow_exception(e);
-          } catch (const std::exception& x) {
-            std::cerr << "postmottak serve: " << req.path << ": " << x.what() << "\n";
-          }
-          Send(res, ProblemOf(Status::IOError("exception")));
-        });
+  // A session for the request's principal and purpose; a token naming a principal that
+  // the policy does not know is not authenticated.
+  Result<Session> Begin(const httplib::Request& req, const std::string& route) {
+    auto principal = PrincipalOf(req);
+    if (!principal.ok()) return principal.status();
+    auto purpose = PurposeOf(req, route);
+    if (!purpose.ok()) return purpose.status();
+    auto session = office->Begin(*principal, *purpose);
+    if (!session.ok()) return Status::Unauthenticated(session.status().message());
+    return session;
   }
+
+  void Handle(const Matcher& m, const httplib::Request& req, httplib::Response& res) {
+    const Route& route = *m.route;
+    ApiResponse out;
+    auto session = Begin(req, route.name);
+    if (!session.ok()) return Answer(route.name, session.status(), out, res);
+    ApiRequest in;
+    for (size_t i = 1; i < req.matches.size() && i <= m.names.size(); ++i)
+      in.params[m.names[i - 1]] = req.matches[i];
+    for (const auto& [name, value] : req.params) {
+      if (in.query.count(name))
+        return Answer(route.name,
+                      Status::InvalidArgument("query parameter '" + name + "' given twice"), out,
+                      res);
+      in.query[name] = value;
+    }
+    Status done = CheckRequest(route, req.body, &in);
+    if (done.ok()) {
+      const RouteContext ctx{office, &OfficeAccess::RulesOf(*office), inbox};
+      done = route.handler(*session, ctx, in, &out);
+    }
+    Answer(route.name, done, out, res);
+  }
+
+  void Upload(const Route& route, const httplib::Request& req, httplib::Response& res,
+              const httplib::ContentReader& reader) {
+    ApiResponse out;
+    auto session = Begin(req, route.name);
+    if (!session.ok()) return Answer(route.name, session.status(), out, res);
+    if (!inbox)
+      return Answer(
+          route.name,
+          Status::FailedPrecondition("this server takes no batches: start it with --inbox"), out,
+          res);
+    auto principal = PrincipalOf(req);
+    auto purpose = PurposeOf(req, route.name);
+    Status allowed =
+        OfficeAccess::Require(*office, *principal, Permission::kIntake, "upload a batch", *purpose);
+    if (!allowed.ok()) return Answer(route.name, allowed, out, res);
+    ApiRequest in;
+    for (const auto& [name, value] : req.params) in.query[name] = value;
+    if (Status s = CheckRequest(route, "", &in); !s.ok()) return Answer(route.name, s, out, res);
+    if (!req.is_multipart_form_data())
+      return Answer(
+          route.name,
+          Status::InvalidArgument("send the batch as multipart/form-data, one part per file"), out,
+          res);
+    const PartReader parts = [&reader](const std::function<bool(const std::string&)>& on_part,
+                                       const std::function<bool(const char*, size_t)>& on_data) {
+      return reader(
+          [&on_part](const httplib::MultipartFormData& part) { return on_part(part.filename); },
+          [&on_data](const char* data, size_t n) { return on_data(data, n); });
+    };
+    auto received = ReceiveBatch(parts, in.query.count("batch") ? in.query["batch"] : "",
+                                 config.limits, inbox, *principal, *purpose);
+    if (received.ok()) {
+      out.status = 202;
+      out.body = nlohmann::json{{"batch", received->batch},
+                                {"files", received->files},
+                                {"bytes", received->bytes},
+                                {"status", "/api/v1/batches/" + received->batch}}
+                     .dump();
+    }
+    Answer(route.name, received.status(), out, res);
+  }
+
+  void Metrics(const httplib::Request& req, httplib::Response& res) {
+    ApiResponse out;
+    auto principal = PrincipalOf(req);
+    if (!principal.ok()) return Answer("metrics", principal.status(), out, res);
+    auto purpose = PurposeOf(req, "metrics");
+    if (!purpose.ok()) return Answer("metrics", purpose.status(), out, res);
+    Status allowed = OfficeAccess::Require(*office, *principal, Permission::kStatistics,
+                                           "read the server's metrics", *purpose);
+    if (!allowed.ok()) return Answer("metrics", allowed, out, res);
+    BacklogGauges backlog;
+    if (auto b = OfficeAccess::BacklogOf(*office); b.ok())
+      backlog = {true, b->manual_journaling, b->quarantine_held};
+    InboxCounters counters;
+    if (inbox) counters = inbox->counters();
+    out.body = metrics.Render(inbox ? &counters : nullptr, backlog);
+    out.content_type = "text/plain; version=0.0.4";
+    Answer("metrics", Status::OK(), out, res);
+  }
+
+  void Install();
 };
 
-Result<std::unique_ptr<ApiServer>> ApiServer::Create(Office* office, const ServerConfig& config) {
+void ApiServer::Impl::Install() {
+  const ServerLimits& l = config.limits;
+  const int threads = l.threads;
+  http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http->set_read_timeout(l.read_timeout_seconds, 0);
+  http->set_write_timeout(l.write_timeout_seconds, 0);
+  http->set_keep_alive_timeout(l.idle_timeout_seconds);
+  http->set_payload_max_length(static_cast<size_t>(std::max(l.max_body_bytes, l.max_upload_bytes)));
+  http->set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return Admit(req, res); });
+  http->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status": "ok"})", "application/json");
+  });
+  http->Get("/readyz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status": "ready"})", "application/json");
+  });
+  http->Get("/metrics",
+            [this](const httplib::Request& req, httplib::Response& res) { Metrics(req, res); });
+  http->Get(kOpenApiPath, [this](const httplib::Request&, httplib::Response& res) {
+    ApiResponse out;
+    out.body = OpenApiDocument().dump(2);
+    Answer("openapi", Status::OK(), out, res);
+  });
+  for (const Route& route : ApiRoutes()) {
+    Matcher m{std::regex(), {}, &route};
+    const std::string pattern = PathRegex(route, &m.names);
+    m.path = std::regex(pattern);
+    matchers.push_back(m);
+  }
+  for (const Matcher& m : matchers) {
+    const Route& route = *m.route;
+    const std::string pattern = PathRegex(route);
+    if (!route.handler) {
+      http->Post(pattern, [this, &route](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& reader) {
+        Upload(route, req, res, reader);
+      });
+      continue;
+    }
+    auto handler = [this, &m](const httplib::Request& req, httplib::Response& res) {
+      Handle(m, req, res);
+    };
+    route.method == "GET" ? http->Get(pattern, handler) : http->Post(pattern, handler);
+  }
+  // What the HTTP layer itself refused (413 on a body past the bound), as problem details.
+  http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    Send(res, HttpProblem(res.status, res.status == 404 ? "no route " + req.method + " " + req.path
+                                                        : "refused by the HTTP layer"));
+  });
+  http->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
+        try {
+          if (e) std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          std::cerr << "postmottak serve: " << req.path << ": " << x.what() << "\n";
+        }
+        Send(res, ProblemOf(Status::IOError("exception")));
+      });
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::Create(Office* office, const ServerConfig& config,
+                                                     Inbox* inbox) {
+  PM_RETURN_IF_ERROR(CheckExposure(config));
   auto verifier = TokenVerifier::Create(config.tokens);
   if (!verifier.ok()) return verifier.status();
-  auto impl = std::make_unique<Impl>(office, config, std::move(verifier).value());
+  auto impl = std::make_unique<Impl>(office, config, std::move(verifier).value(), inbox);
+  if (!config.tls_certificate.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(config.tls_certificate.c_str(),
+                                                    config.tls_key.c_str());
+    if (!tls->is_valid())
+      return Status::InvalidArgument("TLS certificate " + config.tls_certificate + " or key " +
+                                     config.tls_key + " cannot be loaded");
+    impl->http = std::move(tls);
+  } else {
+    impl->http = std::make_unique<httplib::Server>();
+  }
   impl->Install();
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
@@ -131,22 +340,22 @@ ApiServer::~ApiServer() { Stop(); }
 Result<int> ApiServer::Bind() {
   const ServerConfig& c = impl_->config;
   if (c.port == 0) {
-    const int port = impl_->http.bind_to_any_port(c.host);
+    const int port = impl_->http->bind_to_any_port(c.host);
     if (port <= 0) return Status::IOError("cannot listen on " + c.host);
     return port;
   }
-  if (!impl_->http.bind_to_port(c.host, c.port))
+  if (!impl_->http->bind_to_port(c.host, c.port))
     return Status::IOError("cannot listen on " + c.host + ":" + std::to_string(c.port));
   return c.port;
 }
 
 Status ApiServer::Serve() {
-  return impl_->http.listen_after_bind() ? Status::OK()
-                                         : Status::IOError("the server stopped with an error");
+  return impl_->http->listen_after_bind() ? Status::OK()
+                                          : Status::IOError("the server stopped with an error");
 }
 
 void ApiServer::Stop() {
-  if (impl_->http.is_running()) impl_->http.stop();
+  if (impl_->http->is_running()) impl_->http->stop();
 }
 
 }  // namespace postmottak

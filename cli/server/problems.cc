@@ -44,6 +44,8 @@ Problem HttpProblem(int http_status, const std::string& detail) {
       return Make(404, "no_such_route", "No such route", detail);
     case 405:
       return Make(405, "method_not_allowed", "Method not allowed", detail);
+    case 411:
+      return Make(411, "length_required", "Content-Length required", detail);
     case 413:
       return Make(413, "too_large", "Request body too large", detail);
     default:

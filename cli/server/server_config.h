@@ -2,8 +2,17 @@
 //
 //   {"listen": "127.0.0.1:8080",
 //    "tokens": {... see pipeline/services/bearer_tokens.h ...},
-//    "limits": {"threads": 8, "max_body_bytes": 1048576, "read_timeout_seconds": 10,
-//               "write_timeout_seconds": 30, "idle_timeout_seconds": 5}}
+//    "limits": {"threads": 8, "max_body_bytes": 1048576, "max_upload_bytes": 268435456,
+//               "max_upload_files": 2000, "read_timeout_seconds": 10,
+//               "write_timeout_seconds": 30, "idle_timeout_seconds": 5},
+//    "inbox": {"dir": "/srv/postmottak/inbox", "principal": "service:intake",
+//              "quiet_seconds": 30, "poll_milliseconds": 1000},
+//    "tls": {"certificate": "server.crt", "key": "server.key"},
+//    "plain_http_beyond_loopback": false}
+//
+// Plain HTTP is served on loopback only: beyond it, TLS, or the explicit
+// "plain_http_beyond_loopback" for a server behind a TLS-terminating proxy on the same
+// host network.
 //
 // Unknown fields are refused, naming them: a typo must not silently become a default.
 #ifndef POSTMOTTAK_CLI_SERVER_SERVER_CONFIG_H_
@@ -12,15 +21,18 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/server/inbox.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "storage/status.h"
 
 namespace postmottak {
 
 struct ServerLimits {
-  int threads = 8;                   // requests served at once; more wait in the queue
-  int64_t max_body_bytes = 1 << 20;  // a larger request body is 413
-  int read_timeout_seconds = 10;     // a client that sends slower is cut off
+  int threads = 8;                                // requests served at once; more wait in the queue
+  int64_t max_body_bytes = 1 << 20;               // a larger request body is 413
+  int64_t max_upload_bytes = int64_t{256} << 20;  // an uploaded batch, all its files
+  int max_upload_files = 2000;
+  int read_timeout_seconds = 10;  // a client that sends slower is cut off
   int write_timeout_seconds = 30;
   int idle_timeout_seconds = 5;  // keep-alive
 };
@@ -30,10 +42,15 @@ struct ServerConfig {
   int port = 8080;
   TokenConfig tokens;
   ServerLimits limits;
+  InboxOptions inbox;
+  std::string tls_certificate, tls_key;  // PEM files; both or neither
+  bool plain_http_beyond_loopback = false;
 };
 
-// "HOST:PORT" into the config; plain HTTP is allowed on loopback only.
+// "HOST:PORT" into the config.
 Status ParseListen(const std::string& listen, ServerConfig* config);
+// Refuses plain HTTP beyond loopback unless the configuration asks for it.
+Status CheckExposure(const ServerConfig& config);
 Result<ServerConfig> LoadServerConfig(const std::string& path);
 
 }  // namespace postmottak

@@ -514,7 +514,7 @@ Result<CaseView> CaseService::ReadCase(const std::string& case_id) {
 }
 
 Result<std::pair<Document, std::string>> CaseService::ReadDocumentWith(
-    const std::string& document_id, bool with_pdf) {
+    const std::string& document_id, int what) {
   // The role first: without it, not even whether the document exists is told.
   PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "read documents"));
   Judgement j;
@@ -525,33 +525,51 @@ Result<std::pair<Document, std::string>> CaseService::ReadDocumentWith(
     j = JudgeDocument(view, *d);
     if (j.decision.allowed) {
       std::string detail = ReadDetail(j.decision);
-      std::string pdf;
-      if (with_pdf) {
+      std::string blob_key;
+      if (what == kWholePdf) {
         if (d->pdf_blob.empty())
           return Status::FailedPrecondition("document " + document_id +
                                             " has no searchable PDF yet (OCR deferred: reindex)");
-        auto bytes = view.GetBlob(d->pdf_blob);
-        if (!bytes.ok()) return bytes.status();
-        pdf = std::move(bytes).value();
+        blob_key = d->pdf_blob;
         detail += "; " + std::to_string(d->pages.size()) + " pages as PDF";
+      } else if (what > 0) {
+        if (what > static_cast<int>(d->pages.size()))
+          return Status::NotFound("document " + document_id + " has " +
+                                  std::to_string(d->pages.size()) + " pages, not " +
+                                  std::to_string(what));
+        blob_key = d->pages[what - 1].blob_key;
+        detail += "; page " + std::to_string(what);
       }
-      view.Log(with_pdf ? "read_page_images" : "read_document", "document/" + document_id, detail,
-               j.about);
+      std::string bytes;
+      if (!blob_key.empty()) {
+        auto read = view.GetBlob(blob_key);
+        if (!read.ok()) return read.status();
+        bytes = std::move(read).value();
+      }
+      view.Log(what == kRecordOnly ? "read_document" : "read_page_images",
+               "document/" + document_id, detail, j.about);
       PM_RETURN_IF_ERROR(view.Commit());
-      return std::make_pair(Shown(std::move(d).value()), std::move(pdf));
+      return std::make_pair(Shown(std::move(d).value()), std::move(bytes));
     }
   }
   return Deny("document/" + document_id, j.decision, j.about);
 }
 
 Result<Document> CaseService::ReadDocument(const std::string& document_id) {
-  auto read = ReadDocumentWith(document_id, false);
+  auto read = ReadDocumentWith(document_id, kRecordOnly);
   if (!read.ok()) return read.status();
   return std::move(read->first);
 }
 
 Result<std::string> CaseService::ReadDocumentPdf(const std::string& document_id) {
-  auto read = ReadDocumentWith(document_id, true);
+  auto read = ReadDocumentWith(document_id, kWholePdf);
+  if (!read.ok()) return read.status();
+  return std::move(read->second);
+}
+
+Result<std::string> CaseService::ReadPageImage(const std::string& document_id, int page) {
+  if (page < 1) return Status::InvalidArgument("pages are counted from 1");
+  auto read = ReadDocumentWith(document_id, page);
   if (!read.ok()) return read.status();
   return std::move(read->second);
 }

@@ -123,6 +123,8 @@ class CaseService {
   Result<Document> ReadDocument(const std::string& document_id);
   // The document's searchable PDF (its page images): a page-image read.
   Result<std::string> ReadDocumentPdf(const std::string& document_id);
+  // One stored page image (1-based), as stored (StoredPage::format): a page-image read.
+  Result<std::string> ReadPageImage(const std::string& document_id, int page);
   // Lists and searches hold only what the principal may see; what it may not see is
   // left out without a trace in the result (not even a count).
   Result<std::vector<Document>> ListDocuments(bool unlinked_only);
@@ -150,10 +152,12 @@ class CaseService {
   // Through the case, or, without one, through the unit holding the open task.
   Judgement JudgeDocument(const Change& view, const Document& d, Judgements* memo = nullptr) const;
   Judgement JudgeTask(const Change& view, const Task& t, Judgements* memo = nullptr) const;
-  // A document read in one view and audited once: the document and, with `with_pdf` (a
-  // page-image read), its searchable PDF.
+  // A document read in one view and audited once: the document and, as `what` asks, no
+  // bytes, its searchable PDF, or one page's stored image (1-based): a page-image read.
+  static constexpr int kRecordOnly = -1;
+  static constexpr int kWholePdf = 0;
   Result<std::pair<Document, std::string>> ReadDocumentWith(const std::string& document_id,
-                                                            bool with_pdf);
+                                                            int what);
   // Runs `body` on the case, in one change, when the principal may see it; NotFound when
   // there is no such case, and a refusal audited in a change of its own. `body` writes
   // and commits, or returns an error and nothing is written.

@@ -5,11 +5,14 @@
 #include <fstream>
 #include <utility>
 
+#include "codecs/image.h"
 #include "pipeline/distributed/distributed.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/session_rep.h"
 #include "pipeline/stages/cover_sheet.h"
 #include "pipeline/stages/letters.h"
+#include "storage/audit.h"
+#include "storage/index_keys.h"
 
 namespace postmottak {
 
@@ -54,6 +57,25 @@ Result<Session> Office::Begin(const std::string& principal, const std::string& p
 }
 
 bool Office::reader() const { return rep_->store->reader(); }
+
+Result<OfficeAccess::Backlog> OfficeAccess::BacklogOf(const Office& office) {
+  const Store& store = *office.rep_->store;
+  Backlog b;
+  b.manual_journaling = static_cast<int64_t>(store.ScanIndex(index_keys::Unlinked()).size());
+  PM_RETURN_IF_ERROR(store.Each<QuarantineEntry>([&b](QuarantineEntry q) {
+    if (q.status == QuarantineStatus::kHeld) ++b.quarantine_held;
+    return true;
+  }));
+  return b;
+}
+
+Status OfficeAccess::Require(const Office& office, const std::string& principal,
+                             Permission permission, const std::string& what,
+                             const std::string& purpose) {
+  auto p = office.rep_->policy.Resolve(principal);
+  if (!p.ok()) return p.status();
+  return RequireAudited(office.rep_->store.get(), *p, permission, what, purpose);
+}
 
 Session::Session(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Session::Session(Session&&) noexcept = default;
@@ -229,6 +251,18 @@ Result<DocumentRecord> Session::ReadDocument(const std::string& document_id) {
 
 Result<std::string> Session::DocumentPdf(const std::string& document_id) {
   return rep_->service.ReadDocumentPdf(document_id);
+}
+
+Result<std::string> Session::PageImage(const std::string& document_id, int page, int max_width) {
+  if (max_width < 0 || max_width > 20000)
+    return Status::InvalidArgument("max_width must be from 0 (full size) to 20000 pixels");
+  auto stored = rep_->service.ReadPageImage(document_id, page);
+  if (!stored.ok()) return stored.status();
+  auto image = DecodeImage(*stored);
+  if (!image.ok()) return image.status();
+  if (max_width > 0 && image->width() > max_width)
+    return EncodePng(ScaleToWidth(*image, max_width));
+  return EncodePng(*image);
 }
 
 Result<DocumentRecord> Session::Link(const std::string& document_id, const std::string& case_id) {

@@ -52,6 +52,18 @@ struct Session::Rep {
 struct OfficeAccess {
   static const Rules& RulesOf(const Office& office) { return office.rep_->rules; }
   static const Policy& PolicyOf(const Office& office) { return office.rep_->policy; }
+  // Counts for monitoring (the server's /metrics): no record is read, only how many
+  // documents wait for manual journaling and how many quarantine entries are held.
+  struct Backlog {
+    int64_t manual_journaling = 0;
+    int64_t quarantine_held = 0;
+  };
+  static Result<Backlog> BacklogOf(const Office& office);
+  // Whether `principal` may do `permission`, checked and audited as the library does
+  // at the start of a call (a denial is an audit entry): for the server's work that
+  // begins before any Session call, such as receiving an uploaded batch.
+  static Status Require(const Office& office, const std::string& principal, Permission permission,
+                        const std::string& what, const std::string& purpose);
 };
 
 }  // namespace postmottak

@@ -160,6 +160,10 @@ class Session {
   Result<DocumentRecord> ReadDocument(const std::string& document_id);
   // The document's searchable PDF (its page images and text): a page-image read.
   Result<std::string> DocumentPdf(const std::string& document_id);
+  // One page of the document (1-based) as a PNG, upright as stored; `max_width` > 0
+  // scales it down to at most that many pixels wide (a thumbnail). A page-image read,
+  // audited; NotFound names the document's page count.
+  Result<std::string> PageImage(const std::string& document_id, int page, int max_width = 0);
   // Links a document by hand (`link_documents`, and need to know of both): closes its
   // journaling task and re-evaluates the case's checklist.
   Result<DocumentRecord> Link(const std::string& document_id, const std::string& case_id);

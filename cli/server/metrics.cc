@@ -1,0 +1,80 @@
+#include "cli/server/metrics.h"
+
+#include <sstream>
+
+namespace postmottak {
+
+namespace {
+
+void Head(std::ostringstream& out, const char* name, const char* type, const char* help) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+}
+
+}  // namespace
+
+void ServerMetrics::Observe(const std::string& route, int status, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Series& s = requests_[{route, status}];
+  for (size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) {
+      ++s.buckets[i];
+      break;
+    }
+  ++s.count;
+  s.sum += seconds;
+}
+
+std::string ServerMetrics::Render(const InboxCounters* inbox, const BacklogGauges& backlog) const {
+  std::ostringstream out;
+  const InboxCounters none;
+  const InboxCounters& c = inbox ? *inbox : none;
+  Head(out, "postmottak_pages_taken_total", "counter",
+       "Pages read and accounted for by this server's intakes.");
+  out << "postmottak_pages_taken_total " << c.pages_taken + c.pages_in_hand << "\n";
+  Head(out, "postmottak_intake_pages_per_second", "gauge",
+       "Pages per second of the batch in hand, else of the last batch taken.");
+  out << "postmottak_intake_pages_per_second " << c.pages_per_second << "\n";
+  Head(out, "postmottak_inbox_batches_waiting", "gauge",
+       "Batch folders in the inbox (the queue), the one in hand included.");
+  out << "postmottak_inbox_batches_waiting " << c.batches_waiting << "\n";
+  Head(out, "postmottak_batches_taken_total", "counter", "Batches taken in whole.");
+  out << "postmottak_batches_taken_total " << c.batches_taken << "\n";
+  Head(out, "postmottak_batches_refused_total", "counter",
+       "Batches refused whole (moved to .refused with the reason).");
+  out << "postmottak_batches_refused_total " << c.batches_refused << "\n";
+  Head(out, "postmottak_quarantined_total", "counter",
+       "Inputs this server's intakes sent to quarantine.");
+  out << "postmottak_quarantined_total " << c.quarantined << "\n";
+  if (backlog.known) {
+    Head(out, "postmottak_documents_awaiting_manual_journaling", "gauge",
+         "Documents in the store waiting for a person to link them.");
+    out << "postmottak_documents_awaiting_manual_journaling " << backlog.manual_journaling << "\n";
+    Head(out, "postmottak_quarantine_held", "gauge",
+         "Quarantine entries in the store neither retried nor released.");
+    out << "postmottak_quarantine_held " << backlog.quarantine_held << "\n";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Head(out, "postmottak_http_requests_total", "counter", "API requests by route and status.");
+  for (const auto& [key, s] : requests_)
+    out << "postmottak_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
+        << "\"} " << s.count << "\n";
+  Head(out, "postmottak_http_request_duration_seconds", "histogram",
+       "Time from the request's arrival to its answer, by route and status.");
+  for (const auto& [key, s] : requests_) {
+    const std::string labels =
+        "route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"";
+    int64_t cumulative = 0;
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += s.buckets[i];
+      out << "postmottak_http_request_duration_seconds_bucket{" << labels << ",le=\"" << kBuckets[i]
+          << "\"} " << cumulative << "\n";
+    }
+    out << "postmottak_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} "
+        << s.count << "\n";
+    out << "postmottak_http_request_duration_seconds_sum{" << labels << "} " << s.sum << "\n";
+    out << "postmottak_http_request_duration_seconds_count{" << labels << "} " << s.count << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace postmottak

@@ -1,0 +1,148 @@
+// Cases, their flow between units, cover sheets, letters and the status view.
+#include "cli/json_views.h"
+#include "cli/server/routes/handlers.h"
+#include "pipeline/services/session_rep.h"
+
+namespace postmottak::routes {
+
+using nlohmann::json;
+
+namespace {
+
+std::function<std::string(const std::string&)> Titles(const RouteContext& ctx) {
+  return [&ctx](const std::string& t) { return ctx.rules->TitleOf(t); };
+}
+
+Status CaseAnswer(const Result<CaseRecord>& c, const RouteContext& ctx, ApiResponse* res,
+                  int status = 200) {
+  if (!c.ok()) return c.status();
+  Json(res, CaseDetailJson(*c, Titles(ctx)), status);
+  return Status::OK();
+}
+
+Status CoverSheetAnswer(const Result<CoverSheetRecord>& c, ApiResponse* res) {
+  if (!c.ok()) return c.status();
+  json out = CoverSheetJson(*c);
+  out["pdf"] = "/api/v1/cover-sheets/" + c->id + "/pdf";
+  Json(res, out, 201);
+  return Status::OK();
+}
+
+}  // namespace
+
+// Who the token names, as the policy knows it: what a client shows as "signed in as".
+Status Me(Session& s, const RouteContext& ctx, const ApiRequest&, ApiResponse* res) {
+  auto p = OfficeAccess::PolicyOf(*ctx.office).Resolve(s.principal());
+  if (!p.ok()) return p.status();
+  json permissions = json::array();
+  for (Permission perm : p->permissions) permissions.push_back(ToString(perm));
+  Json(res, {{"principal", p->id},
+             {"unit", p->unit},
+             {"domain", ToString(p->domain)},
+             {"roles", p->roles},
+             {"permissions", permissions}});
+  return Status::OK();
+}
+
+Status RegisterCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  CaseRegistration r;
+  r.id = BodyText(req, "id");
+  r.person_id = BodyText(req, "person_id");
+  r.person_name = BodyText(req, "person_name");
+  r.area = BodyText(req, "area");
+  r.unit = BodyText(req, "unit");
+  r.due = BodyText(req, "due");
+  r.required = BodyList(req, "required");
+  bool again = false;
+  auto c = s.RegisterCase(r, &again);
+  return CaseAnswer(c, ctx, res, again ? 200 : 201);
+}
+
+Status ShowCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  return CaseAnswer(s.ReadCase(req.params.at("case_id")), ctx, res);
+}
+
+Status CloseCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  return CaseAnswer(s.CloseCase(req.params.at("case_id")), ctx, res);
+}
+
+Status TransferCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  return CaseAnswer(s.TransferCase(req.params.at("case_id"), BodyText(req, "to"),
+                                   BodyText(req, "category"), BodyText(req, "reason")),
+                    ctx, res);
+}
+
+Status ReturnCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  return CaseAnswer(
+      s.ReturnCase(req.params.at("case_id"), BodyText(req, "category"), BodyText(req, "reason")),
+      ctx, res);
+}
+
+Status CaseTimeline(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto steps = s.CaseTimeline(req.params.at("case_id"));
+  if (!steps.ok()) return steps.status();
+  json out = json::array();
+  for (const auto& e : *steps) out.push_back(TimelineEntryJson(e));
+  Json(res, out);
+  return Status::OK();
+}
+
+// Person ids travel in bodies, never in a URL that proxies log.
+Status CaseStatusView(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto status = s.CaseStatus(BodyText(req, "person_or_case"));
+  if (!status.ok()) return status.status();
+  json out = json::array();
+  for (const auto& r : *status) out.push_back(CaseStatusJson(r));
+  Json(res, out);
+  return Status::OK();
+}
+
+Status CasesOfPerson(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto cases = s.CasesOfPerson(BodyText(req, "person_id"));
+  if (!cases.ok()) return cases.status();
+  json out = json::array();
+  for (const auto& c : *cases) out.push_back(CaseJson(c));
+  Json(res, out);
+  return Status::OK();
+}
+
+Status IssueCoverSheet(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  CoverSheetOrder order;
+  if (req.body.contains("kind")) order.kind = BodyText(req, "kind");
+  order.case_id = BodyText(req, "case_id");
+  order.person_id = BodyText(req, "person_id");
+  order.area = BodyText(req, "area");
+  order.title = BodyText(req, "title");
+  order.expected = BodyList(req, "expected");
+  order.unit = BodyText(req, "unit");
+  return CoverSheetAnswer(s.IssueCoverSheet(order), res);
+}
+
+Status IssueCaseCoverSheet(Session& s, const RouteContext&, const ApiRequest& req,
+                           ApiResponse* res) {
+  return CoverSheetAnswer(s.IssueCoverSheet(req.params.at("case_id"), BodyList(req, "expected")),
+                          res);
+}
+
+Status CoverSheetPdf(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto sheet = s.ReprintCoverSheet(req.params.at("cover_id"));
+  if (!sheet.ok()) return sheet.status();
+  Bytes(res, std::move(sheet->pdf), "application/pdf");
+  return Status::OK();
+}
+
+Status LetterPdf(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto pdf = s.LetterPdf(req.params.at("letter_id"));
+  if (!pdf.ok()) return pdf.status();
+  Bytes(res, std::move(pdf).value(), "application/pdf");
+  return Status::OK();
+}
+
+Status FollowUp(Session& s, const RouteContext&, const ApiRequest&, ApiResponse* res) {
+  auto report = s.FollowUp();
+  if (!report.ok()) return report.status();
+  Json(res, FollowUpJson(*report));
+  return Status::OK();
+}
+
+}  // namespace postmottak::routes

@@ -1,0 +1,99 @@
+// Documents, their page images and links, search, and the units' task queues.
+#include "cli/json_views.h"
+#include "cli/server/routes/handlers.h"
+
+namespace postmottak::routes {
+
+using nlohmann::json;
+
+namespace {
+
+Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, ApiResponse* res) {
+  if (!docs.ok()) return docs.status();
+  json out = json::array();
+  for (const auto& d : *docs) out.push_back(DocumentSummary(d));
+  Json(res, out);
+  return Status::OK();
+}
+
+Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
+  if (!t.ok()) return t.status();
+  Json(res, TaskJson(*t));
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ListDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return DocumentList(QueryFlag(req, "unlinked") ? s.ManualQueue() : s.Documents(), res);
+}
+
+Status ShowDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto d = s.ReadDocument(req.params.at("document_id"));
+  if (!d.ok()) return d.status();
+  Json(res, DocumentJson(*d));
+  return Status::OK();
+}
+
+Status DocumentPdf(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto pdf = s.DocumentPdf(req.params.at("document_id"));
+  if (!pdf.ok()) return pdf.status();
+  Bytes(res, std::move(pdf).value(), "application/pdf");
+  return Status::OK();
+}
+
+Status PageImage(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  const std::string width = Query(req, "width");
+  auto png = s.PageImage(req.params.at("document_id"), std::stoi(req.params.at("page")),
+                         width.empty() ? 0 : std::stoi(width));
+  if (!png.ok()) return png.status();
+  Bytes(res, std::move(png).value(), "image/png");
+  return Status::OK();
+}
+
+Status LinkDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  const std::string& id = req.params.at("document_id");
+  const std::string case_id = BodyText(req, "case_id");
+  auto d = req.body.value("also", false) ? s.LinkAlso(id, case_id) : s.Link(id, case_id);
+  if (!d.ok()) return d.status();
+  Json(res, DocumentSummary(*d));
+  return Status::OK();
+}
+
+// The words travel in the body: they may be a name or a person id.
+Status SearchDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return DocumentList(s.SearchDocuments(BodyText(req, "words")), res);
+}
+
+Status ListTasks(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  TaskFilter filter;
+  filter.unit = Query(req, "unit");
+  filter.case_id = Query(req, "case");
+  if (QueryFlag(req, "mine")) filter.holder = s.principal();
+  filter.unheld_only = QueryFlag(req, "free");
+  filter.closed_too = QueryFlag(req, "all");
+  auto tasks = s.Tasks(filter);
+  if (!tasks.ok()) return tasks.status();
+  json out = json::array();
+  for (const auto& t : *tasks) out.push_back(TaskJson(t));
+  Json(res, out);
+  return Status::OK();
+}
+
+Status TakeTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return TaskAnswer(s.TakeTask(req.params.at("task_id")), res);
+}
+
+Status TakeNextTask(Session& s, const RouteContext&, const ApiRequest&, ApiResponse* res) {
+  return TaskAnswer(s.TakeNextTask(), res);
+}
+
+Status ReleaseTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return TaskAnswer(s.ReleaseTask(req.params.at("task_id")), res);
+}
+
+Status FinishTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return TaskAnswer(s.FinishTask(req.params.at("task_id")), res);
+}
+
+}  // namespace postmottak::routes

@@ -1,0 +1,100 @@
+// The mail room: statistics, batches and their reconciliation, the quarantine.
+#include <filesystem>
+
+#include "cli/json_views.h"
+#include "cli/server/routes/handlers.h"
+
+namespace postmottak::routes {
+
+using nlohmann::json;
+
+namespace {
+
+Status QuarantineAnswer(const Result<QuarantineRecord>& q, ApiResponse* res) {
+  if (!q.ok()) return q.status();
+  Json(res, QuarantineJson(*q));
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Statistics(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto stats = s.Statistics({Query(req, "since"), Query(req, "until")});
+  if (!stats.ok()) return stats.status();
+  Json(res, StatisticsJson(*stats));
+  return Status::OK();
+}
+
+Status ListBatches(Session& s, const RouteContext&, const ApiRequest&, ApiResponse* res) {
+  auto batches = s.Batches();
+  if (!batches.ok()) return batches.status();
+  json out = json::array();
+  for (const auto& b : *batches) out.push_back(BatchJson(b));
+  Json(res, out);
+  return Status::OK();
+}
+
+// A batch the store knows, or one still waiting in the server's inbox (an upload not yet
+// begun): its state says which.
+Status ShowBatch(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  const std::string& id = req.params.at("batch");
+  auto batches = s.Batches();
+  if (!batches.ok()) return batches.status();
+  for (const auto& b : *batches) {
+    if (b.id != id) continue;
+    json out = BatchJson(b);
+    out["state"] = b.complete ? "taken" : "in_intake";
+    Json(res, out);
+    return Status::OK();
+  }
+  if (ctx.inbox) {
+    const InboxCounters c = ctx.inbox->counters();
+    std::error_code ec;
+    if (std::filesystem::is_directory(std::filesystem::path(ctx.inbox->dir()) / id, ec)) {
+      Json(res, {{"id", id}, {"state", c.batch_in_hand == id ? "in_intake" : "waiting"}});
+      return Status::OK();
+    }
+  }
+  return Status::NotFound("no batch " + id);
+}
+
+Status ReconcileBatch(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto r = s.Reconcile(req.params.at("batch"));
+  if (!r.ok()) return r.status();
+  Json(res, ReconciliationJson(*r));
+  return Status::OK();
+}
+
+Status ListQuarantine(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto entries = s.Quarantine(Query(req, "batch"), QueryFlag(req, "all"));
+  if (!entries.ok()) return entries.status();
+  json out = json::array();
+  for (const auto& q : *entries) out.push_back(QuarantineJson(q));
+  Json(res, out);
+  return Status::OK();
+}
+
+Status ShowQuarantined(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return QuarantineAnswer(s.ReadQuarantined(req.params.at("quarantine_id")), res);
+}
+
+// The kept bytes as they arrived: a page image, or the whole refused file.
+Status QuarantinedContent(Session& s, const RouteContext&, const ApiRequest& req,
+                          ApiResponse* res) {
+  auto bytes = s.QuarantinedBytes(req.params.at("quarantine_id"));
+  if (!bytes.ok()) return bytes.status();
+  Bytes(res, std::move(bytes).value(), "application/octet-stream");
+  return Status::OK();
+}
+
+Status RetryQuarantined(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return QuarantineAnswer(s.RetryQuarantined(req.params.at("quarantine_id")), res);
+}
+
+Status ReleaseQuarantined(Session& s, const RouteContext&, const ApiRequest& req,
+                          ApiResponse* res) {
+  return QuarantineAnswer(
+      s.ReleaseQuarantined(req.params.at("quarantine_id"), BodyText(req, "reason")), res);
+}
+
+}  // namespace postmottak::routes
