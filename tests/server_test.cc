@@ -3,13 +3,20 @@
 // the denial on the audit trail with the request's purpose), idempotent registration
 // (201, then 200, then 409), and bad input answered as problem details naming what
 // was wrong.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
+#include "cli/server/api_routes.h"
 #include "cli/server/api_server.h"
+#include "codecs/image.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "tests/test_util.h"
 
@@ -37,6 +44,7 @@ class ServerTest : public ::testing::Test {
     config.tokens.service_tokens[service_.sha256] = "service:case-system";
     config.limits.threads = 4;
     config.limits.max_body_bytes = 4096;
+    config.limits.max_upload_bytes = 1 << 20;
     auto server = ApiServer::Create(office_.get(), config);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -71,6 +79,33 @@ class ServerTest : public ::testing::Test {
     httplib::Headers h;
     if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
     return c.Post(path.c_str(), h, body, "application/json");
+  }
+  httplib::Result Send(const std::string& method, const std::string& path, const std::string& token,
+                       const std::string& body = "") {
+    return method == "GET" ? Get(path, token) : Post(path, token, body);
+  }
+  json Ok(const std::string& method, const std::string& path, const std::string& token,
+          const std::string& body = "", int status = 200) {
+    auto r = Send(method, path, token, body);
+    EXPECT_TRUE(r) << path;
+    if (!r) return json();
+    EXPECT_EQ(r->status, status) << method << " " << path << ": " << r->body;
+    return json::parse(r->body, nullptr, false);
+  }
+  // Sends `head` on a fresh connection and reads the answer's status line.
+  std::string RawStatusLine(const std::string& head) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+    if (write(fd, head.data(), head.size()) != static_cast<ssize_t>(head.size())) return "";
+    char buf[512];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    const std::string got(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    return got.substr(0, got.find("\r\n"));
   }
   static std::string Code(const httplib::Result& r) {
     const json j = json::parse(r->body, nullptr, false);
@@ -193,6 +228,181 @@ TEST_F(ServerTest, BadInputIsAProblemNamingWhatWasWrong) {
   EXPECT_EQ(Get("/api/v1/cases/..%2F..%2Fetc", kari)->status, 404) << "ids are ids, not paths";
   EXPECT_EQ(Get("/api/v1/cases/2026-404404", kari)->status, 404);
   EXPECT_EQ(Get("/api/v1/statistics?since=yesterday", Token("user:arkiv"))->status, 400);
+}
+
+// Every path and method of the OpenAPI document is served (never "no such route"), and
+// answers one of the statuses documented for it; every route of the table is in it.
+TEST_F(ServerTest, TheOpenApiDocumentIsTrueToEveryRoute) {
+  const std::string kari = Token("user:kari"), arkiv = Token("user:arkiv");
+  EXPECT_EQ(Get("/api/v1/openapi.json", "")->status, 401);
+  const json doc = Ok("GET", "/api/v1/openapi.json", kari);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  for (const Route& route : ApiRoutes()) {
+    std::string method = route.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(c));
+    EXPECT_TRUE(doc["paths"].contains(route.path) && doc["paths"][route.path].contains(method))
+        << route.method << " " << route.path << " is not documented";
+  }
+  int walked = 0;
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, op] : operations.items()) {
+      std::string concrete = path;
+      for (const auto& [name, example] : std::vector<std::pair<std::string, std::string>>{
+               {"{cover_id}", "000000000017"}, {"{page}", "1"}}) {
+        if (auto at = concrete.find(name); at != std::string::npos)
+          concrete.replace(at, name.size(), example);
+      }
+      concrete = std::regex_replace(concrete, std::regex(R"(\{[a-z_]+\})"), "x-1");
+      const std::string token = path == "/metrics" ? arkiv : kari;
+      auto r = method == "get" ? Get(concrete, token) : Post(concrete, token, "{}");
+      ASSERT_TRUE(r) << method << " " << concrete;
+      EXPECT_NE(Code(r), "no_such_route") << method << " " << concrete;
+      EXPECT_NE(r->status, 405) << method << " " << concrete;
+      EXPECT_TRUE(op["responses"].contains(std::to_string(r->status)))
+          << method << " " << concrete << " answered " << r->status
+          << ", not documented: " << r->body;
+      ++walked;
+    }
+  }
+  EXPECT_EQ(walked, static_cast<int>(ApiRoutes().size()) + 4);  // + openapi, health, metrics
+}
+
+// A caseworker's day over HTTP: a document arrives and waits for manual journaling; its
+// page image is looked at; it is linked and the checklist changes; the case is handed
+// over and the receiving unit works its handover task; the mail room and the auditor
+// do their part.
+TEST_F(ServerTest, TheCaseFlowAndTheMailRoomOverHttp) {
+  const std::string kari = Token("user:kari"), ola = Token("user:ola"), per = Token("user:per"),
+                    arkiv = Token("user:arkiv"), revisor = Token("user:revisor"),
+                    leder = Token("user:leder");
+  Ok("POST", "/api/v1/cases", kari, CaseJson("2026-000777", "0301"), 201);
+  const json me = Ok("GET", "/api/v1/me", kari);
+  EXPECT_EQ(me["unit"], "0301");
+
+  // Scans: a certificate without any id (manual journaling) and a file that is no image.
+  std::vector<Image> pages;
+  pages.push_back(test::TextPage("Legeerklæring", "Navn: Ukjent Avsender", 300));
+  std::filesystem::create_directories(dir_ / "in");
+  test::WriteTiff(dir_ / "in/scan.tif", pages);
+  test::WriteFile(dir_ / "in/broken.tif", "II*\0 not really a tiff");
+  auto intake = office_->Begin("service:intake", "test intake");
+  ASSERT_TRUE(intake.ok());
+  ASSERT_TRUE(intake->Intake({std::string(dir_ / "in")}).ok());
+
+  const json queue = Ok("GET", "/api/v1/documents?unlinked=true", per);
+  ASSERT_EQ(queue.size(), 1u) << queue.dump();
+  const std::string doc = queue[0]["id"];
+  auto png = Get("/api/v1/documents/" + doc + "/pages/1", per);
+  ASSERT_TRUE(png);
+  ASSERT_EQ(png->status, 200) << png->body;
+  EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+  auto full = DecodeImage(png->body);
+  ASSERT_TRUE(full.ok());
+  auto thumb = DecodeImage(Get("/api/v1/documents/" + doc + "/pages/1?width=200", per)->body);
+  ASSERT_TRUE(thumb.ok());
+  EXPECT_GT(full->width(), 1000);
+  EXPECT_EQ(thumb->width(), 200);
+  EXPECT_EQ(Get("/api/v1/documents/" + doc + "/pages/2", per)->status, 404);
+  EXPECT_EQ(Get("/api/v1/documents/" + doc + "/pages/1", ola)->status, 403) << "need to know";
+  const json found = Ok("POST", "/api/v1/search", per, R"({"words": "ukjent avsender"})");
+  EXPECT_EQ(found.size(), 1u);
+
+  // The journaling unit may not see another unit's case until a grant lets it; then it
+  // links by hand, and the case's checklist has the medical certificate.
+  EXPECT_EQ(
+      Post("/api/v1/documents/" + doc + "/links", per, R"({"case_id": "2026-000777"})")->status,
+      403);
+  Ok("POST", "/api/v1/grants", leder,
+     json{{"case_id", "2026-000777"},
+          {"principal", "user:per"},
+          {"purpose", "journaling"},
+          {"expires", "2027-01-31"}}
+         .dump(),
+     201);
+  Ok("POST", "/api/v1/documents/" + doc + "/links", per, R"({"case_id": "2026-000777"})");
+  const json c = Ok("GET", "/api/v1/cases/2026-000777", kari);
+  EXPECT_EQ(c["missing"], json({"application"})) << c.dump();
+
+  // Handed over; the receiving unit takes, releases, takes again and finishes its task.
+  Ok("POST", "/api/v1/cases/2026-000777/transfer", kari,
+     R"({"to": "4402", "category": "decide", "reason": "ready"})");
+  EXPECT_EQ(Get("/api/v1/cases/2026-000777", kari)->status, 403) << "the case left the unit";
+  const std::string task = "/api/v1/tasks/handover-2026-000777-1";
+  EXPECT_EQ(Ok("POST", task + "/take", ola)["holder"], "user:ola");
+  Ok("POST", task + "/release", ola);
+  const json next = Ok("POST", "/api/v1/tasks/next", ola);
+  EXPECT_FALSE(next.value("id", "").empty());
+  Ok("POST", "/api/v1/tasks/" + next["id"].get<std::string>() + "/release", ola);
+  Ok("POST", task + "/take", ola);
+  EXPECT_EQ(Ok("POST", task + "/finish", ola)["status"], "closed");
+  const json timeline = Ok("GET", "/api/v1/cases/2026-000777/timeline", ola);
+  EXPECT_GE(timeline.size(), 4u);
+
+  // The mail room: the refused file, its bytes, and a release to manual journaling.
+  const json held = Ok("GET", "/api/v1/quarantine", arkiv);
+  ASSERT_EQ(held.size(), 1u) << held.dump();
+  const std::string q = "/api/v1/quarantine/" + held[0]["id"].get<std::string>();
+  EXPECT_EQ(Get(q + "/content", arkiv)->body, "II*\0 not really a tiff");
+  EXPECT_EQ(Post(q + "/release", arkiv, "{}")->status, 400) << "a release needs a reason";
+  Ok("POST", q + "/release", arkiv, R"({"reason": "the sender is asked for a new copy"})");
+  EXPECT_EQ(Ok("GET", "/api/v1/quarantine", arkiv).size(), 0u);
+  const json batches = Ok("GET", "/api/v1/batches", arkiv);
+  ASSERT_EQ(batches.size(), 1u);
+  const json balance = Ok(
+      "GET", "/api/v1/batches/" + batches[0]["id"].get<std::string>() + "/reconciliation", arkiv);
+  EXPECT_TRUE(balance["balanced"].get<bool>()) << balance.dump();
+
+  // A grant lets kari see the case again; the auditor sees it all on the trail.
+  const json grant = Ok("POST", "/api/v1/grants", leder,
+                        json{{"case_id", "2026-000777"},
+                             {"principal", "user:kari"},
+                             {"purpose", "second opinion"},
+                             {"expires", "2027-01-31"}}
+                            .dump(),
+                        201);
+  Ok("GET", "/api/v1/cases/2026-000777", kari);
+  Ok("POST", "/api/v1/grants/" + grant["id"].get<std::string>() + "/revoke", leder);
+  EXPECT_EQ(Get("/api/v1/cases/2026-000777", kari)->status, 403);
+  const json trail = Ok("POST", "/api/v1/audit", revisor, R"({"case_id": "2026-000777"})");
+  EXPECT_GT(trail.size(), 10u);
+  EXPECT_TRUE(Ok("POST", "/api/v1/audit/verify", revisor, "{}")["intact"].get<bool>());
+}
+
+// What abuse looks like at the HTTP layer: refused before the body is read.
+TEST_F(ServerTest, OversizedUnlengthedAndWrongMethodRequestsAreRefusedEarly) {
+  const std::string kari = Token("user:kari");
+  httplib::Client c("127.0.0.1", port_);
+  httplib::Headers h = {{"Authorization", "Bearer " + kari}};
+  // A streamed body without Content-Length.
+  auto chunked = c.Post(
+      "/api/v1/cases", h,
+      [](size_t, httplib::DataSink& sink) {
+        sink.write("{}", 2);
+        sink.done();
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 411);
+  EXPECT_EQ(c.Delete("/api/v1/cases/2026-000301", h)->status, 405);
+  EXPECT_EQ(c.Put("/api/v1/cases", h, "{}", "application/json")->status, 405);
+  // An upload larger than the bound is refused on its Content-Length, before a byte of
+  // the body is sent; so is any body to a route past its (smaller) bound.
+  for (const char* path : {"/api/v1/batches", "/api/v1/cases"}) {
+    const std::string head = std::string("POST ") + path +
+                             " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kari +
+                             "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                             "Content-Length: 99999999999\r\n\r\n";
+    EXPECT_EQ(RawStatusLine(head).substr(0, 12), "HTTP/1.1 413") << path;
+  }
+  // Without a token the same costs nothing either.
+  EXPECT_EQ(
+      RawStatusLine("POST /api/v1/batches HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n")
+          .substr(0, 12),
+      "HTTP/1.1 401");
+  // And the server still answers.
+  EXPECT_EQ(Get("/healthz", "")->status, 200);
 }
 
 }  // namespace
