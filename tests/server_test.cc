@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -403,6 +406,70 @@ TEST_F(ServerTest, OversizedUnlengthedAndWrongMethodRequestsAreRefusedEarly) {
       "HTTP/1.1 401");
   // And the server still answers.
   EXPECT_EQ(Get("/healthz", "")->status, 200);
+}
+
+// A self-signed certificate for 127.0.0.1, made with OpenSSL, as PEM files.
+void WriteSelfSigned(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_sign(cert, key, EVP_sha256());
+  FILE* c = std::fopen(cert_path.c_str(), "w");
+  PEM_write_X509(c, cert);
+  std::fclose(c);
+  FILE* k = std::fopen(key_path.c_str(), "w");
+  PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(k);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+// TLS from the configuration: served over HTTPS, and plain HTTP beyond loopback refused
+// unless TLS (or, behind a proxy, an explicit setting) says otherwise.
+TEST(ServerTlsTest, ServesHttpsAndRefusesPlainHttpBeyondLoopback) {
+  test::TempDir dir;
+  auto office = Office::Open(test::SampleOfficeOptions(dir / "store"));
+  ASSERT_TRUE(office.ok());
+  ServerConfig config;
+  ASSERT_TRUE(ParseListen("0.0.0.0:8443", &config).ok());
+  EXPECT_EQ(CheckExposure(config).code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(ApiServer::Create(office->get(), config).ok());
+  config.plain_http_beyond_loopback = true;
+  EXPECT_TRUE(CheckExposure(config).ok()) << "behind a TLS-terminating proxy";
+
+  WriteSelfSigned(dir / "server.crt", dir / "server.key");
+  config = ServerConfig();
+  config.port = 0;
+  config.tls_certificate = dir / "server.crt";
+  config.tls_key = dir / "server.key";
+  const ServiceToken token = *MakeServiceToken();
+  config.tokens.service_tokens[token.sha256] = "user:arkiv";
+  auto server = ApiServer::Create(office->get(), config);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const int port = *(*server)->Bind();
+  std::thread serving([&server] { (*server)->Serve().IgnoreError(); });
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.set_ca_cert_path((dir / "server.crt").c_str());
+  tls.enable_server_certificate_verification(true);
+  auto stats = tls.Get("/api/v1/statistics", {{"Authorization", "Bearer " + token.token}});
+  ASSERT_TRUE(stats) << httplib::to_string(stats.error());
+  EXPECT_EQ(stats->status, 200);
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_connection_timeout(2);
+  plain.set_read_timeout(2);
+  auto refused = plain.Get("/healthz");
+  EXPECT_TRUE(!refused || refused->status != 200) << "no plain HTTP on a TLS port";
+  config.tls_key = dir / "missing.key";
+  EXPECT_FALSE(ApiServer::Create(office->get(), config).ok()) << "a key that cannot be read";
+  (*server)->Stop();
+  serving.join();
 }
 
 }  // namespace
