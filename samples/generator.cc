@@ -172,7 +172,7 @@ Status Generator::MakeCases() {
       used.insert(area);
       NewCase nc;
       char id[32];
-      std::snprintf(id, sizeof id, "2026-%06d", 4000 + serial++);
+      std::snprintf(id, sizeof id, "2026-%06d", o_.first_case - 1 + serial++);
       nc.id = id;
       nc.person_id = p.id;
       nc.person_name = p.name;
@@ -303,7 +303,7 @@ Result<PiecePlan> Generator::ChangeNoticePiece() {
        std::vector<std::pair<std::string, std::string>>{{"ENF", "4402"}, {"BAR", "0301"}}) {
     NewCase nc;
     char id[32];
-    std::snprintf(id, sizeof id, "2026-%06d", 4000 + static_cast<int>(cases_.size()) + 1);
+    std::snprintf(id, sizeof id, "2026-%06d", o_.first_case + static_cast<int>(cases_.size()));
     nc.id = id;
     nc.person_id = p.id;
     nc.person_name = p.name;

@@ -52,6 +52,9 @@ struct SampleOptions {
   // Also write every page as it was scanned to pages/<file>-p<NNN>.png (for tools that
   // read single images).
   bool page_images = false;
+  // Case numbers are 2026-NNNNNN from this one up: another batch into the same store
+  // needs another range.
+  int first_case = 4001;
   // The case system registering the sample cases (role case_system).
   std::string principal = "service:sample-generator";
 };

@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   app.add_option("--rules", rules_path, "rules file");
   app.add_option("--pages", options.pages, "at least this many pages");
   app.add_option("--seed", options.seed, "random seed: the same seed gives the same batch");
+  app.add_option("--first-case", options.first_case,
+                 "the first case number (2026-NNNNNN) the batch registers; another batch into "
+                 "the same store needs another range")
+      ->capture_default_str();
   app.add_option("--pages-per-file", options.pages_per_file, "pages per scanned file");
   std::string level = "office", mix = "typical";
   app.add_option("--level", level, "degradation: clean, office, poor or fax")
