@@ -332,6 +332,39 @@ TEST_F(DistributedTest, TwoWorkersGiveTheEmbeddedResult) {
   EXPECT_EQ(ClusterStatus(server->url())["workers"].size(), 0u);
 }
 
+// Remote workers work under `postmottak serve` as under `intake --nats`: a batch dropped
+// into the server's inbox is read by the worker processes, and every page is accounted for.
+TEST_F(DistributedTest, TheServerTakesItsInboxWithRemoteWorkers) {
+  auto server = StartServer();
+  auto worker = StartWorker(server->url(), "w1", dir_ / "w1.log");
+  const std::string store = FreshStore("served");
+  const std::string inbox = dir_ / "inbox";
+  std::filesystem::create_directories(inbox);
+  test::CopyTree(Scans(), inbox + "/.staging");
+  std::filesystem::rename(inbox + "/.staging", inbox + "/skanning-1");  // appears whole
+  Child serve({Cli(), "--db", store, "serve", "--listen", "127.0.0.1:0", "--inbox", inbox,
+               "--quiet-seconds", "1", "--nats", server->url()},
+              dir_ / "serve.log");
+  EXPECT_TRUE(WaitUntil([&] { return std::filesystem::exists(inbox + "/.taken/skanning-1"); }, 300))
+      << serve.log();
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(), 0) << serve.log();
+  EXPECT_GT(CountOf(worker->log(), ": started"), 0) << "the worker read the pages";
+  std::string out;
+  ASSERT_EQ(test::Run(Cli() + " --db " + store + " --principal user:arkiv --json batches", &out), 0)
+      << out;
+  const json batches = json::parse(out);
+  ASSERT_EQ(batches.size(), 1u);
+  ASSERT_EQ(test::Run(Cli() + " --db " + store + " --principal user:arkiv --json reconcile " +
+                          batches[0]["id"].get<std::string>(),
+                      &out),
+            0)
+      << out;
+  EXPECT_TRUE(json::parse(out)["balanced"].get<bool>());
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(), 0) << worker->log();
+}
+
 TEST_F(DistributedTest, AWorkerKilledMidBatchLosesNothing) {
   EmbeddedDump();  // first, so that it does not compete with the workers
   auto server = StartServer();

@@ -48,6 +48,7 @@ class ServerTest : public ::testing::Test {
     config.limits.threads = 4;
     config.limits.max_body_bytes = 4096;
     config.limits.max_upload_bytes = 1 << 20;
+    config.limits.read_timeout_seconds = 2;
     auto server = ApiServer::Create(office_.get(), config);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -406,6 +407,33 @@ TEST_F(ServerTest, OversizedUnlengthedAndWrongMethodRequestsAreRefusedEarly) {
       "HTTP/1.1 401");
   // And the server still answers.
   EXPECT_EQ(Get("/healthz", "")->status, 200);
+}
+
+// Slow clients that open connections and send their headers a byte at a time (or not
+// at all) are cut off by the read timeout: they cannot hold the worker threads.
+TEST_F(ServerTest, SlowClientsCannotHoldTheWorkerThreads) {
+  std::vector<int> slow;
+  for (int i = 0; i < 8; ++i) {  // twice the fixture's threads
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(write(fd, "GET /api/v1/tas", 15), 15);
+    slow.push_back(fd);
+  }
+  // Answered once the slow ones are cut off (the client waits long enough for that).
+  httplib::Client c("127.0.0.1", port_);
+  c.set_read_timeout(60);
+  auto answer = c.Get("/healthz");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  for (int fd : slow) {
+    char byte;
+    EXPECT_LE(read(fd, &byte, 1), 0) << "the slow connection was closed";
+    close(fd);
+  }
 }
 
 // A self-signed certificate for 127.0.0.1, made with OpenSSL, as PEM files.

@@ -1,6 +1,10 @@
 #include "cli/server/api_server.h"
 
 #include <httplib.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -48,6 +52,23 @@ struct Admitted {
 thread_local Admitted admitted;
 
 constexpr const char* kOpenApiPath = "/api/v1/openapi.json";
+
+// Linux schedules each thread on its own: SCHED_IDLE runs it only on a CPU nothing else
+// wants; a niceness lowers its share. Both for this thread alone.
+bool LowerThisThread(RequestPriority priority) {
+  const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
+  switch (priority) {
+    case RequestPriority::kNormal:
+      return false;
+    case RequestPriority::kIdle: {
+      sched_param none{};
+      return sched_setscheduler(tid, SCHED_IDLE, &none) == 0;
+    }
+    case RequestPriority::kLow:
+      return setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19) == 0;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -98,6 +119,10 @@ struct ApiServer::Impl {
 
   // Runs on the headers alone: the route, the token and the body's declared size.
   httplib::Server::HandlerResponse Admit(const httplib::Request& req, httplib::Response& res) {
+    // Each request thread lowers its own priority once, the first time it serves: the
+    // intake's threads (and the OCR processes they fork) keep theirs.
+    static thread_local const bool lowered = LowerThisThread(config.limits.request_priority);
+    (void)lowered;
     admitted = {};
     if (req.path == "/healthz" || req.path == "/readyz")
       return httplib::Server::HandlerResponse::Unhandled;

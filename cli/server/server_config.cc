@@ -28,7 +28,8 @@ Status ParseLimits(const json& j, const std::string& source, ServerLimits* limit
   for (const auto& [key, unused] : j.items())
     if (key != "threads" && key != "max_body_bytes" && key != "max_upload_bytes" &&
         key != "max_upload_files" && key != "read_timeout_seconds" &&
-        key != "write_timeout_seconds" && key != "idle_timeout_seconds")
+        key != "write_timeout_seconds" && key != "idle_timeout_seconds" &&
+        key != "request_priority")
       return Status::InvalidArgument(where + "." + key + " is not a known field");
   int64_t v = limits->threads;
   PM_RETURN_IF_ERROR(IntField(j, "threads", 1, 256, where, &v));
@@ -40,6 +41,19 @@ Status ParseLimits(const json& j, const std::string& source, ServerLimits* limit
   v = limits->max_upload_files;
   PM_RETURN_IF_ERROR(IntField(j, "max_upload_files", 1, 100000, where, &v));
   limits->max_upload_files = static_cast<int>(v);
+  if (j.contains("request_priority")) {
+    const json& p = j["request_priority"];
+    if (p == "idle") {
+      limits->request_priority = RequestPriority::kIdle;
+    } else if (p == "low") {
+      limits->request_priority = RequestPriority::kLow;
+    } else if (p == "normal") {
+      limits->request_priority = RequestPriority::kNormal;
+    } else {
+      return Status::InvalidArgument(where +
+                                     ".request_priority must be \"idle\", \"low\" or \"normal\"");
+    }
+  }
   for (auto [name, field] : {std::pair{"read_timeout_seconds", &limits->read_timeout_seconds},
                              std::pair{"write_timeout_seconds", &limits->write_timeout_seconds},
                              std::pair{"idle_timeout_seconds", &limits->idle_timeout_seconds}}) {

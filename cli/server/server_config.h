@@ -4,7 +4,8 @@
 //    "tokens": {... see pipeline/services/bearer_tokens.h ...},
 //    "limits": {"threads": 8, "max_body_bytes": 1048576, "max_upload_bytes": 268435456,
 //               "max_upload_files": 2000, "read_timeout_seconds": 10,
-//               "write_timeout_seconds": 30, "idle_timeout_seconds": 5},
+//               "write_timeout_seconds": 30, "idle_timeout_seconds": 5,
+//               "request_priority": "idle"},
 //    "inbox": {"dir": "/srv/postmottak/inbox", "principal": "service:intake",
 //              "quiet_seconds": 30, "poll_milliseconds": 1000},
 //    "tls": {"certificate": "server.crt", "key": "server.key"},
@@ -27,6 +28,11 @@
 
 namespace postmottak {
 
+// How the request threads share the CPU with intake. kIdle: only CPU that intake leaves
+// (SCHED_IDLE); kLow: the lowest share among those that compete (nice 19); kNormal: as
+// equals.
+enum class RequestPriority { kIdle, kLow, kNormal };
+
 struct ServerLimits {
   int threads = 8;                                // requests served at once; more wait in the queue
   int64_t max_body_bytes = 1 << 20;               // a larger request body is 413
@@ -35,6 +41,8 @@ struct ServerLimits {
   int read_timeout_seconds = 10;  // a client that sends slower is cut off
   int write_timeout_seconds = 30;
   int idle_timeout_seconds = 5;  // keep-alive
+  // Intake keeps the CPU it needs while requests take what is left.
+  RequestPriority request_priority = RequestPriority::kIdle;
 };
 
 struct ServerConfig {
