@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <filesystem>
+
 #include "storage/audit.h"
 #include "storage/store.h"
 #include "tests/test_util.h"
@@ -90,6 +93,40 @@ TEST_F(OfficeTest, ACaseRegisteredReadAndCoveredThroughTheFaceIsMaskedCheckedAnd
     denied += e.action == "denied" && e.purpose == "curiosity" &&
               (e.principal == "user:ola" || e.principal == "service:intake");
   EXPECT_EQ(denied, 2);
+}
+
+// A stop seen between files (IntakeControl::stop set from a signal) is an interruption:
+// the batch is not marked complete, and the same call again takes the rest.
+TEST_F(OfficeTest, AnIntakeStoppedBetweenFilesIsInterruptedAndTheSameCallGoesOn) {
+  auto office = Office::Open(Options());
+  ASSERT_TRUE(office.ok());
+  std::filesystem::create_directories(dir_ / "in");
+  for (const char* name : {"a.tif", "b.tif"}) {
+    std::vector<Image> pages;
+    pages.push_back(test::TextPage("Legeerklæring", std::string("Fil ") + name, 200));
+    test::WriteTiff(dir_ / ("in/" + std::string(name)), pages);
+  }
+  auto intake = (*office)->Begin("service:intake", "test");
+  ASSERT_TRUE(intake.ok());
+  std::atomic<bool> stop{true};
+  IntakeControl control;
+  control.stop = &stop;
+  auto stopped = intake->Intake({std::string(dir_ / "in")}, control);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
+  EXPECT_TRUE(stopped->interrupted);
+  auto arkiv = (*office)->Begin("user:arkiv", "test");
+  ASSERT_TRUE(arkiv.ok());
+  auto batches = arkiv->Batches();
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 1u);
+  EXPECT_FALSE((*batches)[0].complete);
+  auto again = intake->Intake({std::string(dir_ / "in")});
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->interrupted);
+  EXPECT_EQ(again->pages, 2);
+  auto balance = arkiv->Reconcile((*batches)[0].id);
+  ASSERT_TRUE(balance.ok());
+  EXPECT_TRUE(balance->balanced());
 }
 
 }  // namespace

@@ -10,6 +10,14 @@ void Head(std::ostringstream& out, const char* name, const char* type, const cha
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
+// One series without labels: its help, its type and its value.
+template <typename V>
+void Single(std::ostringstream& out, const char* name, const char* type, const char* help,
+            V value) {
+  Head(out, name, type, help);
+  out << name << " " << value << "\n";
+}
+
 }  // namespace
 
 void ServerMetrics::Observe(const std::string& route, int status, double seconds) {
@@ -28,30 +36,25 @@ std::string ServerMetrics::Render(const InboxCounters* inbox, const BacklogGauge
   std::ostringstream out;
   const InboxCounters none;
   const InboxCounters& c = inbox ? *inbox : none;
-  Head(out, "postmottak_pages_taken_total", "counter",
-       "Pages read and accounted for by this server's intakes.");
-  out << "postmottak_pages_taken_total " << c.pages_taken + c.pages_in_hand << "\n";
-  Head(out, "postmottak_intake_pages_per_second", "gauge",
-       "Pages per second of the batch in hand, else of the last batch taken.");
-  out << "postmottak_intake_pages_per_second " << c.pages_per_second << "\n";
-  Head(out, "postmottak_inbox_batches_waiting", "gauge",
-       "Batch folders in the inbox (the queue), the one in hand included.");
-  out << "postmottak_inbox_batches_waiting " << c.batches_waiting << "\n";
-  Head(out, "postmottak_batches_taken_total", "counter", "Batches taken in whole.");
-  out << "postmottak_batches_taken_total " << c.batches_taken << "\n";
-  Head(out, "postmottak_batches_refused_total", "counter",
-       "Batches refused whole (moved to .refused with the reason).");
-  out << "postmottak_batches_refused_total " << c.batches_refused << "\n";
-  Head(out, "postmottak_quarantined_total", "counter",
-       "Inputs this server's intakes sent to quarantine.");
-  out << "postmottak_quarantined_total " << c.quarantined << "\n";
+  Single(out, "postmottak_pages_taken_total", "counter",
+         "Pages read and accounted for by this server's intakes.", c.pages_taken + c.pages_in_hand);
+  Single(out, "postmottak_intake_pages_per_second", "gauge",
+         "Pages per second of the batch in hand, else of the last batch taken.",
+         c.pages_per_second);
+  Single(out, "postmottak_inbox_batches_waiting", "gauge",
+         "Batch folders in the inbox (the queue), the one in hand included.", c.batches_waiting);
+  Single(out, "postmottak_batches_taken_total", "counter", "Batches taken in whole.",
+         c.batches_taken);
+  Single(out, "postmottak_batches_refused_total", "counter",
+         "Batches refused whole (moved to .refused with the reason).", c.batches_refused);
+  Single(out, "postmottak_quarantined_total", "counter",
+         "Inputs this server's intakes sent to quarantine.", c.quarantined);
   if (backlog.known) {
-    Head(out, "postmottak_documents_awaiting_manual_journaling", "gauge",
-         "Documents in the store waiting for a person to link them.");
-    out << "postmottak_documents_awaiting_manual_journaling " << backlog.manual_journaling << "\n";
-    Head(out, "postmottak_quarantine_held", "gauge",
-         "Quarantine entries in the store neither retried nor released.");
-    out << "postmottak_quarantine_held " << backlog.quarantine_held << "\n";
+    Single(out, "postmottak_documents_awaiting_manual_journaling", "gauge",
+           "Documents in the store waiting for a person to link them.", backlog.manual_journaling);
+    Single(out, "postmottak_quarantine_held", "gauge",
+           "Quarantine entries in the store neither retried nor released.",
+           backlog.quarantine_held);
   }
   std::lock_guard<std::mutex> lock(mu_);
   Head(out, "postmottak_http_requests_total", "counter", "API requests by route and status.");

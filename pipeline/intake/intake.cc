@@ -514,6 +514,9 @@ std::thread StartReader(const PageFeed& feed, const IntakeOptions& options,
       ++seq;
       return true;
     });
+    // A feed may also stop on its own when it sees the flag (between files); a stop
+    // after the last page only makes the next run find nothing left to do.
+    if (options.stop && options.stop->load()) *interrupted = true;
     window->SetTotal(seq);
     jobs->Close();
   });
@@ -710,7 +713,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         if (!emit(std::move(job))) return;
         continue;
       }
-      if (options.stop && options.stop->load()) return;  // the next emit would refuse anyway
+      if (options.stop && options.stop->load()) return;  // the reader marks the run interrupted
       FeedFile(files[i].name, files[i].name, index, options.limits, accounted, 0, emit);
     }
   };

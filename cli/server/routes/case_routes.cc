@@ -15,9 +15,8 @@ std::function<std::string(const std::string&)> Titles(const RouteContext& ctx) {
 
 Status CaseAnswer(const Result<CaseRecord>& c, const RouteContext& ctx, ApiResponse* res,
                   int status = 200) {
-  if (!c.ok()) return c.status();
-  Json(res, CaseDetailJson(*c, Titles(ctx)), status);
-  return Status::OK();
+  return Answer(
+      c, [&ctx](const CaseRecord& r) { return CaseDetailJson(r, Titles(ctx)); }, res, status);
 }
 
 Status CoverSheetAnswer(const Result<CoverSheetRecord>& c, ApiResponse* res) {
@@ -79,31 +78,16 @@ Status ReturnCase(Session& s, const RouteContext& ctx, const ApiRequest& req, Ap
 }
 
 Status CaseTimeline(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto steps = s.CaseTimeline(req.params.at("case_id"));
-  if (!steps.ok()) return steps.status();
-  json out = json::array();
-  for (const auto& e : *steps) out.push_back(TimelineEntryJson(e));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.CaseTimeline(req.params.at("case_id")), TimelineEntryJson, res);
 }
 
 // Person ids travel in bodies, never in a URL that proxies log.
 Status CaseStatusView(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto status = s.CaseStatus(BodyText(req, "person_or_case"));
-  if (!status.ok()) return status.status();
-  json out = json::array();
-  for (const auto& r : *status) out.push_back(CaseStatusJson(r));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.CaseStatus(BodyText(req, "person_or_case")), CaseStatusJson, res);
 }
 
 Status CasesOfPerson(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto cases = s.CasesOfPerson(BodyText(req, "person_id"));
-  if (!cases.ok()) return cases.status();
-  json out = json::array();
-  for (const auto& c : *cases) out.push_back(CaseJson(c));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.CasesOfPerson(BodyText(req, "person_id")), CaseJson, res);
 }
 
 Status IssueCoverSheet(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
@@ -139,10 +123,7 @@ Status LetterPdf(Session& s, const RouteContext&, const ApiRequest& req, ApiResp
 }
 
 Status FollowUp(Session& s, const RouteContext&, const ApiRequest&, ApiResponse* res) {
-  auto report = s.FollowUp();
-  if (!report.ok()) return report.status();
-  Json(res, FollowUpJson(*report));
-  return Status::OK();
+  return Answer(s.FollowUp(), FollowUpJson, res);
 }
 
 }  // namespace postmottak::routes

@@ -4,22 +4,14 @@
 
 namespace postmottak::routes {
 
-using nlohmann::json;
-
 namespace {
 
 Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, ApiResponse* res) {
-  if (!docs.ok()) return docs.status();
-  json out = json::array();
-  for (const auto& d : *docs) out.push_back(DocumentSummary(d));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(docs, DocumentSummary, res);
 }
 
 Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
-  if (!t.ok()) return t.status();
-  Json(res, TaskJson(*t));
-  return Status::OK();
+  return Answer(t, TaskJson, res);
 }
 
 }  // namespace
@@ -29,10 +21,7 @@ Status ListDocuments(Session& s, const RouteContext&, const ApiRequest& req, Api
 }
 
 Status ShowDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto d = s.ReadDocument(req.params.at("document_id"));
-  if (!d.ok()) return d.status();
-  Json(res, DocumentJson(*d));
-  return Status::OK();
+  return Answer(s.ReadDocument(req.params.at("document_id")), DocumentJson, res);
 }
 
 Status DocumentPdf(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
@@ -54,10 +43,8 @@ Status PageImage(Session& s, const RouteContext&, const ApiRequest& req, ApiResp
 Status LinkDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
   const std::string& id = req.params.at("document_id");
   const std::string case_id = BodyText(req, "case_id");
-  auto d = req.body.value("also", false) ? s.LinkAlso(id, case_id) : s.Link(id, case_id);
-  if (!d.ok()) return d.status();
-  Json(res, DocumentSummary(*d));
-  return Status::OK();
+  return Answer(req.body.value("also", false) ? s.LinkAlso(id, case_id) : s.Link(id, case_id),
+                DocumentSummary, res);
 }
 
 // The words travel in the body: they may be a name or a person id.
@@ -72,12 +59,7 @@ Status ListTasks(Session& s, const RouteContext&, const ApiRequest& req, ApiResp
   if (QueryFlag(req, "mine")) filter.holder = s.principal();
   filter.unheld_only = QueryFlag(req, "free");
   filter.closed_too = QueryFlag(req, "all");
-  auto tasks = s.Tasks(filter);
-  if (!tasks.ok()) return tasks.status();
-  json out = json::array();
-  for (const auto& t : *tasks) out.push_back(TaskJson(t));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.Tasks(filter), TaskJson, res);
 }
 
 Status TakeTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {

@@ -68,6 +68,23 @@ bool QueryFlag(const ApiRequest& req, const std::string& name);        // checke
 std::string BodyText(const ApiRequest& req, const std::string& name);  // "" when absent
 std::vector<std::string> BodyList(const ApiRequest& req, const std::string& name);
 
+// A call's record as JSON through `view`, or the call's error.
+template <typename T, typename View>
+Status Answer(const Result<T>& result, View view, ApiResponse* res, int status = 200) {
+  if (!result.ok()) return result.status();
+  Json(res, view(*result), status);
+  return Status::OK();
+}
+// A call's list as a JSON array, each record through `view`, or the call's error.
+template <typename T, typename View>
+Status AnswerList(const Result<std::vector<T>>& result, View view, ApiResponse* res) {
+  if (!result.ok()) return result.status();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : *result) out.push_back(view(item));
+  Json(res, out);
+  return Status::OK();
+}
+
 }  // namespace postmottak::routes
 
 #endif  // POSTMOTTAK_CLI_SERVER_ROUTES_HANDLERS_H_

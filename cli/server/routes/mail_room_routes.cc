@@ -11,27 +11,17 @@ using nlohmann::json;
 namespace {
 
 Status QuarantineAnswer(const Result<QuarantineRecord>& q, ApiResponse* res) {
-  if (!q.ok()) return q.status();
-  Json(res, QuarantineJson(*q));
-  return Status::OK();
+  return Answer(q, QuarantineJson, res);
 }
 
 }  // namespace
 
 Status Statistics(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto stats = s.Statistics({Query(req, "since"), Query(req, "until")});
-  if (!stats.ok()) return stats.status();
-  Json(res, StatisticsJson(*stats));
-  return Status::OK();
+  return Answer(s.Statistics({Query(req, "since"), Query(req, "until")}), StatisticsJson, res);
 }
 
 Status ListBatches(Session& s, const RouteContext&, const ApiRequest&, ApiResponse* res) {
-  auto batches = s.Batches();
-  if (!batches.ok()) return batches.status();
-  json out = json::array();
-  for (const auto& b : *batches) out.push_back(BatchJson(b));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.Batches(), BatchJson, res);
 }
 
 // A batch the store knows, or one still waiting in the server's inbox (an upload not yet
@@ -59,19 +49,11 @@ Status ShowBatch(Session& s, const RouteContext& ctx, const ApiRequest& req, Api
 }
 
 Status ReconcileBatch(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto r = s.Reconcile(req.params.at("batch"));
-  if (!r.ok()) return r.status();
-  Json(res, ReconciliationJson(*r));
-  return Status::OK();
+  return Answer(s.Reconcile(req.params.at("batch")), ReconciliationJson, res);
 }
 
 Status ListQuarantine(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  auto entries = s.Quarantine(Query(req, "batch"), QueryFlag(req, "all"));
-  if (!entries.ok()) return entries.status();
-  json out = json::array();
-  for (const auto& q : *entries) out.push_back(QuarantineJson(q));
-  Json(res, out);
-  return Status::OK();
+  return AnswerList(s.Quarantine(Query(req, "batch"), QueryFlag(req, "all")), QuarantineJson, res);
 }
 
 Status ShowQuarantined(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
