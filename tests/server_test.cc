@@ -436,6 +436,75 @@ TEST_F(ServerTest, SlowClientsCannotHoldTheWorkerThreads) {
   }
 }
 
+// The workbench's way in: a token turned into a session cookie (HttpOnly, SameSite=Strict,
+// ending with the token), a CSRF token on every state-changing request made with it,
+// cross-site requests refused whatever they carry, sign-out, and forged or ended
+// sessions answered 401.
+TEST_F(ServerTest, ABrowserSessionFromATokenWithCsrfProtectionAndSignOut) {
+  httplib::Client c("127.0.0.1", port_);
+  EXPECT_EQ(c.Post("/auth/session", R"({"token": "nonsense"})", "application/json")->status, 401);
+  EXPECT_EQ(c.Post("/auth/session", R"({"tok": "x"})", "application/json")->status, 400);
+  auto signed_in =
+      c.Post("/auth/session", json{{"token", Token("user:kari")}}.dump(), "application/json");
+  ASSERT_TRUE(signed_in);
+  ASSERT_EQ(signed_in->status, 200) << signed_in->body;
+  const std::string set_cookie = signed_in->get_header_value("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain HTTP on loopback";
+  const json session = json::parse(signed_in->body);
+  EXPECT_EQ(session["principal"], "user:kari");
+  EXPECT_EQ(session["unit"], "0301");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = session["csrf"];
+
+  const httplib::Headers with_cookie = {{"Cookie", cookie}};
+  EXPECT_EQ(c.Get("/api/v1/me", with_cookie)->status, 200);
+  EXPECT_EQ(c.Get("/auth/session", with_cookie)->status, 200);
+  const std::string body = CaseJson("2026-000888", "0301");
+  auto no_csrf = c.Post("/api/v1/cases", with_cookie, body, "application/json");
+  EXPECT_EQ(no_csrf->status, 403) << no_csrf->body;
+  httplib::Headers wrong = with_cookie;
+  wrong.emplace("X-CSRF-Token", std::string(csrf.size(), 'A'));
+  EXPECT_EQ(c.Post("/api/v1/cases", wrong, body, "application/json")->status, 403);
+  httplib::Headers right = with_cookie;
+  right.emplace("X-CSRF-Token", csrf);
+  EXPECT_EQ(c.Post("/api/v1/cases", right, body, "application/json")->status, 201);
+
+  // Made by another site: refused with the right CSRF token, or a bearer token, too.
+  httplib::Headers cross = right;
+  cross.emplace("Origin", "http://evil.test");
+  EXPECT_EQ(c.Post("/api/v1/cases", cross, body, "application/json")->status, 403);
+  httplib::Headers fetched = {{"Authorization", "Bearer " + Token("user:kari")},
+                              {"Sec-Fetch-Site", "cross-site"}};
+  EXPECT_EQ(c.Post("/api/v1/cases/2026-000888/close", fetched, "", "application/json")->status,
+            403);
+  httplib::Headers same = right;
+  same.emplace("Origin", "http://127.0.0.1:" + std::to_string(port_));
+  same.emplace("Sec-Fetch-Site", "same-origin");
+  EXPECT_EQ(c.Get("/api/v1/cases/2026-000888", same)->status, 200);
+
+  // A forged cookie, then signing out: the old cookie no longer works.
+  EXPECT_EQ(c.Get("/api/v1/me", {{"Cookie", "pm_session=" + std::string(43, 'x')}})->status, 401);
+  auto out = c.Delete("/auth/session", right);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 200) << out->body;
+  EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(c.Get("/api/v1/me", with_cookie)->status, 401);
+
+  // A session ends with its token.
+  auto brief = c.Post("/auth/session",
+                      json{{"token", Token("user:kari", {{"exp", std::time(nullptr) + 1}})}}.dump(),
+                      "application/json");
+  ASSERT_EQ(brief->status, 200);
+  const std::string brief_cookie = brief->get_header_value("Set-Cookie")
+                                       .substr(0, brief->get_header_value("Set-Cookie").find(';'));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto ended = c.Get("/api/v1/me", {{"Cookie", brief_cookie}});
+  EXPECT_EQ(ended->status, 401);
+  EXPECT_NE(ended->body.find("sign in again"), std::string::npos) << ended->body;
+}
+
 // A self-signed certificate for 127.0.0.1, made with OpenSSL, as PEM files.
 void WriteSelfSigned(const std::string& cert_path, const std::string& key_path) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
@@ -489,6 +558,11 @@ TEST(ServerTlsTest, ServesHttpsAndRefusesPlainHttpBeyondLoopback) {
   auto stats = tls.Get("/api/v1/statistics", {{"Authorization", "Bearer " + token.token}});
   ASSERT_TRUE(stats) << httplib::to_string(stats.error());
   EXPECT_EQ(stats->status, 200);
+  auto signed_in =
+      tls.Post("/auth/session", json{{"token", token.token}}.dump(), "application/json");
+  ASSERT_TRUE(signed_in);
+  EXPECT_NE(signed_in->get_header_value("Set-Cookie").find("; Secure"), std::string::npos)
+      << "a session cookie under TLS is Secure";
   httplib::Client plain("127.0.0.1", port);
   plain.set_connection_timeout(2);
   plain.set_read_timeout(2);

@@ -1,6 +1,7 @@
 #include "cli/server/api_server.h"
 
 #include <httplib.h>
+#include <openssl/crypto.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "cli/server/api_routes.h"
@@ -16,6 +18,7 @@
 #include "cli/server/metrics.h"
 #include "cli/server/openapi.h"
 #include "cli/server/problems.h"
+#include "cli/server/web_sessions.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "pipeline/services/session_rep.h"
 
@@ -52,6 +55,53 @@ struct Admitted {
 thread_local Admitted admitted;
 
 constexpr const char* kOpenApiPath = "/api/v1/openapi.json";
+constexpr const char* kSessionPath = "/auth/session";
+constexpr const char* kSessionCookie = "pm_session";
+
+// A cookie's value from the Cookie header, "" when absent.
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  const std::string header = req.get_header_value("Cookie");
+  size_t at = 0;
+  while (at < header.size()) {
+    const size_t end = std::min(header.find(';', at), header.size());
+    std::string pair = header.substr(at, end - at);
+    pair.erase(0, pair.find_first_not_of(' '));
+    if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+// Compares secrets in time independent of where they differ.
+bool SameSecret(const std::string& given, const std::string& expected) {
+  return !expected.empty() && given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+// A declared body length within `bound`; absent counts as empty.
+bool BodyFits(const httplib::Request& req, int64_t bound) {
+  if (!req.has_header("Content-Length")) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length.size() <= 15 &&
+         std::all_of(length.begin(), length.end(), ::isdigit) && std::stoll(length) <= bound;
+}
+
+// A browser says where a request comes from (Fetch Metadata, Origin); a request another
+// site made is refused whatever it carries, a bearer token forwarded by a proxy included.
+// Machine clients send neither header.
+Status SameOrigin(const httplib::Request& req) {
+  const std::string site = req.get_header_value("Sec-Fetch-Site");
+  if (!site.empty() && site != "same-origin" && site != "none")
+    return Status::PermissionDenied("cross-site request refused (Sec-Fetch-Site: " + site + ")");
+  const std::string origin = req.get_header_value("Origin");
+  if (origin.empty()) return Status::OK();
+  const size_t scheme = origin.find("://");
+  const std::string host = scheme == std::string::npos ? "" : origin.substr(scheme + 3);
+  const std::string forwarded = req.get_header_value("X-Forwarded-Host");
+  if (host.empty() || (host != req.get_header_value("Host") && host != forwarded))
+    return Status::PermissionDenied("cross-site request refused (Origin " + origin + ")");
+  return Status::OK();
+}
 
 // Linux schedules each thread on its own: SCHED_IDLE runs it only on a CPU nothing else
 // wants; a niceness lowers its share. Both for this thread alone.
@@ -88,6 +138,7 @@ struct ApiServer::Impl {
   std::unique_ptr<httplib::Server> http;
   std::vector<Matcher> matchers;
   ServerMetrics metrics;
+  WebSessions sessions;
 
   // The route for a request line; `path_known` when some route has the path.
   const Matcher* Find(const std::string& method, const std::string& path, bool* path_known) const {
@@ -100,12 +151,26 @@ struct ApiServer::Impl {
     return nullptr;
   }
 
-  // The principal the request's bearer token names; no store is touched on the way.
-  Result<std::string> Authenticate(const httplib::Request& req) const {
+  // The principal the request's bearer token names, or else its session cookie's; no
+  // store is touched on the way. A state-changing request on a cookie must carry the
+  // session's CSRF token: a cookie is sent by the browser whoever made the request.
+  Result<std::string> Authenticate(const httplib::Request& req) {
     const std::string header = req.get_header_value("Authorization");
-    if (header.rfind("Bearer ", 0) != 0)
-      return Status::Unauthenticated("a bearer token is required (Authorization: Bearer ...)");
-    return verifier.Verify(header.substr(7), std::time(nullptr));
+    if (!header.empty()) {
+      if (header.rfind("Bearer ", 0) != 0)
+        return Status::Unauthenticated("Authorization must be a bearer token (Bearer ...)");
+      return verifier.Verify(header.substr(7), std::time(nullptr));
+    }
+    const std::string id = CookieValue(req, kSessionCookie);
+    if (id.empty())
+      return Status::Unauthenticated(
+          "a bearer token (Authorization: Bearer ...) or a signed-in session is required");
+    auto session = sessions.Find(id, std::time(nullptr));
+    if (!session) return Status::Unauthenticated("the session has ended: sign in again");
+    if (req.method != "GET" && !SameSecret(req.get_header_value("X-CSRF-Token"), session->csrf))
+      return Status::PermissionDenied(
+          "cross-site request refused: X-CSRF-Token is missing or not this session's");
+    return session->principal;
   }
 
   // Refused before the body is read: the connection is closed, its unread body with it.
@@ -126,6 +191,19 @@ struct ApiServer::Impl {
     admitted = {};
     if (req.path == "/healthz" || req.path == "/readyz")
       return httplib::Server::HandlerResponse::Unhandled;
+    if (req.method != "GET" && req.method != "HEAD") {
+      if (Status same = SameOrigin(req); !same.ok())
+        return Refuse("cross_site", ProblemOf(same), res);
+    }
+    if (req.path == kSessionPath) {  // signing in needs no session; its handler checks
+      if (req.method == "POST" && !BodyFits(req, config.limits.max_body_bytes))
+        return Refuse("session", HttpProblem(413, "the body is too large"), res);
+      if (req.method != "POST" && req.method != "GET" && req.method != "DELETE")
+        return Refuse("session", HttpProblem(405, req.method + " is not served on " + req.path),
+                      res);
+      admitted = {&req, "", Clock::now()};
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     const bool special = req.path == "/metrics" || req.path == kOpenApiPath;
     bool path_known = special;
     const Matcher* m = special ? nullptr : Find(req.method, req.path, &path_known);
@@ -144,9 +222,7 @@ struct ApiServer::Impl {
       const int64_t bound = upload ? config.limits.max_upload_bytes : config.limits.max_body_bytes;
       if (!req.has_header("Content-Length"))
         return Refuse(name, HttpProblem(411, "a POST needs a Content-Length"), res);
-      const std::string length = req.get_header_value("Content-Length");
-      if (length.empty() || length.size() > 15 ||
-          !std::all_of(length.begin(), length.end(), ::isdigit) || std::stoll(length) > bound)
+      if (!BodyFits(req, bound))
         return Refuse(
             name, HttpProblem(413, "the body is larger than " + std::to_string(bound) + " bytes"),
             res);
@@ -275,6 +351,72 @@ struct ApiServer::Impl {
     Answer("metrics", Status::OK(), out, res);
   }
 
+  // ---- web sessions (/auth/session): sign in with a token, look, sign out ----
+
+  std::string Cookie(const std::string& value, long max_age) const {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; " +
+           "Max-Age=" + std::to_string(max_age) +
+           (config.tls_certificate.empty() ? "" : "; Secure");
+  }
+
+  // What the page needs of its session: who, where, until when, and the CSRF token.
+  Result<nlohmann::json> SessionJson(const WebSession& s) const {
+    auto p = OfficeAccess::PolicyOf(*office).Resolve(s.principal);
+    if (!p.ok()) return Status::Unauthenticated(p.status().message());
+    char expires[32];
+    std::tm tm{};
+    gmtime_r(&s.expires, &tm);
+    std::strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return nlohmann::json{
+        {"principal", s.principal}, {"unit", p->unit}, {"domain", ToString(p->domain)},
+        {"roles", p->roles},        {"csrf", s.csrf},  {"expires", expires}};
+  }
+
+  void SignIn(const httplib::Request& req, httplib::Response& res) {
+    ApiResponse out;
+    const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("token") || !body["token"].is_string() ||
+        body.size() != 1)
+      return Answer("session", Status::InvalidArgument("send {\"token\": \"...\"}"), out, res);
+    const std::time_t now = std::time(nullptr);
+    auto token = verifier.VerifyToken(body["token"].get<std::string>(), now);
+    if (!token.ok()) return Answer("session", token.status(), out, res);
+    if (token->expires != 0 && token->expires <= now)  // inside the clock skew, but over
+      return Answer("session", Status::Unauthenticated("the token has expired"), out, res);
+    const WebSession session = sessions.Open(token->principal, token->expires, now);
+    auto view = SessionJson(session);
+    if (!view.ok()) {
+      sessions.Close(session.id);
+      return Answer("session", view.status(), out, res);
+    }
+    res.set_header("Set-Cookie", Cookie(session.id, session.expires - now));
+    res.set_header("Cache-Control", "no-store");
+    out.body = view->dump();
+    Answer("session", Status::OK(), out, res);
+  }
+
+  void ShowSession(const httplib::Request& req, httplib::Response& res) {
+    ApiResponse out;
+    res.set_header("Cache-Control", "no-store");
+    auto session = sessions.Find(CookieValue(req, kSessionCookie), std::time(nullptr));
+    if (!session)
+      return Answer("session", Status::Unauthenticated("not signed in, or the session has ended"),
+                    out, res);
+    auto view = SessionJson(*session);
+    if (view.ok()) out.body = view->dump();
+    Answer("session", view.status(), out, res);
+  }
+
+  void SignOut(const httplib::Request& req, httplib::Response& res) {
+    ApiResponse out;
+    auto principal = Authenticate(req);  // the cookie and its CSRF token
+    if (!principal.ok()) return Answer("session", principal.status(), out, res);
+    sessions.Close(CookieValue(req, kSessionCookie));
+    res.set_header("Set-Cookie", Cookie("", 0));
+    out.body = R"({"signed_out": true})";
+    Answer("session", Status::OK(), out, res);
+  }
+
   void Install();
 };
 
@@ -296,6 +438,12 @@ void ApiServer::Impl::Install() {
   });
   http->Get("/metrics",
             [this](const httplib::Request& req, httplib::Response& res) { Metrics(req, res); });
+  http->Post(kSessionPath,
+             [this](const httplib::Request& req, httplib::Response& res) { SignIn(req, res); });
+  http->Get(kSessionPath,
+            [this](const httplib::Request& req, httplib::Response& res) { ShowSession(req, res); });
+  http->Delete(kSessionPath,
+               [this](const httplib::Request& req, httplib::Response& res) { SignOut(req, res); });
   http->Get(kOpenApiPath, [this](const httplib::Request&, httplib::Response& res) {
     ApiResponse out;
     out.body = OpenApiDocument().dump(2);

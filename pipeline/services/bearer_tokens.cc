@@ -275,18 +275,24 @@ Result<TokenVerifier> TokenVerifier::Create(const TokenConfig& config) {
 }
 
 Result<std::string> TokenVerifier::Verify(const std::string& token, std::time_t now) const {
+  auto verified = VerifyToken(token, now);
+  if (!verified.ok()) return verified.status();
+  return verified->principal;
+}
+
+Result<VerifiedToken> TokenVerifier::VerifyToken(const std::string& token, std::time_t now) const {
   if (token.empty()) return Refused("none given");
   if (token.size() > kMaxTokenBytes)
     return Refused("longer than " + std::to_string(kMaxTokenBytes) + " bytes");
   if (token.rfind(kServicePrefix, 0) == 0) {
     auto it = config_.service_tokens.find(Sha256Hex(token));
     if (it == config_.service_tokens.end()) return Refused("not a configured service token");
-    return it->second;
+    return VerifiedToken{it->second, 0};
   }
   return VerifyJwt(token, now);
 }
 
-Result<std::string> TokenVerifier::VerifyJwt(const std::string& token, std::time_t now) const {
+Result<VerifiedToken> TokenVerifier::VerifyJwt(const std::string& token, std::time_t now) const {
   const size_t first = token.find('.'), second = token.find('.', first + 1);
   if (first == std::string::npos || second == std::string::npos ||
       token.find('.', second + 1) != std::string::npos)
@@ -332,7 +338,7 @@ Result<std::string> TokenVerifier::VerifyJwt(const std::string& token, std::time
   const json principal = claims.value(config_.principal_claim, json());
   if (!principal.is_string() || principal.get<std::string>().empty())
     return Refused("claim " + config_.principal_claim + " names no principal");
-  return principal.get<std::string>();
+  return VerifiedToken{principal.get<std::string>(), static_cast<std::time_t>(exp)};
 }
 
 Result<SigningKey> MakeSigningKey(const std::string& kid) {

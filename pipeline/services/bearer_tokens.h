@@ -38,6 +38,12 @@ struct TokenConfig {
 // Parses the "tokens" object of the server's configuration; errors name the field.
 Result<TokenConfig> ParseTokenConfig(const nlohmann::json& j, const std::string& source);
 
+// What a token that verifies says: who, and until when.
+struct VerifiedToken {
+  std::string principal;
+  std::time_t expires = 0;  // the JWT's exp; 0 for a service token, which does not expire
+};
+
 class TokenVerifier {
  public:
   // Reads the JWKS file (RSA and P-256 EC keys); a bad file is InvalidArgument naming it.
@@ -48,11 +54,13 @@ class TokenVerifier {
 
   // The principal id `token` (without "Bearer ") names at `now`, or Unauthenticated.
   Result<std::string> Verify(const std::string& token, std::time_t now) const;
+  // The same, with the token's expiry (a web session ends with its token).
+  Result<VerifiedToken> VerifyToken(const std::string& token, std::time_t now) const;
 
  private:
   struct Keys;
   TokenVerifier(TokenConfig config, std::unique_ptr<Keys> keys);
-  Result<std::string> VerifyJwt(const std::string& token, std::time_t now) const;
+  Result<VerifiedToken> VerifyJwt(const std::string& token, std::time_t now) const;
   TokenConfig config_;
   std::unique_ptr<Keys> keys_;
 };
