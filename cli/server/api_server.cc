@@ -18,6 +18,7 @@
 #include "cli/server/metrics.h"
 #include "cli/server/openapi.h"
 #include "cli/server/problems.h"
+#include "cli/server/web_assets.h"
 #include "cli/server/web_sessions.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "pipeline/services/session_rep.h"
@@ -190,6 +191,10 @@ struct ApiServer::Impl {
     (void)lowered;
     admitted = {};
     if (req.path == "/healthz" || req.path == "/readyz")
+      return httplib::Server::HandlerResponse::Unhandled;
+    // The workbench's pages hold no data: they are served to anyone, and ask the API.
+    if ((req.method == "GET" || req.method == "HEAD") &&
+        (req.path == "/" || WebAssets().count(req.path)))
       return httplib::Server::HandlerResponse::Unhandled;
     if (req.method != "GET" && req.method != "HEAD") {
       if (Status same = SameOrigin(req); !same.ok())
@@ -438,6 +443,25 @@ void ApiServer::Impl::Install() {
   });
   http->Get("/metrics",
             [this](const httplib::Request& req, httplib::Response& res) { Metrics(req, res); });
+  for (const auto& [path, asset] : WebAssets()) {
+    const WebAsset* page = &asset;
+    auto serve = [page](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_header("Content-Security-Policy",
+                     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
+                     "blob:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+                     "frame-ancestors 'none'");
+      res.set_content(page->body, page->content_type);
+    };
+    http->Get(path, serve);
+    if (path == "/index.html") http->Get("/", serve);
+  }
+  // On every answer: no sniffing, no referrer to other sites, no framing.
+  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+  });
   http->Post(kSessionPath,
              [this](const httplib::Request& req, httplib::Response& res) { SignIn(req, res); });
   http->Get(kSessionPath,

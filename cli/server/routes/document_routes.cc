@@ -52,14 +52,22 @@ Status SearchDocuments(Session& s, const RouteContext&, const ApiRequest& req, A
   return DocumentList(s.SearchDocuments(BodyText(req, "words")), res);
 }
 
-Status ListTasks(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+Status ListTasks(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
   TaskFilter filter;
   filter.unit = Query(req, "unit");
   filter.case_id = Query(req, "case");
   if (QueryFlag(req, "mine")) filter.holder = s.principal();
   filter.unheld_only = QueryFlag(req, "free");
   filter.closed_too = QueryFlag(req, "all");
-  return AnswerList(s.Tasks(filter), TaskJson, res);
+  // With the document type's title from the rules, for a page to show in words.
+  return AnswerList(
+      s.Tasks(filter),
+      [&ctx](const TaskRecord& t) {
+        nlohmann::json j = TaskJson(t);
+        if (!t.document_type.empty()) j["document_title"] = ctx.rules->TitleOf(t.document_type);
+        return j;
+      },
+      res);
 }
 
 Status TakeTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
