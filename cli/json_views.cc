@@ -102,7 +102,11 @@ json CaseDetailJson(const CaseRecord& c,
                          {"title", title_of(item.type)},
                          {"received", !item.documents.empty()},
                          {"documents", item.documents}});
-  for (const auto& d : c.documents) documents.push_back(DocumentSummary(d));
+  for (const auto& d : c.documents) {
+    json j = DocumentSummary(d);
+    j["title"] = d.type.empty() ? "" : title_of(d.type);
+    documents.push_back(std::move(j));
+  }
   for (const auto& t : c.tasks) tasks.push_back(TaskJson(t));
   json handovers = json::array(), letters = json::array();
   for (const auto& h : c.handovers) handovers.push_back(HandoverJson(h));

@@ -158,6 +158,27 @@ await scenario('take-a-task', async (page) => {
   await page.getByText('Oppgaven er lagt tilbake i køen.').waitFor();
 });
 
+await scenario('case-page', async (page) => {
+  await signIn(page, 'user:kari');
+  // A case whose documents have all arrived: it has pages to look at.
+  const tasks = await page.evaluate(async () => (await fetch('/api/v1/tasks?unit=0301')).json());
+  const ready = tasks.find((t) => t.kind === 'ready_for_decision');
+  check(ready, 'a case ready for decision in the batch');
+  await page.getByRole('link', { name: ready.case_id }).first().click();
+  await page.getByRole('heading', { name: `Sak ${ready.case_id}` }).waitFor();
+  await page.getByRole('heading', { name: 'Sjekkliste' }).waitFor();
+  const checklist = await page.locator('section').first().textContent();
+  check(!checklist.includes('Nei'), 'every required document received');
+  await page.locator('button.thumb').first().click();
+  const image = page.locator('img.page-image');
+  await image.waitFor();
+  await page.waitForFunction(() => document.querySelector('img.page-image')?.naturalWidth > 0);
+  await page.waitForFunction(() => (document.querySelector('pre.ocr-text')?.textContent || '').length > 20);
+  await page.getByRole('button', { name: 'Roter' }).click();
+  check((await image.getAttribute('style')).includes('rotate(90deg)'), 'rotated');
+  await accessible(page, 'case-page');
+});
+
 await scenario('forged-cookie', async (page, context) => {
   await context.addCookies([{ name: 'pm_session', value: 'A'.repeat(43), url: base }]);
   await page.goto(`${base}/#/kontorbenk`);

@@ -215,7 +215,7 @@ function taskRow(task) {
   if (mine && !closesItself) actions.push(el('button', { class: 'action', type: 'button', onclick: () => taskAction(task, 'finish') }, 'Fullfør'));
   return el('tr', {},
     el('td', {}, KIND_LABELS[task.kind] || task.kind),
-    el('td', {}, task.case_id || '–'),
+    el('td', {}, task.case_id ? el('a', { href: `#/sak/${encodeURIComponent(task.case_id)}` }, task.case_id) : '–'),
     el('td', { class: 'age' }, ageInDays(task.created_at)),
     el('td', {}, taskText(task)),
     el('td', {}, task.holder || 'ledig'),
@@ -272,6 +272,130 @@ async function showQueue() {
   }
 }
 
+// ---- the case page ----
+
+const STEPS = {
+  registered: 'Registrert', cover_sheet_issued: 'Forside laget', cover_sheet_received: 'Forside mottatt',
+  document_journaled: 'Dokument journalført', document_linked: 'Dokument knyttet til saken',
+  document_linked_also: 'Dokument knyttet også til saken', notice_raised: 'Melding om endring',
+  letter_written: 'Brev skrevet', escalated: 'Frist ute', status: 'Status sett',
+  task_opened: 'Oppgave opprettet', task_moved: 'Oppgave flyttet', task_taken: 'Oppgave tatt',
+  task_released: 'Oppgave lagt tilbake', task_finished: 'Oppgave fullført', task_closed: 'Oppgave lukket',
+  transferred: 'Overført', returned: 'Sendt tilbake', access_granted: 'Tilgang gitt',
+  access_revoked: 'Tilgang trukket', closed: 'Avsluttet',
+};
+const STATUSES = {
+  awaiting_documentation: 'Venter på dokumentasjon', ready_for_decision: 'Klar til avgjørelse',
+  closed: 'Avsluttet', open: 'Åpen',
+};
+
+function date(iso) {
+  return iso ? iso.slice(0, 10) : '';
+}
+
+function section(title, ...content) {
+  return el('section', { 'aria-labelledby': `h-${title}` }, el('h2', { id: `h-${title}` }, title), ...content);
+}
+
+function table(headers, rows) {
+  return el('table', {},
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, rows));
+}
+
+// A document's pages: the image, page by page, zoomable and rotatable, and its text.
+async function openViewer(doc, into) {
+  const pages = Math.max(1, doc.source?.pages?.length || 1);
+  const view = { page: 1, zoom: 1, turn: 0 };
+  const image = el('img', { class: 'page-image', alt: '' });
+  const label = el('span', { 'aria-live': 'polite' });
+  // Scrollable regions take the keyboard focus, so that they scroll without a mouse.
+  const text = el('pre', { class: 'ocr-text', tabindex: 0, role: 'region', 'aria-label': 'Tekst lest med OCR' });
+  const draw = () => {
+    image.src = `/api/v1/documents/${encodeURIComponent(doc.id)}/pages/${view.page}?width=1400`;
+    image.alt = `Side ${view.page} av ${pages} av dokument ${doc.id}`;
+    image.style.width = `${Math.round(100 * view.zoom)}%`;
+    image.style.transform = `rotate(${view.turn}deg)`;
+    label.textContent = `Side ${view.page} av ${pages}`;
+  };
+  const button = (name, act) => el('button', { class: 'action', type: 'button', onclick: () => { act(); draw(); } }, name);
+  const viewer = el('div', { class: 'viewer', role: 'region', 'aria-label': `Dokument ${doc.id}` },
+    el('div', { class: 'viewer-tools' },
+      button('Forrige side', () => { view.page = Math.max(1, view.page - 1); }),
+      label,
+      button('Neste side', () => { view.page = Math.min(pages, view.page + 1); }),
+      button('Zoom inn', () => { view.zoom = Math.min(3, view.zoom + 0.25); }),
+      button('Zoom ut', () => { view.zoom = Math.max(0.5, view.zoom - 0.25); }),
+      button('Roter', () => { view.turn = (view.turn + 90) % 360; }),
+      el('a', { href: `/api/v1/documents/${encodeURIComponent(doc.id)}/pdf`, target: '_blank', rel: 'noopener' }, 'Søkbar PDF')),
+    el('div', { class: 'viewer-body' },
+      el('div', { class: 'page-frame', tabindex: 0, role: 'region', 'aria-label': 'Sidebilde' }, image),
+      el('div', {}, el('h3', {}, 'Tekst (OCR)'), text)));
+  draw();
+  into.replaceChildren(viewer);
+  try {
+    const full = await api(`/api/v1/documents/${encodeURIComponent(doc.id)}`);
+    text.textContent = full.text || '(ingen tekst lest)';
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function showCase(id) {
+  try {
+    const [c, timeline] = await Promise.all([
+      api(`/api/v1/cases/${encodeURIComponent(id)}`),
+      api(`/api/v1/cases/${encodeURIComponent(id)}/timeline`),
+    ]);
+    const k = c.case;
+    const summary = el('dl', { class: 'facts' },
+      el('dt', {}, 'Status'), el('dd', {}, STATUSES[k.status] || k.status, k.overdue ? ' (over fristen)' : ''),
+      el('dt', {}, 'Område'), el('dd', {}, k.area),
+      el('dt', {}, 'Enhet'), el('dd', {}, k.unit),
+      el('dt', {}, 'Person'), el('dd', {}, `${k.person_name || ''} ${k.person_id}`.trim()),
+      el('dt', {}, 'Frist'), el('dd', {}, k.due || '–'));
+    const letterFor = (type) => c.letters.find((l) => l.documents.includes(type));
+    const checklist = table(['Dokument', 'Mottatt', 'Mangler fra', 'Svarfrist'], c.checklist.map((item) => {
+      const letter = item.received ? null : letterFor(item.type);
+      return el('tr', {},
+        el('td', {}, item.title),
+        el('td', {}, item.received ? `Ja (${item.documents.length})` : 'Nei'),
+        el('td', {}, letter ? (PARTIES[letter.recipient] || letter.recipient) : '–'),
+        el('td', {}, letter ? `${letter.answer_by} (bedt om ${date(letter.written_at)})` : '–'));
+    }));
+    const viewerSpot = el('div', { id: 'viewer' });
+    const documents = c.documents.length
+      ? el('ul', { class: 'thumbs' }, c.documents.map((d) => el('li', {},
+        el('button', { class: 'thumb', type: 'button', onclick: () => openViewer(d, viewerSpot) },
+          el('img', { src: `/api/v1/documents/${encodeURIComponent(d.id)}/pages/1?width=160`,
+            alt: `Første side av ${d.title || 'dokument'} ${d.id}`, loading: 'lazy' }),
+          el('span', {}, `${d.title || 'ukjent type'}, mottatt ${date(d.received_at)}`)))))
+      : el('p', {}, 'Ingen dokumenter ennå.');
+    const tasks = c.tasks.filter((t) => t.status === 'open');
+    const letters = c.letters.length
+      ? el('ul', {}, c.letters.map((l) => el('li', {},
+        el('a', { href: `/api/v1/letters/${encodeURIComponent(l.id)}/pdf`, target: '_blank', rel: 'noopener' },
+          `${l.kind === 'reminder' ? 'Påminnelse' : 'Brev'} til ${PARTIES[l.recipient] || l.recipient}, ${date(l.written_at)}`),
+        ' – ',
+        el('a', { href: `/api/v1/cover-sheets/${encodeURIComponent(l.cover_id)}/pdf`, target: '_blank', rel: 'noopener' }, 'forside'))))
+      : el('p', {}, 'Ingen brev.');
+    show(`Sak ${k.id}`, summary,
+      section('Sjekkliste', checklist),
+      section('Dokumenter', documents, viewerSpot),
+      section('Åpne oppgaver', tasks.length
+        ? table(['Type', 'Hva', 'Holdes av'], tasks.map((t) => el('tr', {},
+          el('td', {}, KIND_LABELS[t.kind] || t.kind), el('td', {}, taskText(t)), el('td', {}, t.holder || 'ledig'))))
+        : el('p', {}, 'Ingen.')),
+      section('Brev og forsider', letters),
+      section('Historikk', el('ol', { class: 'timeline' }, timeline.map((e) => el('li', {},
+        el('time', { datetime: e.at }, e.at.replace('T', ' ').slice(0, 16)), ' ',
+        STEPS[e.what] || e.what, e.unit ? ` (enhet ${e.unit}` : '', e.by ? `, ${e.by})` : e.unit ? ')' : '')))));
+  } catch (error) {
+    show('Sak');
+    fail(error);
+  }
+}
+
 // ---- routing ----
 
 async function route() {
@@ -284,8 +408,12 @@ async function route() {
     }
   }
   showWho();
-  switch (location.hash) {
-    case '#/kontorbenk':
+  const [, view, id] = location.hash.split('/');
+  switch (view) {
+    case 'sak':
+      await showCase(decodeURIComponent(id || ''));
+      break;
+    case 'kontorbenk':
     default:
       state.page = 0;
       await showQueue();
