@@ -107,6 +107,7 @@ async function signIn(page, principal, ttl) {
   await page.getByLabel('Token').fill(token(principal, ttl));
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await page.getByRole('heading', { name: /Kontorbenk/ }).waitFor();
+  await page.waitForFunction((p) => document.getElementById('who-name')?.textContent === p, principal);
 }
 
 async function scenario(name, body) {
@@ -177,6 +178,21 @@ await scenario('case-page', async (page) => {
   await page.getByRole('button', { name: 'Roter' }).click();
   check((await image.getAttribute('style')).includes('rotate(90deg)'), 'rotated');
   await accessible(page, 'case-page');
+});
+
+await scenario('status-search', async (page) => {
+  await signIn(page, 'user:kontakt');
+  await page.getByRole('link', { name: 'Status for innbygger' }).click();
+  const truth = JSON.parse(readFileSync(join(work, 'batch', 'truth.json'), 'utf8'));
+  const personCase = truth.cases?.[0] ?? null;
+  check(personCase?.person_id, 'the batch names a person');
+  await page.getByLabel('Fødselsnummer eller saksnummer').fill(personCase.person_id);
+  await page.getByRole('button', { name: 'Søk' }).click();
+  await page.getByRole('heading', { name: `Saker for ${personCase.person_id.slice(0, 6)}*****` }).waitFor();
+  const shown = await page.locator('main').textContent();
+  check(!shown.includes(personCase.person_id), 'the id is masked on the page');
+  check(shown.includes(personCase.id), `the case ${personCase.id} is listed`);
+  await accessible(page, 'status-search');
 });
 
 await scenario('forged-cookie', async (page, context) => {
