@@ -11,6 +11,7 @@
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "cli/server/api_routes.h"
@@ -52,12 +53,18 @@ struct Admitted {
   const httplib::Request* request = nullptr;
   std::string principal;
   Clock::time_point since;
+  // A refusal decided on the headers of a request with a small body: answered once
+  // httplib has read the body, so that closing the connection cannot reset it first.
+  std::optional<Problem> refusal;
+  std::string refused_route;
 };
 thread_local Admitted admitted;
 
 constexpr const char* kOpenApiPath = "/api/v1/openapi.json";
 constexpr const char* kSessionPath = "/auth/session";
 constexpr const char* kSessionCookie = "pm_session";
+// Bodies up to this size are read even when the request is refused (see Refuse()).
+constexpr int64_t kSmallBody = 64 * 1024;
 
 // A cookie's value from the Cookie header, "" when absent.
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
@@ -175,12 +182,30 @@ struct ApiServer::Impl {
   }
 
   // Refused before the body is read: the connection is closed, its unread body with it.
-  httplib::Server::HandlerResponse Refuse(const std::string& route, const Problem& p,
-                                          httplib::Response& res) {
+  // A request refused on its headers. With a large (or unknown) body, at once, and the
+  // connection closed so that the body is never read. With a small one, after httplib has
+  // read it: a socket closed with unread bytes is reset, and the reset can overtake the
+  // answer, so a browser would show a broken connection instead of the refusal.
+  httplib::Server::HandlerResponse Refuse(const httplib::Request& req, const std::string& route,
+                                          const Problem& p, httplib::Response& res) {
+    const bool chunked = req.has_header("Transfer-Encoding");
+    const bool small = !chunked && BodyFits(req, kSmallBody);
+    if (small && req.method != "GET" && req.method != "HEAD") {
+      admitted = {&req, "", Clock::now(), p, route};
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     Send(res, p);
-    res.set_header("Connection", "close");
+    if (!small) res.set_header("Connection", "close");
     metrics.Observe(route, p.http_status, 0);
     return httplib::Server::HandlerResponse::Handled;
+  }
+
+  // Answers a refusal Refuse() deferred until the body was read; false when none.
+  bool AnswerDeferred(const httplib::Request& req, httplib::Response& res) {
+    if (admitted.request != &req || !admitted.refusal) return false;
+    Send(res, *admitted.refusal);
+    metrics.Observe(admitted.refused_route, admitted.refusal->http_status, 0);
+    return true;
   }
 
   // Runs on the headers alone: the route, the token and the body's declared size.
@@ -198,15 +223,15 @@ struct ApiServer::Impl {
       return httplib::Server::HandlerResponse::Unhandled;
     if (req.method != "GET" && req.method != "HEAD") {
       if (Status same = SameOrigin(req); !same.ok())
-        return Refuse("cross_site", ProblemOf(same), res);
+        return Refuse(req, "cross_site", ProblemOf(same), res);
     }
     if (req.path == kSessionPath) {  // signing in needs no session; its handler checks
       if (req.method == "POST" && !BodyFits(req, config.limits.max_body_bytes))
-        return Refuse("session", HttpProblem(413, "the body is too large"), res);
+        return Refuse(req, "session", HttpProblem(413, "the body is too large"), res);
       if (req.method != "POST" && req.method != "GET" && req.method != "DELETE")
-        return Refuse("session", HttpProblem(405, req.method + " is not served on " + req.path),
-                      res);
-      admitted = {&req, "", Clock::now()};
+        return Refuse(req, "session",
+                      HttpProblem(405, req.method + " is not served on " + req.path), res);
+      admitted = {&req, "", Clock::now(), std::nullopt, ""};
       return httplib::Server::HandlerResponse::Unhandled;
     }
     const bool special = req.path == "/metrics" || req.path == kOpenApiPath;
@@ -214,25 +239,25 @@ struct ApiServer::Impl {
     const Matcher* m = special ? nullptr : Find(req.method, req.path, &path_known);
     const std::string name = special ? req.path.substr(1) : m ? m->route->name : "unrouted";
     if (special && req.method != "GET")
-      return Refuse(name, HttpProblem(405, req.method + " is not served on " + req.path), res);
+      return Refuse(req, name, HttpProblem(405, req.method + " is not served on " + req.path), res);
     if (!special && !m)
-      return Refuse(name,
+      return Refuse(req, name,
                     path_known ? HttpProblem(405, req.method + " is not served on " + req.path)
                                : HttpProblem(404, "no route " + req.method + " " + req.path),
                     res);
     auto principal = Authenticate(req);
-    if (!principal.ok()) return Refuse(name, ProblemOf(principal.status()), res);
+    if (!principal.ok()) return Refuse(req, name, ProblemOf(principal.status()), res);
     if (req.method == "POST") {
       const bool upload = m && !m->route->handler;
       const int64_t bound = upload ? config.limits.max_upload_bytes : config.limits.max_body_bytes;
       if (!req.has_header("Content-Length"))
-        return Refuse(name, HttpProblem(411, "a POST needs a Content-Length"), res);
+        return Refuse(req, name, HttpProblem(411, "a POST needs a Content-Length"), res);
       if (!BodyFits(req, bound))
         return Refuse(
-            name, HttpProblem(413, "the body is larger than " + std::to_string(bound) + " bytes"),
-            res);
+            req, name,
+            HttpProblem(413, "the body is larger than " + std::to_string(bound) + " bytes"), res);
     }
-    admitted = {&req, *principal, Clock::now()};
+    admitted = {&req, *principal, Clock::now(), std::nullopt, ""};
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
@@ -273,6 +298,7 @@ struct ApiServer::Impl {
   }
 
   void Handle(const Matcher& m, const httplib::Request& req, httplib::Response& res) {
+    if (AnswerDeferred(req, res)) return;
     const Route& route = *m.route;
     ApiResponse out;
     auto session = Begin(req, route.name);
@@ -297,6 +323,14 @@ struct ApiServer::Impl {
 
   void Upload(const Route& route, const httplib::Request& req, httplib::Response& res,
               const httplib::ContentReader& reader) {
+    if (AnswerDeferred(req, res)) {  // read the small body first, as for the other routes
+      if (req.is_multipart_form_data())
+        reader([](const httplib::MultipartFormData&) { return true; },
+               [](const char*, size_t) { return true; });
+      else
+        reader([](const char*, size_t) { return true; });
+      return;
+    }
     ApiResponse out;
     auto session = Begin(req, route.name);
     if (!session.ok()) return Answer(route.name, session.status(), out, res);
@@ -378,6 +412,7 @@ struct ApiServer::Impl {
   }
 
   void SignIn(const httplib::Request& req, httplib::Response& res) {
+    if (AnswerDeferred(req, res)) return;
     ApiResponse out;
     const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("token") || !body["token"].is_string() ||
@@ -413,6 +448,7 @@ struct ApiServer::Impl {
   }
 
   void SignOut(const httplib::Request& req, httplib::Response& res) {
+    if (AnswerDeferred(req, res)) return;
     ApiResponse out;
     auto principal = Authenticate(req);  // the cookie and its CSRF token
     if (!principal.ok()) return Answer("session", principal.status(), out, res);
@@ -495,8 +531,8 @@ void ApiServer::Impl::Install() {
     route.method == "GET" ? http->Get(pattern, handler) : http->Post(pattern, handler);
   }
   // What the HTTP layer itself refused (413 on a body past the bound), as problem details.
-  http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
+  http->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty() || AnswerDeferred(req, res)) return;
     Send(res, HttpProblem(res.status, res.status == 404 ? "no route " + req.method + " " + req.path
                                                         : "refused by the HTTP layer"));
   });

@@ -55,6 +55,10 @@ function freePort() {
 
 run([samples, '--db', 'store', '--out', 'batch', '--pages', '12', '--seed', '5']);
 run([cli, '--db', 'store', '--principal', 'service:intake', 'intake', 'batch/scans']);
+// A second delivery taken in with too low a page limit: its file waits in quarantine.
+run([samples, '--db', 'store', '--out', 'late', '--pages', '3', '--pages-per-file', '3', '--seed', '6',
+  '--first-case', '4101']);
+run([cli, '--db', 'store', '--principal', 'service:intake', 'intake', 'late/scans', '--max-pages', '2']);
 const token = (principal, ttl = '1h') =>
   run([cli, 'token', 'issue', '--principal', principal, '--ttl', ttl, '--key', 'key.pem'],
     { stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -193,6 +197,27 @@ await scenario('status-search', async (page) => {
   check(!shown.includes(personCase.person_id), 'the id is masked on the page');
   check(shown.includes(personCase.id), `the case ${personCase.id} is listed`);
   await accessible(page, 'status-search');
+});
+
+await scenario('mail-room-retry', async (page) => {
+  await signIn(page, 'user:arkiv');
+  await page.getByRole('link', { name: 'Postrom' }).click();
+  await page.getByRole('heading', { name: 'Karantene' }).waitFor();
+  const row = page.locator('section', { has: page.getByRole('heading', { name: 'Karantene' }) }).locator('tbody tr');
+  const held = await row.count();
+  check(held >= 1, 'the late delivery waits in quarantine');
+  const tiff = row.filter({ hasText: '.tif' }).first();
+  check((await tiff.textContent()).includes('exceeds the limit'), 'its reason');
+  await tiff.getByRole('button', { name: 'Vis' }).click();
+  await page.waitForFunction(() => document.querySelector('img.quarantine-image')?.naturalWidth > 0);
+  await accessible(page, 'mail-room');
+  await page.screenshot({ path: join(out, 'mail-room.png'), fullPage: true });
+  await tiff.getByRole('button', { name: 'Prøv igjen' }).click();
+  await page.getByText(/Tatt inn på nytt/).waitFor();
+  check(await row.count() === held - 1, 'one fewer in quarantine');
+  await page.getByRole('link', { name: 'Vis' }).first().click();
+  await page.getByRole('heading', { name: /Avstemming av/ }).waitFor();
+  await accessible(page, 'reconciliation');
 });
 
 await scenario('forged-cookie', async (page, context) => {

@@ -48,6 +48,8 @@ PM_ROUTE(ReconcileBatch);
 PM_ROUTE(ListQuarantine);
 PM_ROUTE(ShowQuarantined);
 PM_ROUTE(QuarantinedContent);
+PM_ROUTE(QuarantinedImage);
+PM_ROUTE(IntakeStatus);
 PM_ROUTE(RetryQuarantined);
 PM_ROUTE(ReleaseQuarantined);
 

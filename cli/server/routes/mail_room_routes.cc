@@ -3,6 +3,7 @@
 
 #include "cli/json_views.h"
 #include "cli/server/routes/handlers.h"
+#include "codecs/image.h"
 
 namespace postmottak::routes {
 
@@ -66,6 +67,45 @@ Status QuarantinedContent(Session& s, const RouteContext&, const ApiRequest& req
   auto bytes = s.QuarantinedBytes(req.params.at("quarantine_id"));
   if (!bytes.ok()) return bytes.status();
   Bytes(res, std::move(bytes).value(), "application/octet-stream");
+  return Status::OK();
+}
+
+// The kept bytes as a PNG a page can show: a page image, or a refused file's first page
+// when it still decodes. A file that does not (a damaged one, a PDF) is Unsupported: the
+// content route gives its bytes.
+Status QuarantinedImage(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  auto bytes = s.QuarantinedBytes(req.params.at("quarantine_id"));
+  if (!bytes.ok()) return bytes.status();
+  auto image = DecodeImage(*bytes);
+  if (!image.ok())
+    return Status::Unsupported("the kept input cannot be shown as an image (" +
+                               image.status().message() + "); its bytes are at .../content");
+  auto png = EncodePng(ScaleToWidth(*image, 1400));
+  if (!png.ok()) return png.status();
+  Bytes(res, std::move(png).value(), "image/png");
+  return Status::OK();
+}
+
+// What the mail room watches: the batch the server is taking in now, how fast, what
+// waits in the inbox, and the batches not yet complete. Needs what listing batches needs.
+Status IntakeStatus(Session& s, const RouteContext& ctx, const ApiRequest&, ApiResponse* res) {
+  auto batches = s.Batches();
+  if (!batches.ok()) return batches.status();
+  json unfinished = json::array();
+  for (const auto& b : *batches)
+    if (!b.complete) unfinished.push_back(BatchJson(b));
+  json out = {{"inbox", ctx.inbox != nullptr}, {"unfinished", unfinished}};
+  if (ctx.inbox) {
+    const InboxCounters c = ctx.inbox->counters();
+    out["batch_in_hand"] = c.batch_in_hand;
+    out["pages_in_hand"] = c.pages_in_hand;
+    out["pages_per_second"] = c.pages_per_second;
+    out["batches_waiting"] = c.batches_waiting;
+    out["batches_taken"] = c.batches_taken;
+    out["batches_refused"] = c.batches_refused;
+    out["pages_taken"] = c.pages_taken;
+  }
+  Json(res, out);
   return Status::OK();
 }
 
