@@ -17,7 +17,7 @@ const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
 const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision", "manual_journaling",
-                                 "manual_reading", "handover", "notice",
+                                 "manual_reading",        "handover",           "notice",
                                  "decide_as_it_stands"};
 const char* const kTaskStatus[] = {"open", "closed"};
 const char* const kQuarantineStatus[] = {"held", "retried", "released"};
@@ -321,8 +321,9 @@ std::string JoinPages(const std::vector<int>& pages) {
   return out;
 }
 
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
+std::string NowUtc() { return UtcIso(std::time(nullptr)); }
+
+std::string UtcIso(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

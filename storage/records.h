@@ -9,6 +9,7 @@
 #define POSTMOTTAK_STORAGE_RECORDS_H_
 
 #include <cstdint>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -38,7 +39,7 @@ struct Case {
   std::vector<std::string> required;  // document types the case needs
   std::string due;                    // YYYY-MM-DD, empty when none
   std::string created_at;
-  std::string closed_at;  // when it was closed: its retention period runs from here
+  std::string closed_at;            // when it was closed: its retention period runs from here
   std::vector<Handover> handovers;  // its unit history, oldest first
   std::vector<Letter> letters;      // request and reminder letters, oldest first
   std::string ready_at;             // when it last became ready for decision
@@ -128,9 +129,9 @@ enum class TaskKind {
   kMissingDocumentation,
   kReadyForDecision,
   kManualJournaling,
-  kManualReading,  // a linked document whose text could not be read in time
-  kHandover,       // a case handed to the unit: do what `category` says
-  kNotice,         // a document that may change the case arrived on another case
+  kManualReading,     // a linked document whose text could not be read in time
+  kHandover,          // a case handed to the unit: do what `category` says
+  kNotice,            // a document that may change the case arrived on another case
   kDecideAsItStands,  // the reminder's deadline passed too: decide on what is there
 };
 enum class TaskStatus { kOpen, kClosed };
@@ -374,6 +375,8 @@ std::string JoinPages(const std::vector<int>& pages);
 
 // Current time as ISO 8601 UTC with seconds ("2026-11-22T10:00:00Z").
 std::string NowUtc();
+// The same for a given time.
+std::string UtcIso(std::time_t t);
 // The time `days` after `iso` (both ISO 8601 UTC), or empty when `iso` cannot be read.
 std::string AddDays(const std::string& iso, int days);
 // Masks a person id for logs and reports: the birth date stays, the rest is starred.

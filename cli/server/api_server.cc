@@ -23,6 +23,7 @@
 #include "cli/server/web_sessions.h"
 #include "pipeline/services/bearer_tokens.h"
 #include "pipeline/services/session_rep.h"
+#include "storage/records.h"
 
 namespace postmottak {
 
@@ -135,6 +136,7 @@ struct ApiServer::Impl {
     std::regex path;
     std::vector<std::string> names;
     const Route* route;
+    std::string pattern;  // what `path` was made from, for httplib
   };
 
   Impl(Office* o, ServerConfig c, TokenVerifier v, Inbox* i)
@@ -297,6 +299,22 @@ struct ApiServer::Impl {
     return session;
   }
 
+  // For the server's own work that no Session call begins (an upload, /metrics): the
+  // request's principal and purpose, and whether its roles give it `permission`. A
+  // denial is audited, as a Session call's would be.
+  Status Permitted(const httplib::Request& req, const std::string& route, Permission permission,
+                   const std::string& what, std::string* principal, std::string* purpose) {
+    auto who = PrincipalOf(req);
+    if (!who.ok()) return who.status();
+    auto why = PurposeOf(req, route);
+    if (!why.ok()) return why.status();
+    if (!OfficeAccess::PolicyOf(*office).Resolve(*who).ok())
+      return Status::Unauthenticated("principal " + *who + " is not in the access policy");
+    *principal = *who;
+    *purpose = *why;
+    return OfficeAccess::Require(*office, *principal, permission, what, *purpose);
+  }
+
   void Handle(const Matcher& m, const httplib::Request& req, httplib::Response& res) {
     if (AnswerDeferred(req, res)) return;
     const Route& route = *m.route;
@@ -332,18 +350,15 @@ struct ApiServer::Impl {
       return;
     }
     ApiResponse out;
-    auto session = Begin(req, route.name);
-    if (!session.ok()) return Answer(route.name, session.status(), out, res);
+    std::string principal, purpose;
+    Status allowed =
+        Permitted(req, route.name, Permission::kIntake, "upload a batch", &principal, &purpose);
+    if (!allowed.ok()) return Answer(route.name, allowed, out, res);
     if (!inbox)
       return Answer(
           route.name,
           Status::FailedPrecondition("this server takes no batches: start it with --inbox"), out,
           res);
-    auto principal = PrincipalOf(req);
-    auto purpose = PurposeOf(req, route.name);
-    Status allowed =
-        OfficeAccess::Require(*office, *principal, Permission::kIntake, "upload a batch", *purpose);
-    if (!allowed.ok()) return Answer(route.name, allowed, out, res);
     ApiRequest in;
     for (const auto& [name, value] : req.params) in.query[name] = value;
     if (Status s = CheckRequest(route, "", &in); !s.ok()) return Answer(route.name, s, out, res);
@@ -359,7 +374,7 @@ struct ApiServer::Impl {
           [&on_data](const char* data, size_t n) { return on_data(data, n); });
     };
     auto received = ReceiveBatch(parts, in.query.count("batch") ? in.query["batch"] : "",
-                                 config.limits, inbox, *principal, *purpose);
+                                 config.limits, inbox, principal, purpose);
     if (received.ok()) {
       out.status = 202;
       out.body = nlohmann::json{{"batch", received->batch},
@@ -373,12 +388,9 @@ struct ApiServer::Impl {
 
   void Metrics(const httplib::Request& req, httplib::Response& res) {
     ApiResponse out;
-    auto principal = PrincipalOf(req);
-    if (!principal.ok()) return Answer("metrics", principal.status(), out, res);
-    auto purpose = PurposeOf(req, "metrics");
-    if (!purpose.ok()) return Answer("metrics", purpose.status(), out, res);
-    Status allowed = OfficeAccess::Require(*office, *principal, Permission::kStatistics,
-                                           "read the server's metrics", *purpose);
+    std::string principal, purpose;
+    Status allowed = Permitted(req, "metrics", Permission::kStatistics, "read the server's metrics",
+                               &principal, &purpose);
     if (!allowed.ok()) return Answer("metrics", allowed, out, res);
     BacklogGauges backlog;
     if (auto b = OfficeAccess::BacklogOf(*office); b.ok())
@@ -402,13 +414,9 @@ struct ApiServer::Impl {
   Result<nlohmann::json> SessionJson(const WebSession& s) const {
     auto p = OfficeAccess::PolicyOf(*office).Resolve(s.principal);
     if (!p.ok()) return Status::Unauthenticated(p.status().message());
-    char expires[32];
-    std::tm tm{};
-    gmtime_r(&s.expires, &tm);
-    std::strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return nlohmann::json{
         {"principal", s.principal}, {"unit", p->unit}, {"domain", ToString(p->domain)},
-        {"roles", p->roles},        {"csrf", s.csrf},  {"expires", expires}};
+        {"roles", p->roles},        {"csrf", s.csrf},  {"expires", UtcIso(s.expires)}};
   }
 
   void SignIn(const httplib::Request& req, httplib::Response& res) {
@@ -459,6 +467,8 @@ struct ApiServer::Impl {
   }
 
   void Install();
+  void InstallPages();
+  void InstallRoutes();
 };
 
 void ApiServer::Impl::Install() {
@@ -479,6 +489,27 @@ void ApiServer::Impl::Install() {
   });
   http->Get("/metrics",
             [this](const httplib::Request& req, httplib::Response& res) { Metrics(req, res); });
+  InstallPages();
+  InstallRoutes();
+  // What the HTTP layer itself refused (413 on a body past the bound), as problem details.
+  http->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty() || AnswerDeferred(req, res)) return;
+    Send(res, HttpProblem(res.status, res.status == 404 ? "no route " + req.method + " " + req.path
+                                                        : "refused by the HTTP layer"));
+  });
+  http->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
+        try {
+          if (e) std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          std::cerr << "postmottak serve: " << req.path << ": " << x.what() << "\n";
+        }
+        Send(res, ProblemOf(Status::IOError("exception")));
+      });
+}
+
+// The workbench's pages, their sign-in, and the headers every answer carries.
+void ApiServer::Impl::InstallPages() {
   for (const auto& [path, asset] : WebAssets()) {
     const WebAsset* page = &asset;
     auto serve = [page](const httplib::Request&, httplib::Response& res) {
@@ -504,23 +535,27 @@ void ApiServer::Impl::Install() {
             [this](const httplib::Request& req, httplib::Response& res) { ShowSession(req, res); });
   http->Delete(kSessionPath,
                [this](const httplib::Request& req, httplib::Response& res) { SignOut(req, res); });
+}
+
+// The API's routes, each matched once in Admit() and once by httplib, from one pattern.
+void ApiServer::Impl::InstallRoutes() {
+  static const std::string openapi = OpenApiDocument().dump(2);  // the same for every request
   http->Get(kOpenApiPath, [this](const httplib::Request&, httplib::Response& res) {
     ApiResponse out;
-    out.body = OpenApiDocument().dump(2);
+    out.body = openapi;
     Answer("openapi", Status::OK(), out, res);
   });
   for (const Route& route : ApiRoutes()) {
-    Matcher m{std::regex(), {}, &route};
-    const std::string pattern = PathRegex(route, &m.names);
-    m.path = std::regex(pattern);
+    Matcher m{std::regex(), {}, &route, ""};
+    m.pattern = PathRegex(route, &m.names);
+    m.path = std::regex(m.pattern);
     matchers.push_back(m);
   }
   for (const Matcher& m : matchers) {
     const Route& route = *m.route;
-    const std::string pattern = PathRegex(route);
     if (!route.handler) {
-      http->Post(pattern, [this, &route](const httplib::Request& req, httplib::Response& res,
-                                         const httplib::ContentReader& reader) {
+      http->Post(m.pattern, [this, &route](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& reader) {
         Upload(route, req, res, reader);
       });
       continue;
@@ -528,23 +563,8 @@ void ApiServer::Impl::Install() {
     auto handler = [this, &m](const httplib::Request& req, httplib::Response& res) {
       Handle(m, req, res);
     };
-    route.method == "GET" ? http->Get(pattern, handler) : http->Post(pattern, handler);
+    route.method == "GET" ? http->Get(m.pattern, handler) : http->Post(m.pattern, handler);
   }
-  // What the HTTP layer itself refused (413 on a body past the bound), as problem details.
-  http->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty() || AnswerDeferred(req, res)) return;
-    Send(res, HttpProblem(res.status, res.status == 404 ? "no route " + req.method + " " + req.path
-                                                        : "refused by the HTTP layer"));
-  });
-  http->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
-        try {
-          if (e) std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          std::cerr << "postmottak serve: " << req.path << ": " << x.what() << "\n";
-        }
-        Send(res, ProblemOf(Status::IOError("exception")));
-      });
 }
 
 Result<std::unique_ptr<ApiServer>> ApiServer::Create(Office* office, const ServerConfig& config,

@@ -58,45 +58,44 @@ struct Staging {
   }
 };
 
-// The batch's manifest: the sender's (its batch name set when missing), else one listing
-// the files received with their checksums.
-Status WriteManifest(const fs::path& dir, const std::string& batch,
-                     const std::vector<std::string>& files) {
+// The sender's manifest as received, parsed and checked once; null when none was sent.
+Result<nlohmann::json> SentManifest(const fs::path& dir) {
   const fs::path path = dir / kManifestName;
-  nlohmann::json j;
-  if (fs::exists(path)) {
-    auto m = LoadManifest(path.string());
-    if (!m.ok()) return m.status();
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    j = nlohmann::json::parse(text.str());
-    if (!m->batch.empty() && m->batch != batch)
-      return Status::InvalidArgument("the manifest names batch " + m->batch + ", the request " +
-                                     batch);
-  } else {
-    j["files"] = nlohmann::json::array();
+  if (!fs::exists(path)) return nlohmann::json();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto checked = ParseManifest(text.str(), "of the upload");
+  if (!checked.ok()) return checked.status();
+  return nlohmann::json::parse(text.str());
+}
+
+// The batch's manifest: the sender's with the batch's name, else one listing the files
+// received with their checksums.
+Status WriteManifest(const fs::path& dir, const std::string& batch, nlohmann::json manifest,
+                     const std::vector<std::string>& files) {
+  if (manifest.is_null()) {
+    manifest["files"] = nlohmann::json::array();
     for (const auto& name : files) {
       auto sha = Sha256OfFile((dir / name).string());
       if (!sha.ok()) return sha.status();
-      j["files"].push_back({{"name", name}, {"sha256", *sha}});
+      manifest["files"].push_back({{"name", name}, {"sha256", *sha}});
     }
   }
-  j["batch"] = batch;
-  std::ofstream out(path, std::ios::trunc);
-  out << j.dump(2) << "\n";
+  manifest["batch"] = batch;
+  std::ofstream out(dir / kManifestName, std::ios::trunc);
+  out << manifest.dump(2) << "\n";
   return out ? Status::OK() : Status::IOError("cannot write the manifest of " + batch);
 }
 
-// The name asked for, else the manifest's, else one made now.
-Result<std::string> BatchName(const fs::path& dir, const std::string& asked) {
+// The name asked for, else the manifest's, else one made now. A manifest that names
+// another batch than the one asked for is refused: one of the two is a mistake.
+Result<std::string> BatchName(const nlohmann::json& manifest, const std::string& asked) {
+  const std::string named = manifest.is_object() ? manifest.value("batch", "") : "";
+  if (!asked.empty() && !named.empty() && named != asked)
+    return Status::InvalidArgument("the manifest names batch " + named + ", the request " + asked);
   if (!asked.empty()) return asked;
-  if (fs::exists(dir / kManifestName)) {
-    auto m = LoadManifest((dir / kManifestName).string());
-    if (!m.ok()) return m.status();
-    if (!m->batch.empty()) return m->batch;
-  }
-  return MadeName();
+  return named.empty() ? MadeName() : named;
 }
 
 }  // namespace
@@ -117,6 +116,7 @@ Result<UploadedBatch> ReceiveBatch(const PartReader& read, const std::string& ba
   std::set<std::string> names;
   std::vector<std::string> files;
   std::unique_ptr<std::ofstream> file;
+  std::string part;  // the part being received, for the errors
   const bool read_ok = read(
       [&](const std::string& filename) {
         if (!IsScanName(filename)) {
@@ -136,7 +136,9 @@ Result<UploadedBatch> ReceiveBatch(const PartReader& read, const std::string& ba
           return false;
         }
         if (filename != kManifestName) files.push_back(filename);
+        part = filename;
         file = std::make_unique<std::ofstream>(staging.dir / filename, std::ios::binary);
+        if (!*file) refused = Status::IOError("cannot write part '" + part + "' to the inbox");
         return static_cast<bool>(*file);
       },
       [&](const char* data, size_t n) {
@@ -146,16 +148,20 @@ Result<UploadedBatch> ReceiveBatch(const PartReader& read, const std::string& ba
                                             std::to_string(limits.max_upload_bytes) + " bytes");
           return false;
         }
-        return file && file->write(data, static_cast<std::streamsize>(n)).good();
+        if (file && file->write(data, static_cast<std::streamsize>(n)).good()) return true;
+        refused = Status::IOError("cannot write part '" + part + "' to the inbox");
+        return false;
       });
   if (file) file->close();
   if (!refused.ok()) return refused;
   if (!read_ok)
     return Status::InvalidArgument("the upload was cut off or is not multipart/form-data");
   if (files.empty()) return Status::InvalidArgument("the upload holds no scanned file");
-  auto name = BatchName(staging.dir, batch);
+  auto manifest = SentManifest(staging.dir);
+  if (!manifest.ok()) return manifest.status();
+  auto name = BatchName(*manifest, batch);
   if (!name.ok()) return name.status();
-  PM_RETURN_IF_ERROR(WriteManifest(staging.dir, *name, files));
+  PM_RETURN_IF_ERROR(WriteManifest(staging.dir, *name, std::move(manifest).value(), files));
   PM_RETURN_IF_ERROR(inbox->Deliver(staging.dir.string(), *name, principal, purpose));
   staging.delivered = true;
   out.batch = *name;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -125,22 +126,26 @@ Inbox::Job Inbox::JobFor(const std::string& name) const {
   return job;
 }
 
-void Inbox::MoveAside(const std::string& name, const std::string& to) {
+std::optional<std::filesystem::path> Inbox::MoveAside(const std::string& name,
+                                                      const std::string& to) {
   const fs::path dir = fs::path(options_.dir) / to;
   const fs::path target = FreeName(dir, name);
   std::error_code ec;
   fs::rename(fs::path(options_.dir) / name, target, ec);
-  if (ec) Say("cannot move " + name + " to " + to + ": " + ec.message());
+  if (ec) {  // left in place with its job, so that a retake runs as the same principal
+    Say("cannot move " + name + " to " + to + ": " + ec.message());
+    return std::nullopt;
+  }
   const fs::path job = fs::path(options_.dir) / kJobs / (name + ".json");
   if (fs::exists(job, ec)) fs::rename(job, dir / (target.filename().string() + ".job.json"), ec);
+  return target;
 }
 
 void Inbox::Refuse(const std::string& name, const std::string& reason) {
-  const fs::path dir = fs::path(options_.dir) / kRefused;
-  const fs::path target = FreeName(dir, name);
-  std::ofstream(dir / (target.filename().string() + ".reason.txt")) << reason << "\n";
-  MoveAside(name, kRefused);
-  Say("refused " + name + ": " + reason + " (files kept in " + target.string() + ")");
+  const auto target = MoveAside(name, kRefused);
+  if (!target) return;  // still in the inbox: refused again at the next look
+  std::ofstream(target->string() + ".reason.txt") << reason << "\n";
+  Say("refused " + name + ": " + reason + " (files kept in " + target->string() + ")");
   std::lock_guard<std::mutex> lock(mu_);
   ++counters_.batches_refused;
 }
@@ -213,6 +218,9 @@ void Inbox::Run(const std::atomic<bool>& stop) {
       std::lock_guard<std::mutex> lock(mu_);
       counters_.batches_waiting = static_cast<int>(waiting.size());
     }
+    for (auto it = not_before.begin(); it != not_before.end();)  // folders gone since
+      it = std::count(waiting.begin(), waiting.end(), it->first) ? std::next(it)
+                                                                 : not_before.erase(it);
     bool took = false;
     for (const std::string& name : ready) {
       if (stop.load()) break;

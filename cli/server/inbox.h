@@ -25,8 +25,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,7 +85,8 @@ class Inbox {
   Job JobFor(const std::string& name) const;
   void Take(const std::string& name, const std::atomic<bool>& stop);
   void Refuse(const std::string& name, const std::string& reason);
-  void MoveAside(const std::string& name, const std::string& to);
+  // Moves the folder (and its job) under `to`; where it went, or nothing when it stayed.
+  std::optional<std::filesystem::path> MoveAside(const std::string& name, const std::string& to);
 
   Office* office_;
   const InboxOptions options_;

@@ -57,7 +57,8 @@ struct ServerConfig {
 
 // "HOST:PORT" into the config.
 Status ParseListen(const std::string& listen, ServerConfig* config);
-// Refuses plain HTTP beyond loopback unless the configuration asks for it.
+// Refuses plain HTTP beyond loopback unless the configuration asks for it. Checked once
+// the configuration is final (the file, then the command line's overrides).
 Status CheckExposure(const ServerConfig& config);
 Result<ServerConfig> LoadServerConfig(const std::string& path);
 

@@ -61,14 +61,6 @@ std::optional<std::string> Base64UrlDecode(std::string s) {
   return out;
 }
 
-std::string Iso(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // A public key from its parameters ("RSA": n and e; "EC": the group and the point).
 PKey FromParams(const char* type, OSSL_PARAM_BLD* bld) {
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
@@ -323,11 +315,11 @@ Result<VerifiedToken> TokenVerifier::VerifyJwt(const std::string& token, std::ti
   const int64_t skew = config_.clock_skew_seconds;
   if (!claims.contains("exp") || !claims["exp"].is_number()) return Refused("it has no expiry");
   const auto exp = claims["exp"].get<int64_t>();
-  if (now > exp + skew) return Refused("it expired at " + Iso(exp));
+  if (now > exp + skew) return Refused("it expired at " + UtcIso(exp));
   if (claims.contains("nbf")) {
     if (!claims["nbf"].is_number()) return Refused("its nbf is not a time");
     const auto nbf = claims["nbf"].get<int64_t>();
-    if (now + skew < nbf) return Refused("it is not valid before " + Iso(nbf));
+    if (now + skew < nbf) return Refused("it is not valid before " + UtcIso(nbf));
   }
   if (claims.value("iss", json()) != json(config_.issuer)) return Refused("wrong issuer");
   const json aud = claims.value("aud", json());

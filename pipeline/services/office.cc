@@ -259,10 +259,10 @@ Result<std::string> Session::PageImage(const std::string& document_id, int page,
   auto stored = rep_->service.ReadPageImage(document_id, page);
   if (!stored.ok()) return stored.status();
   auto image = DecodeImage(*stored);
-  if (!image.ok()) return image.status();
-  if (max_width > 0 && image->width() > max_width)
-    return EncodePng(ScaleToWidth(*image, max_width));
-  return EncodePng(*image);
+  if (!image.ok())  // `postmottak verify` finds the same; say which page it is
+    return Status::Corruption("document " + document_id + " page " + std::to_string(page) +
+                              ": the stored image cannot be decoded: " + image.status().message());
+  return EncodePng(ScaleToWidth(*image, max_width));  // 0 or wider: as stored
 }
 
 Result<DocumentRecord> Session::Link(const std::string& document_id, const std::string& case_id) {
