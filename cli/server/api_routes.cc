@@ -18,6 +18,10 @@ Field Text(std::string name, std::string description, bool required = false) {
 Field Flag(std::string name, std::string description) {
   return {std::move(name), "boolean", false, std::move(description)};
 }
+
+// A list's window (ListWindow): the answer's X-Total-Count says how many there are.
+Field Offset() { return {"offset", "integer", false, "skip this many (paging)"}; }
+Field Limit() { return {"limit", "integer", false, "at most this many, 1 to 1000 (default 1000)"}; }
 Field List(std::string name, std::string description) {
   return {std::move(name), "string[]", false, std::move(description)};
 }
@@ -181,7 +185,7 @@ std::vector<Route> Table() {
        "documents.list",
        "Documents the principal may see; ?unlinked=true: the manual-journaling queue",
        "read_cases",
-       {Flag("unlinked", "only those waiting for manual journaling")},
+       {Flag("unlinked", "only those waiting for manual journaling"), Offset(), Limit()},
        {},
        200,
        "application/json",
@@ -227,6 +231,27 @@ std::vector<Route> Table() {
        "application/json",
        r::LinkDocument},
       {"POST",
+       "/api/v1/documents/{document_id}/candidates",
+       "documents.candidates",
+       "Manual journaling: what intake found in a waiting document and the candidate cases, "
+       "with the evidence for each",
+       "link_documents and the document in a queue the principal works",
+       {},
+       {Text("person_id", "11 digits read off the page: that person's open cases too")},
+       200,
+       "application/json",
+       r::SuggestLinks},
+      {"POST",
+       "/api/v1/documents/{document_id}/hand-on",
+       "documents.hand_on",
+       "Hand a waiting document to another unit's journaling queue",
+       "link_documents and the document in a queue the principal works",
+       {},
+       {Text("unit", "a unit of the rules", true), Text("reason", "why", true)},
+       200,
+       "application/json",
+       r::HandOnDocument},
+      {"POST",
        "/api/v1/search",
        "documents.search",
        "Documents holding every word, among those the principal may see",
@@ -242,8 +267,9 @@ std::vector<Route> Table() {
        "Open tasks, oldest first",
        "read_cases",
        {Text("unit", "one unit's queue"), Text("case", "one case's tasks"),
+        Text("kind", "one kind (manual_journaling, missing_documentation, ...)"),
         Flag("mine", "held by the principal"), Flag("free", "held by nobody"),
-        Flag("all", "closed ones too")},
+        Flag("all", "closed ones too"), Offset(), Limit()},
        {},
        200,
        "application/json",
@@ -575,6 +601,16 @@ std::string Query(const ApiRequest& req, const std::string& name) {
 
 bool QueryFlag(const ApiRequest& req, const std::string& name) {
   return Query(req, name) == "true";
+}
+
+Status WindowOf(const ApiRequest& req, ListWindow* window) {
+  const std::string offset = Query(req, "offset"), limit = Query(req, "limit");
+  window->offset = offset.empty() ? 0 : std::stoi(offset);  // checked: at most 6 digits
+  window->limit = limit.empty() ? kMaxListLimit : std::stoi(limit);
+  if (window->limit < 1 || window->limit > kMaxListLimit)
+    return Status::InvalidArgument("query parameter 'limit' must be from 1 to " +
+                                   std::to_string(kMaxListLimit));
+  return Status::OK();
 }
 
 std::string BodyText(const ApiRequest& req, const std::string& name) {

@@ -37,6 +37,7 @@ struct ApiResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  std::map<std::string, std::string> headers;  // besides the server's own
 };
 
 // What a handler may use besides its session.

@@ -282,6 +282,7 @@ struct ApiServer::Impl {
       Send(res, p);
     } else {
       res.status = out.status;
+      for (const auto& [name, value] : out.headers) res.set_header(name, value);
       res.set_content(out.body, out.content_type.c_str());
     }
     metrics.Observe(route, res.status, Elapsed());

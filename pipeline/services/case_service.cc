@@ -33,27 +33,17 @@ bool IsValidDate(const std::string& date) {
 
 namespace {
 
-// Lower case for matching: ASCII, and the Norwegian capitals Æ, Ø and Å (UTF-8 C3 86,
-// C3 98, C3 85 become C3 A6, C3 B8, C3 A5).
-std::string Lower(std::string s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      s[i] = static_cast<char>(std::tolower(c));
-    } else if (c == 0xC3 && i + 1 < s.size()) {
-      const unsigned char next = s[i + 1];
-      if (next == 0x86 || next == 0x98 || next == 0x85) s[i + 1] = static_cast<char>(next + 0x20);
-      ++i;
-    }
-  }
-  return s;
-}
-
 bool AllWordsIn(const std::string& haystack, const std::vector<std::string>& words) {
-  const std::string lower = Lower(haystack);
+  const std::string lower = LowerNorwegian(haystack);
   for (const auto& w : words)
     if (lower.find(w) == std::string::npos) return false;
   return true;
+}
+
+// Whether the item at `index` of a list (counted among those the principal may see)
+// falls in `window`.
+bool InWindow(const ListWindow& window, int index) {
+  return index >= window.offset && (window.limit <= 0 || index < window.offset + window.limit);
 }
 
 // The facts need to know looks at, read within the same view as the case.
@@ -283,7 +273,7 @@ Result<CoverSheet> CaseService::ReadCoverSheet(const std::string& cover_id) {
 }
 
 Status CaseService::OnDocumentAndCase(
-    const std::string& document_id, const std::string& case_id,
+    const std::string& document_id, const std::string& case_id, bool journaling,
     const std::function<Status(Change&, Document&, Case&, const Judgement&)>& body) {
   std::string denied_object = "document/" + document_id;
   Judgement j;
@@ -295,7 +285,8 @@ Status CaseService::OnDocumentAndCase(
     if (!c.ok()) return Missing(c.status(), "case " + case_id);
     j = JudgeDocument(change, *d);
     if (j.decision.allowed) {
-      j = {DecideCase(change, *c), {c->id, c->person_id}};
+      j = {journaling ? DecideJournaling(change, *d, *c) : DecideCase(change, *c),
+           {c->id, c->person_id}};
       denied_object = "case/" + case_id;
     }
     if (j.decision.allowed) {
@@ -312,7 +303,7 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
   PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
   Document linked;
   PM_RETURN_IF_ERROR(OnDocumentAndCase(
-      document_id, case_id, [&](Change& change, Document& d, Case& c, const Judgement& j) {
+      document_id, case_id, true, [&](Change& change, Document& d, Case& c, const Judgement& j) {
         const std::string previous = d.case_id;
         d.case_id = case_id;
         d.linked_by = LinkMethod::kManual;
@@ -321,7 +312,8 @@ Result<Document> CaseService::LinkDocument(const std::string& document_id,
         d.link_evidence = "linked by hand by " + principal_.id;
         change.Put(d);
         change.Log("link_document", "document/" + document_id,
-                   "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")"),
+                   "case " + case_id + (previous.empty() ? "" : " (was " + previous + ")") + "; " +
+                       j.decision.basis,
                    j.about);
         if (auto t = change.Get<Task>(JournalingTaskId(document_id));
             t.ok() && t->status == TaskStatus::kOpen) {
@@ -349,7 +341,7 @@ Result<Document> CaseService::LinkAlso(const std::string& document_id, const std
   PM_RETURN_IF_ERROR(Allowed(Permission::kLinkDocuments, "link documents"));
   Document linked;
   PM_RETURN_IF_ERROR(OnDocumentAndCase(
-      document_id, case_id, [&](Change& change, Document& d, Case& c, const Judgement& j) {
+      document_id, case_id, false, [&](Change& change, Document& d, Case& c, const Judgement& j) {
         if (d.case_id.empty())
           return Status::FailedPrecondition(
               "document " + document_id +
@@ -574,7 +566,8 @@ Result<std::string> CaseService::ReadPageImage(const std::string& document_id, i
   return std::move(read->second);
 }
 
-Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
+Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only,
+                                                         const ListWindow& window, int* total) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "list documents"));
   Change view = Begin();
   std::vector<Document> all;
@@ -588,17 +581,20 @@ Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only) {
   }
   std::vector<Document> out;
   Judgements memo;
+  int seen = 0;
   for (auto& d : all) {
     const Judgement j = JudgeDocument(view, d, &memo);
-    if (!j.decision.allowed) continue;
+    if (!j.decision.allowed || !InWindow(window, seen++)) continue;
     view.Log("list_document", "document/" + d.id, ReadDetail(j.decision), j.about);
     out.push_back(Shown(std::move(d)));
   }
   PM_RETURN_IF_ERROR(view.Commit());
+  if (total) *total = seen;
   return out;
 }
 
-Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
+Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter, const ListWindow& window,
+                                                 int* total) {
   PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "list tasks"));
   Change view = Begin();
   std::vector<Task> all;
@@ -613,22 +609,26 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter) {
     if (!listed.ok()) return listed.status();
     all = std::move(listed).value();
   }
+  // The queue by age, oldest first, as it is worked; judged before the window is cut,
+  // and only what the window hands out is audited as read.
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Task& a, const Task& b) { return a.created_at < b.created_at; });
   std::vector<Task> out;
   Judgements memo;
+  int seen = 0;
   for (auto& t : all) {
     if (!filter.unit.empty() && t.unit != filter.unit) continue;
     if (!filter.closed_too && t.status != TaskStatus::kOpen) continue;
     if (!filter.holder.empty() && t.holder != filter.holder) continue;
+    if (!filter.kind.empty() && ToString(t.kind) != filter.kind) continue;
     if (filter.unheld_only && !t.holder.empty()) continue;
     const Judgement j = JudgeTask(view, t, &memo);
-    if (!j.decision.allowed) continue;
+    if (!j.decision.allowed || !InWindow(window, seen++)) continue;
     view.Log("list_task", "task/" + t.id, j.decision.basis, j.about);
     out.push_back(std::move(t));
   }
   PM_RETURN_IF_ERROR(view.Commit());
-  // The queue by age: oldest first, as it is worked.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Task& a, const Task& b) { return a.created_at < b.created_at; });
+  if (total) *total = seen;
   return out;
 }
 
@@ -657,7 +657,7 @@ Result<std::vector<Document>> CaseService::SearchDocuments(const std::string& qu
   PM_RETURN_IF_ERROR(Allowed(Permission::kReadCases, "search documents"));
   std::vector<std::string> words;
   {
-    std::istringstream in(Lower(query));
+    std::istringstream in(LowerNorwegian(query));
     for (std::string w; in >> w;) words.push_back(w);
   }
   if (words.empty()) return Status::InvalidArgument("an empty search");

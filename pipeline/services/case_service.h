@@ -110,6 +110,12 @@ class CaseService {
   Result<FollowUpReport> FollowUp();
   Result<LetterPrint> ReadLetter(const std::string& letter_id);
 
+  // Manual journaling (journaling.cc): the candidate cases of a document waiting for a
+  // person, with their evidence; and handing it to another unit's journaling queue.
+  Result<LinkSuggestion> SuggestLinks(const std::string& document_id, const std::string& person_id);
+  Result<Task> HandOnDocument(const std::string& document_id, const std::string& unit,
+                              const std::string& reason);
+
   // Lets `principal_id` see one case for `purpose` until the end of `expires`
   // (YYYY-MM-DD, within a year). Needs `grant`.
   Result<Grant> GrantAccess(const std::string& case_id, const std::string& principal_id,
@@ -127,8 +133,11 @@ class CaseService {
   Result<std::string> ReadPageImage(const std::string& document_id, int page);
   // Lists and searches hold only what the principal may see; what it may not see is
   // left out without a trace in the result (not even a count).
-  Result<std::vector<Document>> ListDocuments(bool unlinked_only);
-  Result<std::vector<Task>> ListTasks(const TaskFilter& filter);
+  // `window` cuts the list after need to know; `*total` (when given) counts all shown.
+  Result<std::vector<Document>> ListDocuments(bool unlinked_only, const ListWindow& window = {},
+                                              int* total = nullptr);
+  Result<std::vector<Task>> ListTasks(const TaskFilter& filter, const ListWindow& window = {},
+                                      int* total = nullptr);
   Result<std::vector<Case>> SearchCases(const std::string& person_id);
   // Documents whose text or type holds every word of `query` (case-insensitive).
   Result<std::vector<Document>> SearchDocuments(const std::string& query);
@@ -166,9 +175,20 @@ class CaseService {
   // The same for a document and a case the principal must both see (linking): NotFound
   // for either missing, FailedPrecondition for a closed case, and a refusal naming the
   // first it may not see.
+  // `journaling`: a document waiting for a person may go to any open case of the
+  // principal's domain (DecideJournaling), not only to one it has need to know of.
   Status OnDocumentAndCase(
-      const std::string& document_id, const std::string& case_id,
+      const std::string& document_id, const std::string& case_id, bool journaling,
       const std::function<Status(Change&, Document&, Case&, const Judgement&)>& body);
+  // Need to know for manual journaling. Whoever may link documents and sees `d` waiting
+  // in its unit's journaling queue may see the identity of an open case of its own
+  // domain and link `d` to it: placing mail is its duty, and it cannot be done without
+  // seeing where mail could go. The case's documents and text stay hidden; the basis
+  // names the document in every audit entry. Otherwise as DecideCase.
+  AccessDecision DecideJournaling(const Change& view, const Document& d, const Case& c) const;
+  // The document waiting for journaling that the principal may see, or the refusal
+  // (audited); FailedPrecondition when it is journaled already.
+  Result<std::pair<Document, Judgement>> WaitingDocument(const std::string& document_id);
   // One step on a task the principal may see: `step` changes it or refuses, and the
   // change is written with an `action` audit entry.
   Result<Task> WorkTask(const std::string& task_id, const std::string& action,

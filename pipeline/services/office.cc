@@ -225,14 +225,14 @@ Result<IntakeSummary> Session::Intake(const std::vector<std::string>& paths,
   return RunIntake(rep_->store(), rep_->office->rules, paths, options);
 }
 
-Result<std::vector<DocumentRecord>> Session::Documents() {
-  auto docs = rep_->service.ListDocuments(false);
+Result<std::vector<DocumentRecord>> Session::Documents(const ListWindow& window, int* total) {
+  auto docs = rep_->service.ListDocuments(false, window, total);
   if (!docs.ok()) return docs.status();
   return RecordsOf(*docs);
 }
 
-Result<std::vector<DocumentRecord>> Session::ManualQueue() {
-  auto docs = rep_->service.ListDocuments(true);
+Result<std::vector<DocumentRecord>> Session::ManualQueue(const ListWindow& window, int* total) {
+  auto docs = rep_->service.ListDocuments(true, window, total);
   if (!docs.ok()) return docs.status();
   return RecordsOf(*docs);
 }
@@ -271,6 +271,18 @@ Result<DocumentRecord> Session::Link(const std::string& document_id, const std::
   return RecordOf(*linked);
 }
 
+Result<LinkSuggestion> Session::SuggestLinks(const std::string& document_id,
+                                             const std::string& person_id) {
+  return rep_->service.SuggestLinks(document_id, person_id);
+}
+
+Result<TaskRecord> Session::HandOnDocument(const std::string& document_id, const std::string& unit,
+                                           const std::string& reason) {
+  auto t = rep_->service.HandOnDocument(document_id, unit, reason);
+  if (!t.ok()) return t.status();
+  return RecordOf(*t);
+}
+
 Result<DocumentRecord> Session::LinkAlso(const std::string& document_id,
                                          const std::string& case_id) {
   auto linked = rep_->service.LinkAlso(document_id, case_id);
@@ -278,8 +290,9 @@ Result<DocumentRecord> Session::LinkAlso(const std::string& document_id,
   return RecordOf(*linked);
 }
 
-Result<std::vector<TaskRecord>> Session::Tasks(const TaskFilter& filter) {
-  auto tasks = rep_->service.ListTasks(filter);
+Result<std::vector<TaskRecord>> Session::Tasks(const TaskFilter& filter, const ListWindow& window,
+                                               int* total) {
+  auto tasks = rep_->service.ListTasks(filter, window, total);
   if (!tasks.ok()) return tasks.status();
   std::vector<TaskRecord> out;
   for (const auto& t : *tasks) out.push_back(RecordOf(t));

@@ -6,8 +6,24 @@ namespace postmottak::routes {
 
 namespace {
 
-Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, ApiResponse* res) {
-  return AnswerList(docs, DocumentSummary, res);
+Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, ApiResponse* res,
+                    int total = -1) {
+  return AnswerList(docs, DocumentSummary, res, total);
+}
+
+nlohmann::json CandidateJson(const CaseCandidate& c, const Rules& rules) {
+  nlohmann::json awaits = nlohmann::json::array();
+  for (const auto& type : c.awaits)
+    awaits.push_back({{"type", type}, {"title", rules.TitleOf(type)}});
+  return {{"case_id", c.case_id},
+          {"person_id", c.person_id},
+          {"person_name", c.person_name},
+          {"area", c.area},
+          {"unit", c.unit},
+          {"status", c.status},
+          {"created_at", c.created_at},
+          {"awaits", awaits},
+          {"evidence", c.evidence}};
 }
 
 Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
@@ -17,7 +33,12 @@ Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
 }  // namespace
 
 Status ListDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  return DocumentList(QueryFlag(req, "unlinked") ? s.ManualQueue() : s.Documents(), res);
+  ListWindow window;
+  PM_RETURN_IF_ERROR(WindowOf(req, &window));
+  int total = 0;
+  auto docs =
+      QueryFlag(req, "unlinked") ? s.ManualQueue(window, &total) : s.Documents(window, &total);
+  return DocumentList(docs, res, total);
 }
 
 Status ShowDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
@@ -47,6 +68,29 @@ Status LinkDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiR
                 DocumentSummary, res);
 }
 
+// The typed person id travels in the body, never in a URL (which ends in access logs).
+Status SuggestLinks(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
+  auto found = s.SuggestLinks(req.params.at("document_id"), BodyText(req, "person_id"));
+  if (!found.ok()) return found.status();
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const auto& c : found->candidates) candidates.push_back(CandidateJson(c, *ctx.rules));
+  Json(res, {{"document_id", found->document_id},
+             {"document_type", found->document_type},
+             {"document_title", ctx.rules->TitleOf(found->document_type)},
+             {"person_ids", found->person_ids},
+             {"case_numbers", found->case_numbers},
+             {"cover_id", found->cover_id},
+             {"reason", found->reason},
+             {"candidates", candidates}});
+  return Status::OK();
+}
+
+Status HandOnDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+  return TaskAnswer(s.HandOnDocument(req.params.at("document_id"), BodyText(req, "unit"),
+                                     BodyText(req, "reason")),
+                    res);
+}
+
 // The words travel in the body: they may be a name or a person id.
 Status SearchDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
   return DocumentList(s.SearchDocuments(BodyText(req, "words")), res);
@@ -59,15 +103,20 @@ Status ListTasks(Session& s, const RouteContext& ctx, const ApiRequest& req, Api
   if (QueryFlag(req, "mine")) filter.holder = s.principal();
   filter.unheld_only = QueryFlag(req, "free");
   filter.closed_too = QueryFlag(req, "all");
+  filter.kind = Query(req, "kind");
+  ListWindow window;
+  PM_RETURN_IF_ERROR(WindowOf(req, &window));
+  int total = 0;
+  auto tasks = s.Tasks(filter, window, &total);
   // With the document type's title from the rules, for a page to show in words.
   return AnswerList(
-      s.Tasks(filter),
+      tasks,
       [&ctx](const TaskRecord& t) {
         nlohmann::json j = TaskJson(t);
         if (!t.document_type.empty()) j["document_title"] = ctx.rules->TitleOf(t.document_type);
         return j;
       },
-      res);
+      res, total);
 }
 
 Status TakeTask(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {

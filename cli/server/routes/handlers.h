@@ -33,6 +33,8 @@ PM_ROUTE(ShowDocument);
 PM_ROUTE(DocumentPdf);
 PM_ROUTE(PageImage);
 PM_ROUTE(LinkDocument);
+PM_ROUTE(SuggestLinks);
+PM_ROUTE(HandOnDocument);
 PM_ROUTE(SearchDocuments);
 PM_ROUTE(ListTasks);
 PM_ROUTE(TakeTask);
@@ -66,7 +68,11 @@ PM_ROUTE(RevokeGrant);
 void Json(ApiResponse* res, const nlohmann::json& body, int status = 200);
 void Bytes(ApiResponse* res, std::string bytes, const std::string& content_type);
 std::string Query(const ApiRequest& req, const std::string& name);
-bool QueryFlag(const ApiRequest& req, const std::string& name);        // checked: "true"/"false"
+bool QueryFlag(const ApiRequest& req, const std::string& name);  // checked: "true"/"false"
+// A list route's ?offset= and ?limit= (default and most: kMaxListLimit): a list is
+// answered in windows, whatever the store holds.
+constexpr int kMaxListLimit = 1000;
+Status WindowOf(const ApiRequest& req, ListWindow* window);
 std::string BodyText(const ApiRequest& req, const std::string& name);  // "" when absent
 std::vector<std::string> BodyList(const ApiRequest& req, const std::string& name);
 
@@ -77,13 +83,16 @@ Status Answer(const Result<T>& result, View view, ApiResponse* res, int status =
   Json(res, view(*result), status);
   return Status::OK();
 }
-// A call's list as a JSON array, each record through `view`, or the call's error.
+// A call's list as a JSON array, each record through `view`, or the call's error. With
+// a `total` (a windowed list), the X-Total-Count header says how many there are in all.
 template <typename T, typename View>
-Status AnswerList(const Result<std::vector<T>>& result, View view, ApiResponse* res) {
+Status AnswerList(const Result<std::vector<T>>& result, View view, ApiResponse* res,
+                  int total = -1) {
   if (!result.ok()) return result.status();
   nlohmann::json out = nlohmann::json::array();
   for (const auto& item : *result) out.push_back(view(item));
   Json(res, out);
+  if (total >= 0) res->headers["X-Total-Count"] = std::to_string(total);
   return Status::OK();
 }
 

@@ -150,10 +150,14 @@ class Session {
 
   // ---- documents and tasks ----
   // Every document this session may see, in id order; what it may not see is left out
-  // without a trace, not even a count.
-  Result<std::vector<DocumentRecord>> Documents();
-  // Documents waiting for manual journaling that this session may see, oldest first.
-  Result<std::vector<DocumentRecord>> ManualQueue();
+  // without a trace, not even a count. `window` of them, and `*total` (when given) set
+  // to how many it may see in all.
+  Result<std::vector<DocumentRecord>> Documents(const ListWindow& window = {},
+                                                int* total = nullptr);
+  // Documents waiting for manual journaling that this session may see, oldest first;
+  // `window` of them, and `*total` (when given) set to how many there are in all.
+  Result<std::vector<DocumentRecord>> ManualQueue(const ListWindow& window = {},
+                                                  int* total = nullptr);
   // Documents holding every word (case-insensitive), among those this session may see.
   Result<std::vector<DocumentRecord>> SearchDocuments(const std::string& words);
   // One document with its chain of custody (need to know).
@@ -165,15 +169,32 @@ class Session {
   // audited; NotFound names the document's page count.
   Result<std::string> PageImage(const std::string& document_id, int page, int max_width = 0);
   // Links a document by hand (`link_documents`, and need to know of both): closes its
-  // journaling task and re-evaluates the case's checklist.
+  // journaling task and re-evaluates the case's checklist. A document waiting in the
+  // principal's unit's journaling queue may be linked to any open case of its domain
+  // (the journaling basis: the case's identity, not its content; audited as such).
   Result<DocumentRecord> Link(const std::string& document_id, const std::string& case_id);
+  // Manual journaling (`link_documents`, for a document waiting in a queue this session
+  // sees): what intake found in the document and the open cases of the session's domain
+  // it may belong to, with the evidence for each: the case its cover sheet or a case
+  // number names, the cases of the persons its text names, and those of `person_id`
+  // when the journaler typed one (an 11-digit id read off the page). Each candidate
+  // shown is an audit entry; cases of the other domain are left out.
+  Result<LinkSuggestion> SuggestLinks(const std::string& document_id,
+                                      const std::string& person_id = "");
+  // Hands a document the journaler cannot place to the journaling queue of `unit` (a
+  // unit of the rules), with a reason (`link_documents`, same need to know). Returns its
+  // journaling task, now in that queue.
+  Result<TaskRecord> HandOnDocument(const std::string& document_id, const std::string& unit,
+                                    const std::string& reason);
   // Links a journaled document to one more case as well (a sick note concerns the
   // sick-pay case and the employer's refund case): its checklist counts it too, and
   // need to know follows each link. A change notice raises notices on the person's
   // other cases when it is first linked; linking it to one of them closes that notice.
   Result<DocumentRecord> LinkAlso(const std::string& document_id, const std::string& case_id);
-  // Tasks this session may see, oldest first; open ones unless filter.closed_too.
-  Result<std::vector<TaskRecord>> Tasks(const TaskFilter& filter);
+  // Tasks this session may see, oldest first; open ones unless filter.closed_too;
+  // `window` of them, and `*total` (when given) set to how many match in all.
+  Result<std::vector<TaskRecord>> Tasks(const TaskFilter& filter, const ListWindow& window = {},
+                                        int* total = nullptr);
   // Open tasks this session may see; of one unit's queue when `unit` is given.
   Result<std::vector<TaskRecord>> OpenTasks(const std::string& unit = "");
   // Holding a task (need to know of it): a caseworker takes an open task from its own

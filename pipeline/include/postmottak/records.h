@@ -88,7 +88,7 @@ struct TaskRecord {
   std::string category;       // handover: the handover category (what to do)
   std::string holder;         // the caseworker who took it from the queue, or empty
   std::string held_since;
-  std::string unit;           // whose queue holds it
+  std::string unit;  // whose queue holds it
   std::string reason;
   std::string created_at;
   std::string closed_at;
@@ -98,9 +98,9 @@ struct TaskRecord {
 // at once), or to remind. Stored with the case; Session::LetterPdf prints it, with its
 // cover sheet as the last page, the same bytes each time.
 struct LetterRecord {
-  std::string id;         // "<case id>-L<n>"
-  std::string kind;       // "request" or "reminder"
-  std::string recipient;  // "citizen", "employer" or "doctor"
+  std::string id;                      // "<case id>-L<n>"
+  std::string kind;                    // "request" or "reminder"
+  std::string recipient;               // "citizen", "employer" or "doctor"
   std::vector<std::string> documents;  // the document types asked for
   std::string answer_by;               // YYYY-MM-DD: the response_days of the rules
   std::string cover_id;                // the cover sheet to send them behind
@@ -127,11 +127,11 @@ struct CaseRecord {
   std::vector<std::string> missing;  // required types not yet arrived
   std::vector<DocumentRecord> documents;
   std::vector<TaskRecord> tasks;
-  std::string basis;  // why this session may see the case (need to know)
+  std::string basis;                      // why this session may see the case (need to know)
   std::vector<HandoverRecord> handovers;  // its unit history, oldest first
   std::vector<LetterRecord> letters;      // what it asked for, oldest first
-  std::string ready_at;  // when it last became ready for decision, or empty
-  bool overdue = false;  // open past its due date
+  std::string ready_at;                   // when it last became ready for decision, or empty
+  bool overdue = false;                   // open past its due date
 };
 
 // A cover sheet to issue: for a case, or for a person and an area before a case exists
@@ -180,8 +180,8 @@ struct CaseStatusRecord {
   std::string area;
   std::string unit;  // who has it
   std::string unit_name;
-  std::string status;  // "awaiting_documentation", "ready_for_decision", "closed"
-  std::string since;   // when it came to `unit`
+  std::string status;                // "awaiting_documentation", "ready_for_decision", "closed"
+  std::string since;                 // when it came to `unit`
   std::vector<std::string> holders;  // caseworkers holding its open tasks
   // Awaiting documentation: from whom (citizen, employer, doctor) -> how many papers,
   // and since when the oldest has been asked for.
@@ -193,11 +193,51 @@ struct CaseStatusRecord {
 
 // Which tasks to list; the session's need to know applies on top.
 struct TaskFilter {
-  std::string unit;     // only this unit's queue
-  std::string case_id;  // only this case's tasks
-  std::string holder;   // only tasks this principal holds ("my tasks")
+  std::string unit;          // only this unit's queue
+  std::string case_id;       // only this case's tasks
+  std::string holder;        // only tasks this principal holds ("my tasks")
+  std::string kind;          // only tasks of this kind
   bool unheld_only = false;  // only tasks nobody holds (what is left in the queue)
   bool closed_too = false;
+};
+
+// A stretch of a long list, in the list's own order: `limit` items from `offset` (limit
+// 0: to the end). A queue of ten thousand is read fifty at a time, and only what is
+// handed out is audited as read.
+struct ListWindow {
+  int offset = 0;
+  int limit = 0;
+};
+
+// An open case a document waiting for manual journaling may belong to: its identity,
+// what it still misses, and what speaks for it. Never its documents or text.
+struct CaseCandidate {
+  std::string case_id;
+  std::string person_id;  // masked unless unmasked
+  std::string person_name;
+  std::string area;
+  std::string unit;
+  std::string status;
+  std::string created_at;
+  std::vector<std::string> awaits;  // document types it still misses
+  // What speaks for it, strongest first: "cover_sheet" (the sheet the document came
+  // behind names it), "case_number" (its number is in the text), "person" (its person's
+  // id is in the text), "person_typed" (the person the journaler looked up),
+  // "type_fits_area" (the document's type belongs to the case's area), "awaits_type"
+  // (it misses a document of that type).
+  std::vector<std::string> evidence;
+};
+
+// What a person journaling a document by hand needs beside its pages: what intake found
+// in it, why it did not link it, and the candidate cases, most evidence first.
+struct LinkSuggestion {
+  std::string document_id;
+  std::string document_type;
+  std::vector<std::string> person_ids;    // found in its text (masked unless unmasked)
+  std::vector<std::string> case_numbers;  // found in its text
+  std::string cover_id;                   // the cover sheet it came behind, if any
+  std::string reason;                     // why intake left it for a person
+  std::vector<CaseCandidate> candidates;
 };
 
 // A batch as intake recorded it before its first page was read.
