@@ -91,8 +91,9 @@ struct PagePlan {
 
 struct DocPlan {
   std::string type;
-  std::string true_case;  // the case it belongs to ("" when none)
-  std::string route;      // cover_sheet, text, manual
+  std::string true_case;      // the case it belongs to ("" when none)
+  std::string route;          // cover_sheet, text, manual
+  std::string intended_case;  // manual: where a person journaling it should place it
   bool carries_person_id = false;
   std::vector<int> page_index;  // into the piece's pages
 };
@@ -125,6 +126,14 @@ class Generator {
   // that intake raises a notice on the second. Drawn from its own random stream, after
   // the batch, so the rest of a seed's batch stays as it was.
   Result<PiecePlan> ChangeNoticePiece();
+  // A medical certificate sent without its cover sheet by a person with two open cases
+  // it fits: an AAP case that awaits it and a SYK case that accepts it. Its text names
+  // the person and no case, so intake must not guess: it waits for a person, who places
+  // it on the AAP case (truth: route "manual", intended_case).
+  Result<PiecePlan> AmbiguousPiece();
+  // A new person with a case in each of `area_units` (area, unit), registered.
+  Result<std::vector<Case>> PersonWithCases(
+      uint64_t* rng, const std::vector<std::pair<std::string, std::string>>& area_units);
   Status AddDocument(PiecePlan* piece, DocPlan doc, const PersonRec* person,
                      const std::string& case_no, const std::string& area, int dpi, bool duplex);
   int PickDpi();
@@ -290,17 +299,16 @@ Result<PiecePlan> Generator::CoverPiece(const Case& c, const CoverSheet& sheet, 
   return piece;
 }
 
-Result<PiecePlan> Generator::ChangeNoticePiece() {
-  uint64_t rng = o_.seed ^ 0x6d61727269616765ULL;  // "marriage"
+Result<std::vector<Case>> Generator::PersonWithCases(
+    uint64_t* rng, const std::vector<std::pair<std::string, std::string>>& area_units) {
   auto service = Service();
   if (!service.ok()) return service.status();
   PersonRec p;
-  p.id = SyntheticPersonId(&rng);
-  p.name = Pick(&rng, kFirstNames) + " " + Pick(&rng, kLastNames);
+  p.id = SyntheticPersonId(rng);
+  p.name = Pick(rng, kFirstNames) + " " + Pick(rng, kLastNames);
   persons_.push_back(p);
   std::vector<Case> family;
-  for (const auto& [area, unit] :
-       std::vector<std::pair<std::string, std::string>>{{"ENF", "4402"}, {"BAR", "0301"}}) {
+  for (const auto& [area, unit] : area_units) {
     NewCase nc;
     char id[32];
     std::snprintf(id, sizeof id, "2026-%06d", o_.first_case + static_cast<int>(cases_.size()));
@@ -316,12 +324,39 @@ Result<PiecePlan> Generator::ChangeNoticePiece() {
     cases_of_person_[p.id].push_back(c->id);
     family.push_back(cases_.back());
   }
+  return family;
+}
+
+Result<PiecePlan> Generator::ChangeNoticePiece() {
+  uint64_t rng = o_.seed ^ 0x6d61727269616765ULL;  // "marriage"
+  auto family = PersonWithCases(&rng, {{"ENF", "4402"}, {"BAR", "0301"}});
+  if (!family.ok()) return family.status();
+  auto service = Service();
+  if (!service.ok()) return service.status();
   CoverSheetRequest req;
-  req.case_id = family[0].id;
+  req.case_id = (*family)[0].id;
   req.expected = {"marriage_certificate"};
   auto sheet = service->IssueCoverSheet(req);
   if (!sheet.ok()) return sheet.status();
-  return CoverPiece(family[0], *sheet, PickDpi());
+  return CoverPiece((*family)[0], *sheet, PickDpi());
+}
+
+Result<PiecePlan> Generator::AmbiguousPiece() {
+  uint64_t rng = o_.seed ^ 0x616d626967756f75ULL;  // "ambiguou"
+  auto both = PersonWithCases(&rng, {{"AAP", "0301"}, {"SYK", "4402"}});
+  if (!both.ok()) return both.status();
+  PiecePlan piece;
+  const int dpi = PickDpi();
+  auto sep = DrawSeparatorSheet(dpi);
+  if (!sep.ok()) return sep.status();
+  piece.pages.push_back({std::move(sep).value(), "separator", dpi, "", "", ""});
+  DocPlan d;
+  d.type = "medical_certificate";
+  d.route = "manual";
+  d.intended_case = (*both)[0].id;
+  d.carries_person_id = true;
+  PM_RETURN_IF_ERROR(AddDocument(&piece, d, &persons_.back(), "", "AAP", dpi, false));
+  return piece;
 }
 
 Result<PiecePlan> Generator::CoverPieces(const Case& c, const std::vector<CoverSheet>& sheets,
@@ -601,6 +636,7 @@ Result<SampleBatch> Generator::Run() {
                             {"true_case", d.true_case},
                             {"route", d.route},
                             {"carries_person_id", d.carries_person_id}});
+      if (!d.intended_case.empty()) truth_docs.back()["intended_case"] = d.intended_case;
     }
     return Status::OK();
   };
@@ -639,6 +675,11 @@ Result<SampleBatch> Generator::Run() {
     auto notice = ChangeNoticePiece();
     if (!notice.ok()) return notice.status();
     PM_RETURN_IF_ERROR(add(*notice));
+  }
+  if (o_.ambiguous) {
+    auto ambiguous = AmbiguousPiece();
+    if (!ambiguous.ok()) return ambiguous.status();
+    PM_RETURN_IF_ERROR(add(*ambiguous));
   }
   PM_RETURN_IF_ERROR(flush());
 

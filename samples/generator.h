@@ -52,6 +52,9 @@ struct SampleOptions {
   // Also write every page as it was scanned to pages/<file>-p<NNN>.png (for tools that
   // read single images).
   bool page_images = false;
+  // Also a document only a person can place: a medical certificate, without its cover
+  // sheet, of a person with two open cases it fits (for the manual-journaling workbench).
+  bool ambiguous = false;
   // Case numbers are 2026-NNNNNN from this one up: another batch into the same store
   // needs another range.
   int first_case = 4001;

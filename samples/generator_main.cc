@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"typical", "cover_sheets"}));
   app.add_flag("--page-images", options.page_images,
                "also write every scanned page as pages/<file>-pNNN.png");
+  app.add_flag("--ambiguous", options.ambiguous,
+               "also a medical certificate, without cover sheet, of a person with two open "
+               "cases it fits: left for manual journaling");
   bool clean = false;
   app.add_flag("--clean", clean, "same as --level clean");
   CLI11_PARSE(app, argc, argv);

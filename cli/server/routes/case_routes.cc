@@ -43,6 +43,15 @@ Status Me(Session& s, const RouteContext& ctx, const ApiRequest&, ApiResponse* r
   return Status::OK();
 }
 
+// Reference data of the rules, for a page's choices (where a document may be handed).
+Status Units(Session&, const RouteContext& ctx, const ApiRequest&, ApiResponse* res) {
+  json units = json::array();
+  for (const auto& [id, u] : ctx.rules->units())
+    units.push_back({{"id", id}, {"name", u.name}, {"kind", u.kind}});
+  Json(res, units);
+  return Status::OK();
+}
+
 Status RegisterCase(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
   CaseRegistration r;
   r.id = BodyText(req, "id");

@@ -15,11 +15,15 @@ nlohmann::json CandidateJson(const CaseCandidate& c, const Rules& rules) {
   nlohmann::json awaits = nlohmann::json::array();
   for (const auto& type : c.awaits)
     awaits.push_back({{"type", type}, {"title", rules.TitleOf(type)}});
+  const AreaRule* area = rules.Area(c.area);
+  const UnitRule* unit = rules.Unit(c.unit);
   return {{"case_id", c.case_id},
           {"person_id", c.person_id},
           {"person_name", c.person_name},
           {"area", c.area},
+          {"area_name", area ? area->name : ""},
           {"unit", c.unit},
+          {"unit_name", unit ? unit->name : ""},
           {"status", c.status},
           {"created_at", c.created_at},
           {"awaits", awaits},

@@ -13,6 +13,7 @@ namespace postmottak::routes {
 
 // case_routes.cc: cases, their flow, cover sheets, letters, the status view.
 PM_ROUTE(Me);
+PM_ROUTE(Units);
 PM_ROUTE(RegisterCase);
 PM_ROUTE(ShowCase);
 PM_ROUTE(CloseCase);
