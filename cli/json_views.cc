@@ -107,7 +107,11 @@ json CaseDetailJson(const CaseRecord& c,
     j["title"] = d.type.empty() ? "" : title_of(d.type);
     documents.push_back(std::move(j));
   }
-  for (const auto& t : c.tasks) tasks.push_back(TaskJson(t));
+  for (const auto& t : c.tasks) {
+    json j = TaskJson(t);
+    if (!t.document_type.empty()) j["document_title"] = title_of(t.document_type);
+    tasks.push_back(std::move(j));
+  }
   json handovers = json::array(), letters = json::array();
   for (const auto& h : c.handovers) handovers.push_back(HandoverJson(h));
   for (const auto& l : c.letters) letters.push_back(LetterJson(l));

@@ -312,19 +312,28 @@ TEST_F(ServerTest, TheCaseFlowAndTheMailRoomOverHttp) {
   const json found = Ok("POST", "/api/v1/search", per, R"({"words": "ukjent avsender"})");
   EXPECT_EQ(found.size(), 1u);
 
-  // The journaling unit may not see another unit's case until a grant lets it; then it
-  // links by hand, and the case's checklist has the medical certificate.
-  EXPECT_EQ(
-      Post("/api/v1/documents/" + doc + "/links", per, R"({"case_id": "2026-000777"})")->status,
-      403);
-  Ok("POST", "/api/v1/grants", leder,
-     json{{"case_id", "2026-000777"},
-          {"principal", "user:per"},
-          {"purpose", "journaling"},
-          {"expires", "2027-01-31"}}
-         .dump(),
-     201);
-  Ok("POST", "/api/v1/documents/" + doc + "/links", per, R"({"case_id": "2026-000777"})");
+  // Manual journaling: no id in the text, so no candidate until the journaler types the
+  // person's id off the page (in the body, never the URL); then it links by the
+  // journaling basis without seeing the case, and the case's checklist has it.
+  const std::string journal = "/api/v1/documents/" + doc;
+  auto window = Get("/api/v1/documents?unlinked=true&offset=0&limit=1", per);
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->get_header_value("X-Total-Count"), "1");
+  EXPECT_EQ(Get("/api/v1/tasks?limit=0", per)->status, 400) << "a window of 1 to 1000";
+  EXPECT_EQ(Ok("POST", journal + "/candidates", per, "{}")["candidates"].size(), 0u);
+  const json typed =
+      Ok("POST", journal + "/candidates", per, json{{"person_id", test::PersonId(300)}}.dump());
+  ASSERT_EQ(typed["candidates"].size(), 1u) << typed.dump();
+  EXPECT_EQ(typed["candidates"][0]["case_id"], "2026-000777");
+  EXPECT_EQ(typed["candidates"][0]["evidence"],
+            json({"person_typed", "awaits_type", "type_fits_area"}));
+  EXPECT_EQ(typed["candidates"][0]["person_id"], MaskPersonId(test::PersonId(300)));
+  EXPECT_EQ(Post(journal + "/candidates", per, R"({"person_id": "12345678901"})")->status, 400);
+  EXPECT_EQ(Post(journal + "/candidates", ola, "{}")->status, 403) << "not in ola's queue";
+  EXPECT_EQ(Post(journal + "/hand-on", per, R"({"unit": "9999", "reason": "x"})")->status, 400);
+  EXPECT_GE(Ok("GET", "/api/v1/units", per).size(), 3u);
+  EXPECT_EQ(Get("/api/v1/cases/2026-000777", per)->status, 403) << "identity, not content";
+  Ok("POST", journal + "/links", per, R"({"case_id": "2026-000777"})");
   const json c = Ok("GET", "/api/v1/cases/2026-000777", kari);
   EXPECT_EQ(c["missing"], json({"application"})) << c.dump();
 

@@ -53,7 +53,8 @@ function freePort() {
 
 // ---- a store with a batch taken in, tokens, and the server ----
 
-run([samples, '--db', 'store', '--out', 'batch', '--pages', '12', '--seed', '5']);
+// With a medical certificate only a person can place: its person has two open cases.
+run([samples, '--db', 'store', '--out', 'batch', '--pages', '12', '--seed', '5', '--ambiguous']);
 run([cli, '--db', 'store', '--principal', 'service:intake', 'intake', 'batch/scans']);
 // A second delivery taken in with too low a page limit: its file waits in quarantine.
 run([samples, '--db', 'store', '--out', 'late', '--pages', '3', '--pages-per-file', '3', '--seed', '6',
@@ -156,6 +157,7 @@ await scenario('take-a-task', async (page) => {
   await page.getByRole('button', { name: 'Ta' }).first().click();
   await page.getByText('Oppgaven er tatt.').waitFor();
   await page.getByLabel('Vis').selectOption('mine');
+  await page.waitForFunction(() => document.querySelector('.pager span')?.textContent.includes('(1 oppgaver)'));
   const mine = page.locator('tbody tr');
   check(await mine.count() === 1, `one task of mine, not ${await mine.count()}`);
   check((await mine.first().textContent()).includes('user:kari'), 'held by kari');
@@ -182,6 +184,59 @@ await scenario('case-page', async (page) => {
   await page.getByRole('button', { name: 'Roter' }).click();
   check((await image.getAttribute('style')).includes('rotate(90deg)'), 'rotated');
   await accessible(page, 'case-page');
+});
+
+await scenario('manual-journaling', async (page) => {
+  const truth = JSON.parse(readFileSync(join(work, 'batch', 'truth.json'), 'utf8'));
+  const waiting = truth.documents.find((d) => d.intended_case);
+  check(waiting, 'the batch holds a document for manual journaling');
+  const target = truth.cases.find((c) => c.id === waiting.intended_case);
+  // The deciding unit's caseworker sees the case still waiting for the certificate.
+  const kariContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const kari = await kariContext.newPage();
+  await signIn(kari, 'user:kari');
+  const certificateRow = async () => {
+    await kari.goto(`${base}/#/sak/${target.id}`);
+    await kari.reload();  // the same address again: read the case anew
+    await kari.getByRole('heading', { name: 'Sjekkliste' }).waitFor();
+    return kari.locator('section', { has: kari.getByRole('heading', { name: 'Sjekkliste' }) })
+      .locator('tr', { hasText: 'Legeerklæring' }).textContent();
+  };
+  check((await certificateRow()).includes('Nei'), 'the certificate is missing before');
+
+  // The intake unit opens it from its queue: the page image, the text, the candidates.
+  await signIn(page, 'user:per');
+  await page.getByRole('link', { name: 'Journalføring' }).click();
+  await page.getByRole('link', { name: 'Begynn med det eldste' }).click();
+  await page.getByRole('heading', { name: 'Journalfør Legeerklæring' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('img.page-image')?.naturalWidth > 0);
+  await page.waitForFunction(() => (document.querySelector('pre.ocr-text')?.textContent || '').length > 20);
+  check(!(await page.locator('main').textContent()).includes(target.person_id), 'ids masked in the fields');
+  // OCR may have lost the id: then the journaler types it off the page.
+  let option = page.getByRole('radio', { name: new RegExp(`Sak ${target.id}`) });
+  if (!(await option.count())) {
+    await page.keyboard.press('p');
+    await page.keyboard.type(target.person_id);
+    await page.keyboard.press('Enter');
+    await option.waitFor();
+  }
+  check(await page.getByRole('radio').count() >= 2, 'both of the person\'s cases are candidates');
+  await accessible(page, 'manual-journaling');
+  await page.screenshot({ path: join(out, 'journaling.png'), fullPage: true });
+  // By keyboard: the candidate's number, then J.
+  const position = await page.getByRole('radio').evaluateAll(
+    (radios, id) => radios.findIndex((r) => r.value === id), target.id);
+  await page.locator('main h1').click();  // focus on the page, not in a field
+  await page.keyboard.press(String(position + 1));
+  check(await option.isChecked(), 'the number key chose the case');
+  await page.keyboard.press('j');
+  await page.getByText(`Journalført på sak ${target.id}.`).waitFor();
+  // The queue is empty now: the next document would have opened by itself.
+  await page.getByText('Ingen flere dokumenter venter.').waitFor();
+  check((await certificateRow()).includes('Ja'), 'the checklist counts the certificate now');
+  await kari.screenshot({ path: join(out, 'journaled-case.png'), fullPage: true });
+  await kariContext.close();
+  await accessible(page, 'journaling-queue');
 });
 
 await scenario('status-search', async (page) => {

@@ -6,9 +6,15 @@ namespace postmottak::routes {
 
 namespace {
 
-Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, ApiResponse* res,
-                    int total = -1) {
-  return AnswerList(docs, DocumentSummary, res, total);
+// With the document type's title from the rules, for a page to show in words.
+Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, const Rules& rules,
+                    ApiResponse* res, int total = -1) {
+  auto view = [&rules](const DocumentRecord& d) {
+    nlohmann::json j = DocumentSummary(d);
+    j["title"] = d.type.empty() || d.type == "unknown" ? "" : rules.TitleOf(d.type);
+    return j;
+  };
+  return AnswerList(docs, view, res, total);
 }
 
 nlohmann::json CandidateJson(const CaseCandidate& c, const Rules& rules) {
@@ -36,13 +42,13 @@ Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
 
 }  // namespace
 
-Status ListDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
+Status ListDocuments(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
   ListWindow window;
   PM_RETURN_IF_ERROR(WindowOf(req, &window));
   int total = 0;
   auto docs =
       QueryFlag(req, "unlinked") ? s.ManualQueue(window, &total) : s.Documents(window, &total);
-  return DocumentList(docs, res, total);
+  return DocumentList(docs, *ctx.rules, res, total);
 }
 
 Status ShowDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
@@ -80,7 +86,8 @@ Status SuggestLinks(Session& s, const RouteContext& ctx, const ApiRequest& req, 
   for (const auto& c : found->candidates) candidates.push_back(CandidateJson(c, *ctx.rules));
   Json(res, {{"document_id", found->document_id},
              {"document_type", found->document_type},
-             {"document_title", ctx.rules->TitleOf(found->document_type)},
+             {"document_title",
+              found->document_type == "unknown" ? "" : ctx.rules->TitleOf(found->document_type)},
              {"person_ids", found->person_ids},
              {"case_numbers", found->case_numbers},
              {"cover_id", found->cover_id},
@@ -96,8 +103,9 @@ Status HandOnDocument(Session& s, const RouteContext&, const ApiRequest& req, Ap
 }
 
 // The words travel in the body: they may be a name or a person id.
-Status SearchDocuments(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
-  return DocumentList(s.SearchDocuments(BodyText(req, "words")), res);
+Status SearchDocuments(Session& s, const RouteContext& ctx, const ApiRequest& req,
+                       ApiResponse* res) {
+  return DocumentList(s.SearchDocuments(BodyText(req, "words")), *ctx.rules, res);
 }
 
 Status ListTasks(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
