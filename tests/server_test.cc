@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -21,6 +23,7 @@
 #include "cli/server/api_server.h"
 #include "codecs/image.h"
 #include "pipeline/services/bearer_tokens.h"
+#include "pipeline/stages/completeness.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -578,6 +581,81 @@ TEST(ServerTlsTest, ServesHttpsAndRefusesPlainHttpBeyondLoopback) {
   EXPECT_FALSE(ApiServer::Create(office->get(), config).ok()) << "a key that cannot be read";
   (*server)->Stop();
   serving.join();
+}
+
+}  // namespace
+}  // namespace postmottak
+
+namespace postmottak {
+namespace {
+
+using nlohmann::json;
+
+// A queue of ten thousand documents waiting for journaling is answered fifty at a time:
+// the window holds fifty, the header counts all, and only the fifty are audited as read.
+// The time each answer took is printed for the record (docs/benchmarks.md), never
+// asserted.
+TEST(ServerQueueTest, AQueueOfTenThousandIsServedInWindows) {
+  test::TempDir dir;
+  constexpr int kWaiting = 10000;
+  {
+    auto store = test::OpenStore(dir / "store");
+    Change change = store->BeginChange(test::Tester(), "a long queue");
+    for (int i = 0; i < kWaiting; ++i) {
+      char id[32];
+      std::snprintf(id, sizeof id, "doc-%05d", i);
+      Document d;
+      d.id = id;
+      d.type = "unknown";
+      d.text = "Brev til NAV uten fødselsnummer";
+      d.received_at = "2026-11-30T08:00:00Z";
+      change.Put(d);
+      Task t;
+      t.id = JournalingTaskId(d.id);
+      t.kind = TaskKind::kManualJournaling;
+      t.document_id = d.id;
+      t.unit = "4817";
+      t.created_at = d.received_at;
+      change.Put(t);
+    }
+    ASSERT_TRUE(change.Commit().ok());
+  }
+  auto office = Office::Open(test::SampleOfficeOptions(dir / "store"));
+  ASSERT_TRUE(office.ok()) << office.status().ToString();
+  ServerConfig config;
+  config.port = 0;
+  const ServiceToken token = *MakeServiceToken();
+  config.tokens.service_tokens[token.sha256] = "user:per";
+  auto server = ApiServer::Create(office->get(), config);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const int port = *(*server)->Bind();
+  std::thread serving([&server] { (*server)->Serve().IgnoreError(); });
+  httplib::Client client("127.0.0.1", port);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token.token}};
+  for (const std::string path :
+       {"/api/v1/documents?unlinked=true&offset=9950&limit=50",
+        "/api/v1/tasks?unit=4817&kind=manual_journaling&offset=0&limit=50"}) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = client.Get(path.c_str(), auth);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(json::parse(r->body).size(), 50u) << path;
+    EXPECT_EQ(r->get_header_value("X-Total-Count"), std::to_string(kWaiting)) << path;
+    std::cout << "[ figures  ] " << path << ": 50 of " << kWaiting << " in " << ms << " ms\n";
+  }
+  (*server)->Stop();
+  serving.join();
+  auto auditor = (*office)->Begin("user:revisor", "test");
+  ASSERT_TRUE(auditor.ok());
+  AuditQuery query;
+  query.principal = "user:per";
+  auto trail = auditor->AuditTrail(query);
+  ASSERT_TRUE(trail.ok());
+  int reads = 0;
+  for (const auto& e : *trail) reads += e.action == "list_document" || e.action == "list_task";
+  EXPECT_EQ(reads, 100);
 }
 
 }  // namespace
