@@ -158,23 +158,14 @@ class CaseAccessTest : public ::testing::Test {
     Change change = store_->BeginChange(test::Tester(), "test");
     for (const char* c : {"case-kari", "case-ola", "case-sos"})
       change.Put(MakeDocument(std::string("doc-") + c, c, "legeerklæring for " + std::string(c)));
-    change.Put(MakeDocument("doc-loose", "", "legeerklæring uten sak"));
-    Task t;
-    t.id = JournalingTaskId("doc-loose");
-    t.kind = TaskKind::kManualJournaling;
-    t.document_id = "doc-loose";
-    t.unit = "4817";
-    change.Put(t);
+    test::PutAwaitingJournaling(change, MakeDocument("doc-loose", "", "legeerklæring uten sak"),
+                                "4817");
     ASSERT_TRUE(change.Commit().ok());
   }
 
   void Add(const std::string& id, const std::string& person, const std::string& area,
            const std::string& unit, const std::string& as) {
-    CaseService service = test::ServiceFor(store_.get(), test::As(as));
-    NewCase nc = test::MakeNewCase(id, person, area, unit);
-    if (area == "SOS") nc.required = {"application"};
-    auto c = service.AddCase(nc);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    test::AddCase(store_.get(), id, person, area, unit, as);
   }
 
   static Document MakeDocument(const std::string& id, const std::string& case_id,

@@ -30,24 +30,13 @@ class JournalingTest : public ::testing::Test {
     d.person_ids = {test::PersonId(1)};
     d.case_numbers = {"case-ola"};
     d.link_evidence = "person id and document type match 2 open cases";
-    change.Put(d);
-    Task t;
-    t.id = JournalingTaskId(d.id);
-    t.kind = TaskKind::kManualJournaling;
-    t.document_id = d.id;
-    t.unit = "4817";
-    t.created_at = "2026-11-30T08:00:00Z";
-    change.Put(t);
+    test::PutAwaitingJournaling(change, d, "4817", "2026-11-30T08:00:00Z");
     ASSERT_TRUE(change.Commit().ok());
   }
 
   void Add(const std::string& id, const std::string& person, const std::string& area,
            const std::string& unit, const std::string& as) {
-    CaseService service = test::ServiceFor(store_.get(), test::As(as));
-    NewCase nc = test::MakeNewCase(id, person, area, unit);
-    if (area == "SOS") nc.required = {"application"};
-    auto c = service.AddCase(nc);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    test::AddCase(store_.get(), id, person, area, unit, as);
   }
 
   CaseService As(const std::string& principal) {
@@ -175,14 +164,8 @@ TEST_F(JournalingTest, QueuesAreReadInWindowsAndOnlyTheWindowIsAuditedAsRead) {
       Document d;
       d.id = "doc-q" + std::to_string(100 + i);
       d.type = "unknown";
-      change.Put(d);
-      Task t;
-      t.id = JournalingTaskId(d.id);
-      t.kind = TaskKind::kManualJournaling;
-      t.document_id = d.id;
-      t.unit = "4817";
-      t.created_at = "2026-11-30T09:" + std::to_string(10 + i) + ":00Z";
-      change.Put(t);
+      test::PutAwaitingJournaling(change, d, "4817",
+                                  "2026-11-30T09:" + std::to_string(10 + i) + ":00Z");
     }
     ASSERT_TRUE(change.Commit().ok());
   }

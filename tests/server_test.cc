@@ -23,7 +23,6 @@
 #include "cli/server/api_server.h"
 #include "codecs/image.h"
 #include "pipeline/services/bearer_tokens.h"
-#include "pipeline/stages/completeness.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -609,14 +608,7 @@ TEST(ServerQueueTest, AQueueOfTenThousandIsServedInWindows) {
       d.type = "unknown";
       d.text = "Brev til NAV uten fødselsnummer";
       d.received_at = "2026-11-30T08:00:00Z";
-      change.Put(d);
-      Task t;
-      t.id = JournalingTaskId(d.id);
-      t.kind = TaskKind::kManualJournaling;
-      t.document_id = d.id;
-      t.unit = "4817";
-      t.created_at = d.received_at;
-      change.Put(t);
+      test::PutAwaitingJournaling(change, d, "4817", d.received_at);
     }
     ASSERT_TRUE(change.Commit().ok());
   }

@@ -18,6 +18,7 @@
 
 #include "codecs/sha256.h"
 #include "codecs/text_raster.h"
+#include "pipeline/stages/completeness.h"
 #include "samples/generator.h"
 
 namespace postmottak::test {
@@ -77,6 +78,28 @@ OfficeOptions SampleOfficeOptions(const std::string& store_dir, const std::strin
 
 CaseService ServiceFor(Store* store, const Principal& principal) {
   return CaseService(store, &SampleRules(), &SamplePolicy(), principal, "test");
+}
+
+void AddCase(Store* store, const std::string& id, const std::string& person,
+             const std::string& area, const std::string& unit, const std::string& as) {
+  CaseService service = ServiceFor(store, As(as));
+  NewCase nc = MakeNewCase(id, person, area, unit);
+  if (area == "SOS") nc.required = {"application"};
+  auto c = service.AddCase(nc);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+}
+
+void PutAwaitingJournaling(Change& change, Document d, const std::string& unit,
+                           const std::string& created_at) {
+  d.case_id.clear();
+  Task t;
+  t.id = JournalingTaskId(d.id);
+  t.kind = TaskKind::kManualJournaling;
+  t.document_id = d.id;
+  t.unit = unit;
+  t.created_at = created_at;
+  change.Put(d);
+  change.Put(t);
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& dir) {

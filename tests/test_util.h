@@ -45,6 +45,14 @@ OfficeOptions SampleOfficeOptions(const std::string& store_dir,
 // A case service acting for `principal` with the shipped rules and policy.
 CaseService ServiceFor(Store* store, const Principal& principal);
 std::unique_ptr<Store> OpenStore(const std::string& dir);
+// Registers a case as the principal `as` of the shipped policy (an SOS case requires only
+// an application); a refusal fails the test.
+void AddCase(Store* store, const std::string& id, const std::string& person,
+             const std::string& area, const std::string& unit, const std::string& as);
+// Puts `d` in `change` as waiting for manual journaling: no case, and its open journaling
+// task in `unit`'s queue, created at `created_at`.
+void PutAwaitingJournaling(Change& change, Document d, const std::string& unit,
+                           const std::string& created_at = "");
 // A synthetic person id (month + 80) that differs for each n.
 std::string PersonId(int n);
 // An upright A4 page of Norwegian text at `dpi`, titled with `title` (may be empty).

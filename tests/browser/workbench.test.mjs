@@ -207,6 +207,8 @@ await scenario('manual-journaling', async (page) => {
   // The intake unit opens it from its queue: the page image, the text, the candidates.
   await signIn(page, 'user:per');
   await page.getByRole('link', { name: 'Journalføring' }).click();
+  await page.getByRole('link', { name: 'Begynn med det eldste' }).waitFor();
+  await accessible(page, 'journaling-queue');
   await page.getByRole('link', { name: 'Begynn med det eldste' }).click();
   await page.getByRole('heading', { name: 'Journalfør Legeerklæring' }).waitFor();
   await page.waitForFunction(() => document.querySelector('img.page-image')?.naturalWidth > 0);
@@ -236,7 +238,7 @@ await scenario('manual-journaling', async (page) => {
   check((await certificateRow()).includes('Ja'), 'the checklist counts the certificate now');
   await kari.screenshot({ path: join(out, 'journaled-case.png'), fullPage: true });
   await kariContext.close();
-  await accessible(page, 'journaling-queue');
+  await accessible(page, 'journaling-queue-empty');
 });
 
 await scenario('status-search', async (page) => {
