@@ -141,8 +141,8 @@ Result<std::vector<std::string>> UnpackZip(const std::string& path, const std::s
     const std::string name = raw ? raw : "";
     if (++entries > limits.max_entries)
       return out.Refuse("", "more than " + std::to_string(limits.max_entries) + " entries");
-    const std::string bare = !name.empty() && name.back() == '/' ? name.substr(0, name.size() - 1)
-                                                                 : name;
+    const std::string bare =
+        !name.empty() && name.back() == '/' ? name.substr(0, name.size() - 1) : name;
     if (!IsSafeEntryName(bare)) return out.Refuse(name, "its name reaches outside the folder");
     const mode_t type = archive_entry_filetype(entry);
     if (type == AE_IFDIR) {

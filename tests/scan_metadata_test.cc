@@ -65,7 +65,7 @@ TEST(ScanMetadataTest, MissingEmptyAndSentinelFieldsAreNotKnown) {
 
 TEST(ScanMetadataTest, WhatDoesNotFitTheSchemaIsRefusedWithTheLine) {
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {Xml("<tema>AAP</tema>"), "filnavn"},                                       // missing
+      {Xml("<tema>AAP</tema>"), "filnavn"},                                         // missing
       {Xml("<filnavn>a.pdf</filnavn><referansenummer>123</referansenummer>"), ""},  // 3 digits
       {Xml("<filnavn>../a.pdf</filnavn>"), ""},                                     // a path
       {Xml("<filnavn>a.pdf</filnavn><antallSider>-2</antallSider>"), ""},

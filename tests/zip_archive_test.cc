@@ -75,8 +75,8 @@ TEST_F(ZipArchiveTest, PairsComeOutWholeWithTheirNames) {
                        {"2026-11-30/skan-0001.xml", "<xml/>"},
                        {"skan-0002.pdf", std::string(100000, 'x')}});
   ASSERT_TRUE(names.ok()) << names.status().ToString();
-  EXPECT_EQ(*names, std::vector<std::string>({"2026-11-30/skan-0001.pdf",
-                                              "2026-11-30/skan-0001.xml", "skan-0002.pdf"}));
+  EXPECT_EQ(*names, std::vector<std::string>(
+                        {"2026-11-30/skan-0001.pdf", "2026-11-30/skan-0001.xml", "skan-0002.pdf"}));
   EXPECT_EQ(test::ReadFile(dir_ / "out/2026-11-30/skan-0001.pdf"), "%PDF-1.4 one");
   EXPECT_EQ(fs::file_size(dir_ / "out/skan-0002.pdf"), 100000u);
 }

@@ -112,8 +112,8 @@ Result<ScanMetadata> ParseScanMetadata(const std::string& xml, const std::string
   if (!validation) return Status::IOError("libxml2: out of memory");
   xmlSchemaSetValidStructuredErrors(validation.get(), KeepFirst, &error);
   if (xmlSchemaValidateDoc(validation.get(), doc.get()) != 0)
-    return Status::InvalidArgument(source + ": does not fit skanningmetadata.xsd: " +
-                                   (error.empty() ? "invalid" : error));
+    return Status::InvalidArgument(
+        source + ": does not fit skanningmetadata.xsd: " + (error.empty() ? "invalid" : error));
   ScanMetadata m;
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   for (const xmlNode* n = root->children; n; n = n->next) {
