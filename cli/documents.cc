@@ -92,6 +92,47 @@ int LinkCommand(Context& ctx, const std::string& doc, const std::string& case_id
   return 0;
 }
 
+// Manual journaling from the command line: the candidates of a waiting document.
+int CandidatesCommand(Context& ctx, const std::string& doc, const std::string& person) {
+  auto found = ctx.s().SuggestLinks(doc, person);
+  if (!found.ok()) return Fail(found.status());
+  if (ctx.g.json) {
+    std::cout << LinkSuggestionJson(*found, *ctx.rules).dump(2) << "\n";
+    return 0;
+  }
+  auto listed = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out.empty() ? std::string("none") : out;
+  };
+  std::cout << "Document " << doc << " (" << ctx.rules->TitleOf(found->document_type) << ")\n"
+            << "  Person ids found:    " << listed(found->person_ids) << "\n"
+            << "  Case numbers found:  " << listed(found->case_numbers) << "\n"
+            << "  Cover sheet:         " << (found->cover_id.empty() ? "none" : found->cover_id)
+            << "\n"
+            << "  Why not linked:      " << found->reason << "\n"
+            << "Candidate cases: " << found->candidates.size() << "\n";
+  for (const auto& c : found->candidates)
+    std::cout << "  " << Padded(c.case_id, 14) << Padded(c.area, 5) << "unit " << Padded(c.unit, 6)
+              << c.person_name << " (" << c.person_id << ")\n"
+              << "      evidence: " << listed(c.evidence) << "; awaits: " << listed(c.awaits)
+              << "\n";
+  return 0;
+}
+
+int HandOnCommand(Context& ctx, const std::string& doc, const std::string& unit,
+                  const std::string& reason) {
+  auto t = ctx.s().HandOnDocument(doc, unit, reason);
+  if (!t.ok()) return Fail(t.status());
+  if (ctx.g.json) {
+    std::cout << TaskJson(*t).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Document " << doc << " handed on to unit " << unit << "'s journaling queue ("
+            << t->id << ")\n";
+  return 0;
+}
+
 int TasksCommand(Context& ctx, const TaskFilter& filter) {
   auto tasks = ctx.s().Tasks(filter);
   if (!tasks.ok()) return Fail(tasks.status());
@@ -163,7 +204,7 @@ int SearchCommand(Context& ctx, const std::string& person, const std::string& te
 void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
   struct Options {
     bool unlinked = false;
-    std::string doc_id, export_out, person, text, link_doc, link_case;
+    std::string doc_id, export_out, person, text, link_doc, link_case, unit, reason;
     TaskFilter tasks;
     std::string task_id;
     bool mine = false, next = false, also = false;
@@ -181,6 +222,19 @@ void AddDocumentCommands(CLI::App& app, Context& ctx, const Runner& run) {
   exported->add_option("id", o->doc_id)->required();
   exported->add_option("--out", o->export_out, "PDF file to write")->required();
   exported->callback(run([&ctx, o] { return DocumentExport(ctx, o->doc_id, o->export_out); }));
+
+  auto* candidates = document->add_subcommand(
+      "candidates",
+      "manual journaling: what was found in a waiting document, and its candidate cases");
+  candidates->add_option("id", o->doc_id)->required();
+  candidates->add_option("--person", o->person, "a person id read off the page: their cases too");
+  candidates->callback(run([&ctx, o] { return CandidatesCommand(ctx, o->doc_id, o->person); }));
+  auto* hand_on = document->add_subcommand(
+      "hand-on", "hand a waiting document to another unit's journaling queue");
+  hand_on->add_option("id", o->doc_id)->required();
+  hand_on->add_option("--unit", o->unit, "the receiving unit")->required();
+  hand_on->add_option("--reason", o->reason, "why")->required();
+  hand_on->callback(run([&ctx, o] { return HandOnCommand(ctx, o->doc_id, o->unit, o->reason); }));
 
   auto* search =
       app.add_subcommand("search", "cases of a person, or documents by words (what you may see)");

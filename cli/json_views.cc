@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "pipeline/config/rules.h"
 #include "storage/records.h"
 
 namespace postmottak {
@@ -245,6 +246,36 @@ json StatisticsJson(const StatisticsReport& r) {
                    {"cases_closed", u.closed},
                    {"open_tasks", u.open_tasks}};
   return {{"since", r.since}, {"until", r.until}, {"flow", flow}, {"units", units}};
+}
+
+json LinkSuggestionJson(const LinkSuggestion& s, const Rules& rules) {
+  json candidates = json::array();
+  for (const auto& c : s.candidates) {
+    json awaits = json::array();
+    for (const auto& type : c.awaits)
+      awaits.push_back({{"type", type}, {"title", rules.TitleOf(type)}});
+    const AreaRule* area = rules.Area(c.area);
+    const UnitRule* unit = rules.Unit(c.unit);
+    candidates.push_back({{"case_id", c.case_id},
+                          {"person_id", c.person_id},
+                          {"person_name", c.person_name},
+                          {"area", c.area},
+                          {"area_name", area ? area->name : ""},
+                          {"unit", c.unit},
+                          {"unit_name", unit ? unit->name : ""},
+                          {"status", c.status},
+                          {"created_at", c.created_at},
+                          {"awaits", awaits},
+                          {"evidence", c.evidence}});
+  }
+  return {{"document_id", s.document_id},
+          {"document_type", s.document_type},
+          {"document_title", s.document_type == "unknown" ? "" : rules.TitleOf(s.document_type)},
+          {"person_ids", s.person_ids},
+          {"case_numbers", s.case_numbers},
+          {"cover_id", s.cover_id},
+          {"reason", s.reason},
+          {"candidates", candidates}};
 }
 
 }  // namespace postmottak

@@ -13,6 +13,10 @@
 #include "postmottak/reports.h"
 
 namespace postmottak {
+class Rules;
+}
+
+namespace postmottak {
 
 // The case alone, without checklist, documents and tasks.
 nlohmann::json CaseJson(const CaseRecord& c);
@@ -41,6 +45,8 @@ nlohmann::json ReconciliationJson(const Reconciliation& r);
 nlohmann::json AuditCheckJson(const AuditCheck& c, size_t anchors);
 nlohmann::json FollowUpJson(const FollowUpReport& r);
 nlohmann::json CoverSheetJson(const CoverSheetRecord& c);
+// Manual journaling's suggestion, with the rules' names for types, areas and units.
+nlohmann::json LinkSuggestionJson(const LinkSuggestion& s, const Rules& rules);
 // "a,b,,c" -> {"a", "b", "c"}: the command line's comma-separated lists.
 std::vector<std::string> SplitList(const std::string& s);
 

@@ -318,7 +318,7 @@ TEST_F(CliTest, RefusalsAreTheLibrarysAndOnTheTrail) {
 
 TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
   ASSERT_EQ(test::Run(std::string(POSTMOTTAK_SAMPLES_TOOL) + " --out " + dir_ / "batch" + " --db " +
-                      dir_ / "store" + " --pages 16 --seed 3 > /dev/null"),
+                      dir_ / "store" + " --pages 16 --seed 3 --ambiguous > /dev/null"),
             0);
   json report = CliJson("intake --workers 2 " + dir_ / "batch/scans");
   EXPECT_GE(report["pages"].get<int>(), 16);
@@ -336,8 +336,19 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
     EXPECT_TRUE(shown["source"]["pages"].is_array());
   }
   json unlinked = CliJson("documents --unlinked");
-  if (!unlinked.empty()) {
+  const json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
+  ASSERT_FALSE(unlinked.empty()) << "the ambiguous certificate waits";
+  {
     const std::string doc = unlinked[0]["id"];
+    // The candidates, and those of a person typed off the page: the id never echoed.
+    const json candidates = CliJson("document candidates " + doc);
+    EXPECT_EQ(candidates["document_id"], doc);
+    EXPECT_TRUE(candidates["candidates"].is_array());
+    std::string text;
+    const std::string person = truth["cases"][0]["person_id"];
+    ASSERT_EQ(Cli("document candidates " + doc + " --person " + person, &text), 0);
+    EXPECT_NE(text.find("person_typed"), std::string::npos) << text;
+    seen_ += text;
     json linked = CliJson("link " + doc + " " + some_case);
     EXPECT_EQ(linked["linked_by"], "manual");
     EXPECT_EQ(linked["case_id"], some_case);
@@ -347,7 +358,6 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
     EXPECT_TRUE(found);
   }
   // A journaled document linked to a second case as well: both have it.
-  const json truth = json::parse(test::ReadFile(dir_ / "batch/truth.json"));
   for (const auto& d : docs) {
     if (d["case_id"].get<std::string>().empty()) continue;
     std::string other;

@@ -17,25 +17,6 @@ Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, const Rules
   return AnswerList(docs, view, res, total);
 }
 
-nlohmann::json CandidateJson(const CaseCandidate& c, const Rules& rules) {
-  nlohmann::json awaits = nlohmann::json::array();
-  for (const auto& type : c.awaits)
-    awaits.push_back({{"type", type}, {"title", rules.TitleOf(type)}});
-  const AreaRule* area = rules.Area(c.area);
-  const UnitRule* unit = rules.Unit(c.unit);
-  return {{"case_id", c.case_id},
-          {"person_id", c.person_id},
-          {"person_name", c.person_name},
-          {"area", c.area},
-          {"area_name", area ? area->name : ""},
-          {"unit", c.unit},
-          {"unit_name", unit ? unit->name : ""},
-          {"status", c.status},
-          {"created_at", c.created_at},
-          {"awaits", awaits},
-          {"evidence", c.evidence}};
-}
-
 Status TaskAnswer(const Result<TaskRecord>& t, ApiResponse* res) {
   return Answer(t, TaskJson, res);
 }
@@ -80,20 +61,9 @@ Status LinkDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiR
 
 // The typed person id travels in the body, never in a URL (which ends in access logs).
 Status SuggestLinks(Session& s, const RouteContext& ctx, const ApiRequest& req, ApiResponse* res) {
-  auto found = s.SuggestLinks(req.params.at("document_id"), BodyText(req, "person_id"));
-  if (!found.ok()) return found.status();
-  nlohmann::json candidates = nlohmann::json::array();
-  for (const auto& c : found->candidates) candidates.push_back(CandidateJson(c, *ctx.rules));
-  Json(res, {{"document_id", found->document_id},
-             {"document_type", found->document_type},
-             {"document_title",
-              found->document_type == "unknown" ? "" : ctx.rules->TitleOf(found->document_type)},
-             {"person_ids", found->person_ids},
-             {"case_numbers", found->case_numbers},
-             {"cover_id", found->cover_id},
-             {"reason", found->reason},
-             {"candidates", candidates}});
-  return Status::OK();
+  return Answer(
+      s.SuggestLinks(req.params.at("document_id"), BodyText(req, "person_id")),
+      [&ctx](const LinkSuggestion& found) { return LinkSuggestionJson(found, *ctx.rules); }, res);
 }
 
 Status HandOnDocument(Session& s, const RouteContext&, const ApiRequest& req, ApiResponse* res) {
