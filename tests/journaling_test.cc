@@ -191,5 +191,25 @@ TEST_F(JournalingTest, QueuesAreReadInWindowsAndOnlyTheWindowIsAuditedAsRead) {
   EXPECT_EQ(docs->size(), 1u);
 }
 
+TEST_F(JournalingTest, TheQueueIsWorkedOldestFirstWhateverTheIds) {
+  {
+    Change change = store_->BeginChange(test::Tester(), "test");
+    Document newer, older;
+    newer.id = "doc-a-newer";
+    newer.received_at = "2026-11-30T12:00:00Z";
+    older.id = "doc-z-older";
+    older.received_at = "2026-11-29T12:00:00Z";
+    test::PutAwaitingJournaling(change, newer, "4817");
+    test::PutAwaitingJournaling(change, older, "4817");
+    ASSERT_TRUE(change.Commit().ok());
+  }
+  auto queue = As("user:per").ListDocuments(true);
+  ASSERT_TRUE(queue.ok());
+  std::vector<std::string> ids;
+  for (const auto& d : *queue) ids.push_back(d.id);
+  // doc-loose has no time of receipt (made by the test): it sorts first.
+  EXPECT_EQ(ids, Words({"doc-loose", "doc-z-older", "doc-a-newer"}));
+}
+
 }  // namespace
 }  // namespace postmottak

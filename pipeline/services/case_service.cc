@@ -579,6 +579,11 @@ Result<std::vector<Document>> CaseService::ListDocuments(bool unlinked_only,
     if (!listed.ok()) return listed.status();
     all = std::move(listed).value();
   }
+  // The manual queue is worked oldest first; the list of all stays in id order.
+  if (unlinked_only)
+    std::stable_sort(all.begin(), all.end(), [](const Document& a, const Document& b) {
+      return a.received_at < b.received_at;
+    });
   std::vector<Document> out;
   Judgements memo;
   int seen = 0;

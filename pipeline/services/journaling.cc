@@ -103,6 +103,8 @@ Result<LinkSuggestion> CaseService::SuggestLinks(const std::string& document_id,
   out.reason = shown.link_evidence;
 
   Change view = Begin();
+  view.Log("suggest_links", "document/" + document_id, ReadDetail(waiting->second.decision),
+           waiting->second.about);
   // Looking a person up concerns the person, whatever it finds.
   if (!person_id.empty())
     view.Log("search_person", "person", "journaling document " + document_id, {"", person_id});
