@@ -69,11 +69,13 @@ function whyManual(found) {
   return 'Maskinen var ikke sikker nok til å journalføre selv.';
 }
 
-function candidateOption(c, i) {
+// Only a sole candidate is chosen in advance: where several fit, a person decides, since
+// a document on the wrong case is a privacy breach and one in the queue only a delay.
+function candidateOption(c, i, all) {
   const id = `candidate-${i}`;
   const describe = `${id}-facts`;
   return el('li', { class: 'candidate' },
-    el('input', { type: 'radio', name: 'case', id, value: c.case_id, checked: i === 0, 'aria-describedby': describe }),
+    el('input', { type: 'radio', name: 'case', id, value: c.case_id, checked: all.length === 1, 'aria-describedby': describe }),
     el('label', { for: id },
       el('span', { class: 'key' }, String(i + 1)),
       ` Sak ${c.case_id}: ${c.area_name || c.area}`),
