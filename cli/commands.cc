@@ -9,6 +9,7 @@
 #include "cli/cases.h"
 #include "cli/cluster.h"
 #include "cli/context.h"
+#include "cli/deliveries.h"
 #include "cli/documents.h"
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
@@ -30,8 +31,9 @@ int RunCommandLine(int argc, char** argv) {
   Globals& g = ctx.g;  // options bind here; commands read them from the context
   if (const char* p = std::getenv("POSTMOTTAK_PRINCIPAL")) g.principal = p;
   if (const char* p = std::getenv("POSTMOTTAK_PURPOSE")) g.purpose = p;
-  app.add_option("--db", g.db,
-                 "store directory (created when missing; every command but worker and cluster)");
+  app.add_option(
+      "--db", g.db,
+      "store directory (created when missing; every command but worker, cluster and delivery)");
   app.add_option("--rules", g.rules_path, "rules file")->capture_default_str();
   app.add_option("--policy", g.policy_path, "access policy file")->capture_default_str();
   app.add_option("--principal", g.principal,
@@ -69,6 +71,7 @@ int RunCommandLine(int argc, char** argv) {
   AddAccountingCommands(app, ctx, runner);
   AddPrivacyCommands(app, ctx, runner);
   AddClusterCommands(app, g, &rc);
+  AddDeliveryCommands(app, g, &rc);
   AddTokenCommands(app, g, &rc);
   AddServeCommand(app, g, &rc);
 

@@ -391,3 +391,44 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
 
 }  // namespace
 }  // namespace postmottak
+
+namespace postmottak {
+namespace {
+
+// `delivery check`: a vendor's zip read as intake will read it, before it is taken in.
+TEST(CliDeliveryTest, ADeliveryIsCheckedBeforeIntakeWithTheRefusalsNamed) {
+  test::TempDir dir;
+  test::WritePdf(dir / "one.pdf", {test::BornDigitalPdfPage({"Legeerkl\\346ring", "Side 1"}),
+                                   test::BornDigitalPdfPage({"Side 2"})});
+  const std::string pdf = test::ReadFile(dir / "one.pdf");
+  const std::string person = test::PersonId(61);
+  const std::string xml =
+      "<?xml version=\"1.0\"?><skanningmetadata><journalpost><bruker><brukerId>" + person +
+      "</brukerId><brukertype>PERSON</brukertype></bruker><tema>AAP</tema>"
+      "<mottakskanal>SKAN_IM</mottakskanal><filnavn>skan-0001.pdf</filnavn>"
+      "<antallSider>2</antallSider></journalpost></skanningmetadata>";
+  test::WriteZip(dir / "levering.zip", {{"skan-0001.pdf", pdf},
+                                        {"skan-0001.xml", xml},
+                                        {"skan-0002.pdf", pdf}});  // its XML is missing
+  std::string out;
+  const std::string cli = std::string(POSTMOTTAK_CLI) + " delivery check " + dir / "levering.zip";
+  EXPECT_EQ(test::Run(cli + " --json", &out), 1) << "something is refused";
+  const json report = json::parse(out);
+  ASSERT_EQ(report["pieces"].size(), 1u) << out;
+  EXPECT_EQ(report["pieces"][0]["base"], "skan-0001");
+  EXPECT_EQ(report["pieces"][0]["pages"], 2);
+  EXPECT_EQ(report["pieces"][0]["area"], "AAP");
+  EXPECT_EQ(report["pieces"][0]["user_id"], MaskPersonId(person));
+  ASSERT_EQ(report["refused"].size(), 1u);
+  EXPECT_EQ(report["refused"][0]["files"], json::array({"skan-0002.pdf"}));
+  EXPECT_NE(report["refused"][0]["reason"].get<std::string>().find("half pair"), std::string::npos);
+  EXPECT_EQ(test::Run(cli, &out), 1);
+  EXPECT_NE(out.find("REFUSED skan-0002.pdf: half pair"), std::string::npos) << out;
+  EXPECT_EQ(out.find(person), std::string::npos) << "the person id is masked";
+  // An encrypted delivery needs the key.
+  EXPECT_NE(test::Run(cli + ".pgp 2>&1", &out), 0);
+  EXPECT_NE(out.find("is encrypted: give --key"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace postmottak

@@ -1,5 +1,7 @@
 #include "tests/test_util.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 #include <rocksdb/db.h>
@@ -100,6 +102,28 @@ void PutAwaitingJournaling(Change& change, Document d, const std::string& unit,
   t.created_at = created_at;
   change.Put(d);
   change.Put(t);
+}
+
+void WriteZip(const std::string& path, const std::vector<ZipEntry>& entries) {
+  archive* a = archive_write_new();
+  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
+  for (const auto& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.name.c_str());
+    archive_entry_set_filetype(entry, e.symlink ? AE_IFLNK : AE_IFREG);
+    if (e.symlink) archive_entry_set_symlink(entry, e.bytes.c_str());
+    archive_entry_set_size(entry, e.symlink ? 0 : static_cast<la_int64_t>(e.bytes.size()));
+    archive_entry_set_perm(entry, 0644);
+    EXPECT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
+    if (!e.symlink && !e.bytes.empty()) {
+      EXPECT_EQ(archive_write_data(a, e.bytes.data(), e.bytes.size()),
+                static_cast<la_ssize_t>(e.bytes.size()));
+    }
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& dir) {

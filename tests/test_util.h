@@ -64,6 +64,15 @@ std::string ReadFile(const std::string& path);
 // Writes the pages as a multi-page bitonal (G4) TIFF at 300 dpi.
 void WriteTiff(const std::string& path, const std::vector<Image>& pages);
 void WriteFile(const std::string& path, const std::string& bytes);
+// One entry of a zip the tests write: a file, or (symlink) a link to `bytes`.
+struct ZipEntry {
+  std::string name;
+  std::string bytes;
+  bool symlink = false;
+};
+// A zip made with libarchive's writer (deflate), as a vendor's tool would make it; the
+// names are written as given, hostile ones included.
+void WriteZip(const std::string& path, const std::vector<ZipEntry>& entries);
 // Runs a shell command, returning its exit code and standard output.
 int Run(const std::string& command, std::string* out = nullptr);
 // Copies a closed store (or any folder) to `to`.

@@ -3,8 +3,6 @@
 // archive and the entry named, leaving nothing behind.
 #include "codecs/zip_archive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -15,45 +13,13 @@ namespace postmottak {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Entry {
-  std::string name;
-  std::string bytes;
-  bool symlink = false;
-};
-
-// A zip made with libarchive's writer (deflate), as a vendor's tool would make it.
-void WriteZip(const std::string& path, const std::vector<Entry>& entries) {
-  archive* a = archive_write_new();
-  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
-  for (const auto& e : entries) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.name.c_str());
-    if (e.symlink) {
-      archive_entry_set_filetype(entry, AE_IFLNK);
-      archive_entry_set_symlink(entry, e.bytes.c_str());
-      archive_entry_set_size(entry, 0);
-    } else {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_size(entry, static_cast<la_int64_t>(e.bytes.size()));
-    }
-    archive_entry_set_perm(entry, 0644);
-    ASSERT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
-    if (!e.symlink && !e.bytes.empty()) {
-      ASSERT_EQ(archive_write_data(a, e.bytes.data(), e.bytes.size()),
-                static_cast<la_ssize_t>(e.bytes.size()));
-    }
-    archive_entry_free(entry);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-}
+using test::WriteZip;
+using test::ZipEntry;
 
 class ZipArchiveTest : public ::testing::Test {
  protected:
   // Unpacks into a fresh folder; `files` gets what is left in it afterwards.
-  Result<std::vector<std::string>> Unpack(const std::vector<Entry>& entries,
+  Result<std::vector<std::string>> Unpack(const std::vector<ZipEntry>& entries,
                                           const ArchiveLimits& limits = {}) {
     WriteZip(dir_ / "in.zip", entries);
     fs::remove_all(dir_ / "out");
@@ -116,7 +82,7 @@ TEST_F(ZipArchiveTest, AZipBombIsStoppedAsItExpandsNotByWhatItsHeaderSays) {
 TEST_F(ZipArchiveTest, TooManyEntriesTwiceTheSameNameAndDamageAreRefused) {
   ArchiveLimits few;
   few.max_entries = 3;
-  std::vector<Entry> many;
+  std::vector<ZipEntry> many;
   for (int i = 0; i < 4; ++i) many.push_back({"p" + std::to_string(i) + ".pdf", "x"});
   auto r = Unpack(many, few);
   ASSERT_FALSE(r.ok());

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
 #include "codecs/sandbox.h"
+#include "codecs/scratch_dir.h"
 
 namespace postmottak {
 
@@ -32,23 +32,17 @@ using Data = std::unique_ptr<gpgme_data, DataFree>;
 // when the call ends.
 class Keyring {
  public:
-  Keyring() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/postmottak-gpg-XXXXXX";
-    if (mkdtemp(pattern.data())) home_ = pattern;
-  }
+  Keyring() : folder_("gpg") {}
   ~Keyring() {
-    if (home_.empty()) return;
+    if (home().empty()) return;
     SandboxLimits quick;
     quick.seconds = 10;
-    RunSandboxed({"/usr/bin/gpgconf", "--homedir", home_, "--kill", "all"}, quick).IgnoreError();
-    std::error_code ec;
-    fs::remove_all(home_, ec);
+    RunSandboxed({"/usr/bin/gpgconf", "--homedir", home(), "--kill", "all"}, quick).IgnoreError();
   }
-  const std::string& home() const { return home_; }
+  const std::string& home() const { return folder_.path(); }
 
  private:
-  std::string home_;
+  ScratchDir folder_;  // removed after the agent is stopped (members go after the body)
 };
 
 // The plaintext's sink: a file, refused past `max` bytes.
