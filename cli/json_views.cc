@@ -248,12 +248,16 @@ json StatisticsJson(const StatisticsReport& r) {
   return {{"since", r.since}, {"until", r.until}, {"flow", flow}, {"units", units}};
 }
 
+std::string DocumentTitle(const Rules& rules, const std::string& type) {
+  return rules.DocumentType(type) ? rules.TitleOf(type) : "";
+}
+
 json LinkSuggestionJson(const LinkSuggestion& s, const Rules& rules) {
   json candidates = json::array();
   for (const auto& c : s.candidates) {
     json awaits = json::array();
     for (const auto& type : c.awaits)
-      awaits.push_back({{"type", type}, {"title", rules.TitleOf(type)}});
+      awaits.push_back({{"type", type}, {"title", DocumentTitle(rules, type)}});
     const AreaRule* area = rules.Area(c.area);
     const UnitRule* unit = rules.Unit(c.unit);
     candidates.push_back({{"case_id", c.case_id},
@@ -270,7 +274,7 @@ json LinkSuggestionJson(const LinkSuggestion& s, const Rules& rules) {
   }
   return {{"document_id", s.document_id},
           {"document_type", s.document_type},
-          {"document_title", s.document_type == "unknown" ? "" : rules.TitleOf(s.document_type)},
+          {"document_title", DocumentTitle(rules, s.document_type)},
           {"person_ids", s.person_ids},
           {"case_numbers", s.case_numbers},
           {"cover_id", s.cover_id},

@@ -45,6 +45,9 @@ nlohmann::json ReconciliationJson(const Reconciliation& r);
 nlohmann::json AuditCheckJson(const AuditCheck& c, size_t anchors);
 nlohmann::json FollowUpJson(const FollowUpReport& r);
 nlohmann::json CoverSheetJson(const CoverSheetRecord& c);
+// A document type's title for people to read ("Legeerklæring"); empty for a type the
+// rules do not name ("unknown"), which a page shows in words of its own.
+std::string DocumentTitle(const Rules& rules, const std::string& type);
 // Manual journaling's suggestion, with the rules' names for types, areas and units.
 nlohmann::json LinkSuggestionJson(const LinkSuggestion& s, const Rules& rules);
 // "a,b,,c" -> {"a", "b", "c"}: the command line's comma-separated lists.

@@ -44,11 +44,10 @@ class Unpacking {
                                    ": " + why);
   }
 
-  // Creates the folders of `name` under `root`, remembering each new one.
-  Status MakeFolders(const fs::path& root, const std::string& name) {
+  // Creates `folder` (relative) under `root`, part by part, remembering each new one.
+  Status MakeFolders(const fs::path& root, const fs::path& folder) {
     fs::path at = root;
-    const fs::path parent = fs::path(name).parent_path();
-    for (const auto& part : parent) {
+    for (const auto& part : folder) {
       at /= part;
       if (mkdir(at.c_str(), 0700) == 0) {
         written_.push_back(at);
@@ -146,11 +145,11 @@ Result<std::vector<std::string>> UnpackZip(const std::string& path, const std::s
     if (!IsSafeEntryName(bare)) return out.Refuse(name, "its name reaches outside the folder");
     const mode_t type = archive_entry_filetype(entry);
     if (type == AE_IFDIR) {
-      PM_RETURN_IF_ERROR(out.MakeFolders(into_dir, bare + "/x"));
+      PM_RETURN_IF_ERROR(out.MakeFolders(into_dir, bare));
       continue;
     }
     if (type != AE_IFREG) return out.Refuse(name, "is a link or a device, not a file");
-    PM_RETURN_IF_ERROR(out.MakeFolders(into_dir, bare));
+    PM_RETURN_IF_ERROR(out.MakeFolders(into_dir, fs::path(bare).parent_path()));
     PM_RETURN_IF_ERROR(out.WriteEntry(a.get(), name, fs::path(into_dir) / bare));
     names.push_back(bare);
   }

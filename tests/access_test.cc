@@ -114,6 +114,15 @@ TEST(PolicyTest, WhatHasNoCaseIsSeenByTheUnitHoldingItsTask) {
   EXPECT_FALSE(p.SeeUncased(test::As("user:per"), {}).allowed);
 }
 
+TEST(PolicyTest, TheJournalingBasisNeedsLinkDocumentsAndStaysInTheDomain) {
+  const Policy& p = test::SamplePolicy();
+  const AccessDecision per = p.JournalCase(test::As("user:per"), MakeCase("c", "AAP", "0301"), "d");
+  EXPECT_TRUE(per.allowed);
+  EXPECT_EQ(per.basis, "journaling document d from a queue it works");
+  EXPECT_FALSE(p.JournalCase(test::As("user:per"), MakeCase("s", "SOS", "0301"), "d").allowed);
+  EXPECT_FALSE(p.JournalCase(test::As("user:revisor"), MakeCase("c", "AAP", "0301"), "d").allowed);
+}
+
 TEST(PolicyTest, BadConfigurationIsRefusedWithTheFieldNamed) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"roles": {"x": ["fly"]}})", "unknown permission 'fly'"},

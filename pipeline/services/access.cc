@@ -179,6 +179,15 @@ bool Policy::InDomain(const Principal& p, const std::string& area) const {
   return DomainOf(area) == p.domain;
 }
 
+AccessDecision Policy::JournalCase(const Principal& p, const Case& c,
+                                   const std::string& document_id) const {
+  if (!p.May(Permission::kLinkDocuments)) return {false, p.id + " may not link documents", ""};
+  if (!InDomain(p, c.area))
+    return {false, "area " + c.area + " belongs to the " + ToString(DomainOf(c.area)) + " domain",
+            ""};
+  return {true, "journaling document " + document_id + " from a queue it works", ""};
+}
+
 bool GrantHolds(const Grant& g, const std::string& now) {
   return g.revoked_at.empty() && !g.expires.empty() && now <= g.expires;
 }

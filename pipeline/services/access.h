@@ -13,6 +13,10 @@
 // A document, task or cover sheet is seen through its case. One without a case (a
 // document waiting for manual journaling, a task without case) is seen by the unit whose
 // queue holds its task.
+//
+// The journaling basis: whoever may link documents and sees a document waiting in its
+// unit's journaling queue may, for that document, see the identity of a case of its own
+// domain (never its content) and link the document to it.
 #ifndef POSTMOTTAK_PIPELINE_SERVICES_ACCESS_H_
 #define POSTMOTTAK_PIPELINE_SERVICES_ACCESS_H_
 
@@ -82,6 +86,10 @@ class Policy {
   AccessDecision SeeUncased(const Principal& p, const std::vector<std::string>& task_units) const;
   // Whether a principal may register or address a case of `area` at all (domain).
   bool InDomain(const Principal& p, const std::string& area) const;
+  // The journaling basis for case `c`, for a document the principal sees waiting in a
+  // queue it works (the caller has judged that).
+  AccessDecision JournalCase(const Principal& p, const Case& c,
+                             const std::string& document_id) const;
 
  private:
   // Fills the policy from its JSON; errors name the field, Parse() adds the file.

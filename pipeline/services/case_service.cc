@@ -614,19 +614,22 @@ Result<std::vector<Task>> CaseService::ListTasks(const TaskFilter& filter, const
     if (!listed.ok()) return listed.status();
     all = std::move(listed).value();
   }
-  // The queue by age, oldest first, as it is worked; judged before the window is cut,
-  // and only what the window hands out is audited as read.
+  // The filter's own fields first, then the queue by age, oldest first, as it is worked;
+  // judged before the window is cut, and only what the window hands out is audited.
+  auto unwanted = [&filter](const Task& t) {
+    return (!filter.unit.empty() && t.unit != filter.unit) ||
+           (!filter.closed_too && t.status != TaskStatus::kOpen) ||
+           (!filter.holder.empty() && t.holder != filter.holder) ||
+           (!filter.kind.empty() && ToString(t.kind) != filter.kind) ||
+           (filter.unheld_only && !t.holder.empty());
+  };
+  all.erase(std::remove_if(all.begin(), all.end(), unwanted), all.end());
   std::stable_sort(all.begin(), all.end(),
                    [](const Task& a, const Task& b) { return a.created_at < b.created_at; });
   std::vector<Task> out;
   Judgements memo;
   int seen = 0;
   for (auto& t : all) {
-    if (!filter.unit.empty() && t.unit != filter.unit) continue;
-    if (!filter.closed_too && t.status != TaskStatus::kOpen) continue;
-    if (!filter.holder.empty() && t.holder != filter.holder) continue;
-    if (!filter.kind.empty() && ToString(t.kind) != filter.kind) continue;
-    if (filter.unheld_only && !t.holder.empty()) continue;
     const Judgement j = JudgeTask(view, t, &memo);
     if (!j.decision.allowed || !InWindow(window, seen++)) continue;
     view.Log("list_task", "task/" + t.id, j.decision.basis, j.about);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -180,15 +181,18 @@ class CaseService {
   Status OnDocumentAndCase(
       const std::string& document_id, const std::string& case_id, bool journaling,
       const std::function<Status(Change&, Document&, Case&, const Judgement&)>& body);
-  // Need to know for manual journaling. Whoever may link documents and sees `d` waiting
-  // in its unit's journaling queue may see the identity of an open case of its own
-  // domain and link `d` to it: placing mail is its duty, and it cannot be done without
-  // seeing where mail could go. The case's documents and text stay hidden; the basis
-  // names the document in every audit entry. Otherwise as DecideCase.
+  // Need to know for linking `d` by hand: DecideCase, or, for a document still waiting
+  // for journaling, the policy's journaling basis (access.h).
   AccessDecision DecideJournaling(const Change& view, const Document& d, const Case& c) const;
-  // The document waiting for journaling that the principal may see, or the refusal
-  // (audited); FailedPrecondition when it is journaled already.
-  Result<std::pair<Document, Judgement>> WaitingDocument(const std::string& document_id);
+  // OnCase for a document waiting for journaling: `body` runs in the view that judged
+  // it, when the principal may see it; NotFound when there is none, FailedPrecondition
+  // when it is journaled already, and a refusal audited in a change of its own.
+  // A candidate case for journaling `d`, with its evidence: `pointers` are what in the
+  // document points at it (cover_sheet, case_number, person, person_typed).
+  CaseCandidate Candidate(const Change& view, const Document& d, const Case& c,
+                          const std::set<std::string>& pointers) const;
+  Status OnWaitingDocument(const std::string& document_id,
+                           const std::function<Status(Change&, Document&, const Judgement&)>& body);
   // One step on a task the principal may see: `step` changes it or refuses, and the
   // change is written with an `action` audit entry.
   Result<Task> WorkTask(const std::string& task_id, const std::string& action,

@@ -62,13 +62,14 @@ std::string Joined(const std::vector<std::string>& words) {
 AccessDecision CaseService::DecideJournaling(const Change& view, const Document& d,
                                              const Case& c) const {
   AccessDecision own = DecideCase(view, c);
-  if (own.allowed || !d.case_id.empty() || !principal_.May(Permission::kLinkDocuments)) return own;
-  if (!policy_->InDomain(principal_, c.area)) return own;
-  return {true, "journaling document " + d.id + " from a queue it works", ""};
+  if (own.allowed || !d.case_id.empty()) return own;
+  AccessDecision journaling = policy_->JournalCase(principal_, c, d.id);
+  return journaling.allowed ? journaling : own;
 }
 
-Result<std::pair<Document, CaseService::Judgement>> CaseService::WaitingDocument(
-    const std::string& document_id) {
+Status CaseService::OnWaitingDocument(
+    const std::string& document_id,
+    const std::function<Status(Change&, Document&, const Judgement&)>& body) {
   Judgement j;
   {
     Change view = Begin();
@@ -79,10 +80,31 @@ Result<std::pair<Document, CaseService::Judgement>> CaseService::WaitingDocument
       if (!d->case_id.empty())
         return Status::FailedPrecondition("document " + document_id + " is journaled on case " +
                                           d->case_id + " already");
-      return std::make_pair(std::move(d).value(), j);
+      return body(view, *d, j);
     }
   }
   return Deny("document/" + document_id, j.decision, j.about);
+}
+
+CaseCandidate CaseService::Candidate(const Change& view, const Document& d, const Case& c,
+                                     const std::set<std::string>& pointers) const {
+  CaseCandidate candidate;
+  candidate.case_id = c.id;
+  candidate.person_id = Shown(c).person_id;
+  candidate.person_name = c.person_name;
+  candidate.area = c.area;
+  candidate.unit = c.unit;
+  candidate.status = ToString(c.status);
+  candidate.created_at = c.created_at;
+  candidate.awaits = ChecklistOf(view, c).missing;
+  const bool awaited = std::count(candidate.awaits.begin(), candidate.awaits.end(), d.type) > 0;
+  for (const auto& [name, unused] : kEvidence) {
+    const std::string e = name;
+    if (pointers.count(e) || (e == "awaits_type" && awaited) ||
+        (e == "type_fits_area" && rules_->Plausible(c.area, d.type)))
+      candidate.evidence.push_back(e);
+  }
+  return candidate;
 }
 
 Result<LinkSuggestion> CaseService::SuggestLinks(const std::string& document_id,
@@ -91,53 +113,33 @@ Result<LinkSuggestion> CaseService::SuggestLinks(const std::string& document_id,
   if (!person_id.empty() && !IsValidPersonId(person_id))
     return Status::InvalidArgument("person id " + MaskPersonId(person_id) +
                                    " is not a valid national identity number");
-  auto waiting = WaitingDocument(document_id);
-  if (!waiting.ok()) return waiting.status();
-  const Document shown = Shown(waiting->first);
   LinkSuggestion out;
-  out.document_id = shown.id;
-  out.document_type = shown.type;
-  out.person_ids = shown.person_ids;
-  out.case_numbers = shown.case_numbers;
-  out.cover_id = shown.cover_id;
-  out.reason = shown.link_evidence;
-
-  Change view = Begin();
-  view.Log("suggest_links", "document/" + document_id, ReadDetail(waiting->second.decision),
-           waiting->second.about);
-  // Looking a person up concerns the person, whatever it finds.
-  if (!person_id.empty())
-    view.Log("search_person", "person", "journaling document " + document_id, {"", person_id});
-  for (const auto& [case_id, pointers] : PointedTo(view, waiting->first, person_id)) {
-    auto c = view.Get<Case>(case_id);
-    if (!c.ok() || c->status == CaseStatus::kClosed) continue;
-    const AccessDecision decision = DecideJournaling(view, waiting->first, *c);
-    if (!decision.allowed) continue;  // the other domain's cases: not a trace
-    CaseCandidate candidate;
-    candidate.case_id = c->id;
-    candidate.person_id = Shown(*c).person_id;
-    candidate.person_name = c->person_name;
-    candidate.area = c->area;
-    candidate.unit = c->unit;
-    candidate.status = ToString(c->status);
-    candidate.created_at = c->created_at;
-    candidate.awaits = ChecklistOf(view, *c).missing;
-    for (const auto& [name, unused] : kEvidence) {
-      const std::string e = name;
-      const bool holds =
-          pointers.count(e) ||
-          (e == "awaits_type" &&
-           std::count(candidate.awaits.begin(), candidate.awaits.end(), waiting->first.type)) ||
-          (e == "type_fits_area" && rules_->Plausible(c->area, waiting->first.type));
-      if (holds) candidate.evidence.push_back(e);
+  PM_RETURN_IF_ERROR(OnWaitingDocument(document_id, [&](Change& view, Document& d,
+                                                        const Judgement& j) {
+    const Document shown = Shown(d);
+    out.document_id = shown.id;
+    out.document_type = shown.type;
+    out.person_ids = shown.person_ids;
+    out.case_numbers = shown.case_numbers;
+    out.cover_id = shown.cover_id;
+    out.reason = shown.link_evidence;
+    view.Log("suggest_links", "document/" + document_id, ReadDetail(j.decision), j.about);
+    // Looking a person up concerns the person, whatever it finds.
+    if (!person_id.empty())
+      view.Log("search_person", "person", "journaling document " + document_id, {"", person_id});
+    for (const auto& [case_id, pointers] : PointedTo(view, d, person_id)) {
+      auto c = view.Get<Case>(case_id);
+      if (!c.ok() || c->status == CaseStatus::kClosed) continue;
+      const AccessDecision decision = DecideJournaling(view, d, *c);
+      if (!decision.allowed) continue;  // the other domain's cases: not a trace
+      out.candidates.push_back(Candidate(view, d, *c, pointers));
+      view.Log("list_candidate", "case/" + c->id,
+               "for document " + document_id + ": " + Joined(out.candidates.back().evidence) +
+                   "; " + ReadDetail(decision),
+               {c->id, c->person_id});
     }
-    view.Log("list_candidate", "case/" + c->id,
-             "for document " + document_id + ": " + Joined(candidate.evidence) + "; " +
-                 ReadDetail(decision),
-             {c->id, c->person_id});
-    out.candidates.push_back(std::move(candidate));
-  }
-  PM_RETURN_IF_ERROR(view.Commit());
+    return view.Commit();
+  }));
   std::stable_sort(out.candidates.begin(), out.candidates.end(),
                    [](const CaseCandidate& a, const CaseCandidate& b) {
                      return Weight(a.evidence) > Weight(b.evidence);
@@ -152,27 +154,29 @@ Result<Task> CaseService::HandOnDocument(const std::string& document_id, const s
     return Status::InvalidArgument("unit '" + unit + "' is not in the rules");
   if (reason.empty() || reason.size() > 500)
     return Status::InvalidArgument("handing a document on needs a reason of at most 500 bytes");
-  auto waiting = WaitingDocument(document_id);
-  if (!waiting.ok()) return waiting.status();
-  const Concerning& about = waiting->second.about;
-  Change change = Begin();
-  auto t = change.Get<Task>(JournalingTaskId(document_id));
-  if (!t.ok() || t->status != TaskStatus::kOpen)
-    return Status::FailedPrecondition("document " + document_id + " has no open journaling task");
-  if (t->unit == unit)
-    return Status::FailedPrecondition("document " + document_id + " waits in unit " + unit +
-                                      "'s queue already");
-  const std::string from = t->unit;
-  t->unit = unit;
-  t->holder.clear();
-  t->held_since.clear();
-  t->reason = "handed on from unit " + from + " by " + principal_.id + ": " + reason;
-  change.Put(*t);
-  change.Log("hand_on_document", "document/" + document_id,
-             "from unit " + from + " to unit " + unit + ": " + reason, about);
-  change.Log("move_task", "task/" + t->id, "from unit " + from + " to unit " + unit, about);
-  PM_RETURN_IF_ERROR(change.Commit());
-  return std::move(t).value();
+  Task moved;
+  PM_RETURN_IF_ERROR(OnWaitingDocument(document_id, [&](Change& change, Document&,
+                                                        const Judgement& j) {
+    auto t = change.Get<Task>(JournalingTaskId(document_id));
+    if (!t.ok() || t->status != TaskStatus::kOpen)
+      return Status::FailedPrecondition("document " + document_id + " has no open journaling task");
+    if (t->unit == unit)
+      return Status::FailedPrecondition("document " + document_id + " waits in unit " + unit +
+                                        "'s queue already");
+    const std::string from = t->unit;
+    t->unit = unit;
+    t->holder.clear();
+    t->held_since.clear();
+    t->reason = "handed on from unit " + from + " by " + principal_.id + ": " + reason;
+    change.Put(*t);
+    change.Log("hand_on_document", "document/" + document_id,
+               "from unit " + from + " to unit " + unit + ": " + reason, j.about);
+    change.Log("move_task", "task/" + t->id, "from unit " + from + " to unit " + unit, j.about);
+    PM_RETURN_IF_ERROR(change.Commit());
+    moved = std::move(t).value();
+    return Status::OK();
+  }));
+  return moved;
 }
 
 }  // namespace postmottak

@@ -1,10 +1,11 @@
 #include "pipeline/vendor/delivery.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include "pipeline/stages/extraction.h"
 
 namespace postmottak {
 
@@ -22,22 +23,18 @@ struct Group {
   }
 };
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-Result<std::string> ReadSmall(const std::string& path, size_t bound) {
+// The file at `path`, read whole when it is at most `bound` bytes; `name` (as in the
+// delivery, not the scratch folder) is what the errors say.
+Result<std::string> ReadSmall(const std::string& path, const std::string& name, size_t bound) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
-  if (ec) return Status::IOError("cannot read " + path + ": " + ec.message());
+  if (ec) return Status::IOError(name + ": cannot be read: " + ec.message());
   if (size > bound)
-    return Status::InvalidArgument(path + ": larger than " + std::to_string(bound) + " bytes");
+    return Status::InvalidArgument(name + ": larger than " + std::to_string(bound) + " bytes");
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  if (!in) return Status::IOError("cannot read " + path);
+  if (!in) return Status::IOError(name + ": cannot be read");
   return text.str();
 }
 
@@ -50,7 +47,7 @@ Result<VendorPiece> CheckPair(const std::string& dir, const std::string& base, c
   piece.pdf = (fs::path(dir) / g.by_ext.at(".pdf")).string();
   piece.xml = (fs::path(dir) / g.by_ext.at(".xml")).string();
   if (g.by_ext.count(".ocr")) piece.ocr = (fs::path(dir) / g.by_ext.at(".ocr")).string();
-  auto xml = ReadSmall(piece.xml, kMaxScanMetadataBytes);
+  auto xml = ReadSmall(piece.xml, g.by_ext.at(".xml"), kMaxScanMetadataBytes);
   if (!xml.ok()) return xml.status();
   auto metadata = ParseScanMetadata(*xml, g.by_ext.at(".xml"));
   if (!metadata.ok()) return metadata.status();
@@ -82,7 +79,7 @@ Result<Delivery> ReadDelivery(const std::string& dir, const std::vector<std::str
   Delivery out;
   for (const auto& name : names) {
     const fs::path p(name);
-    const std::string ext = Lower(p.extension().string());
+    const std::string ext = LowerNorwegian(p.extension().string());
     const std::string base = (p.parent_path() / p.stem()).string();
     if (ext != ".pdf" && ext != ".xml" && ext != ".ocr") {
       out.refused.push_back({{(fs::path(dir) / name).string()},

@@ -11,7 +11,7 @@ Status DocumentList(const Result<std::vector<DocumentRecord>>& docs, const Rules
                     ApiResponse* res, int total = -1) {
   auto view = [&rules](const DocumentRecord& d) {
     nlohmann::json j = DocumentSummary(d);
-    j["title"] = d.type.empty() || d.type == "unknown" ? "" : rules.TitleOf(d.type);
+    j["title"] = DocumentTitle(rules, d.type);
     return j;
   };
   return AnswerList(docs, view, res, total);
@@ -95,7 +95,8 @@ Status ListTasks(Session& s, const RouteContext& ctx, const ApiRequest& req, Api
       tasks,
       [&ctx](const TaskRecord& t) {
         nlohmann::json j = TaskJson(t);
-        if (!t.document_type.empty()) j["document_title"] = ctx.rules->TitleOf(t.document_type);
+        if (!t.document_type.empty())
+          j["document_title"] = DocumentTitle(*ctx.rules, t.document_type);
         return j;
       },
       res, total);

@@ -4,11 +4,10 @@
 // shortcuts let an experienced journaler place a document in seconds.
 
 import { api, apiList, state } from './api.js';
-import { date, el, fail, fileName, say, section, show, table } from './page.js';
+import { PAGE_SIZE, date, el, fail, fileName, pager, say, section, show, table } from './page.js';
 import { EVIDENCE, STATUSES } from './words.js';
 import { openViewer } from './viewer.js';
 
-const PAGE_SIZE = 50;
 const queue = { page: 0 };
 // Documents skipped in this sitting: the next one is the oldest not skipped.
 const skipped = new Set();
@@ -34,8 +33,6 @@ export async function showJournalingQueue() {
       show(title, el('p', {}, `Ingen dokumenter venter på journalføring i køen til enhet ${state.session.unit}.`));
       return;
     }
-    const pages = Math.ceil(total / PAGE_SIZE);
-    const go = (delta) => { queue.page += delta; showJournalingQueue(); };
     show(title,
       el('p', {}, `${total} dokument${total === 1 ? '' : 'er'} venter, eldste først.`),
       el('p', {}, el('a', { class: 'button primary', href: `#/journalforing/${encodeURIComponent(items[0].id)}` },
@@ -46,10 +43,7 @@ export async function showJournalingQueue() {
         el('td', {}, `${fileName(d.source.file)} s. ${d.source.pages.join(', ')}`),
         el('td', {}, el('a', { href: `#/journalforing/${encodeURIComponent(d.id)}`,
           'aria-label': `Journalfør ${d.title || 'dokument'} fra ${fileName(d.source.file)}` }, 'Journalfør'))))),
-      el('div', { class: 'pager' },
-        el('button', { class: 'action', type: 'button', disabled: queue.page === 0, onclick: () => go(-1) }, 'Forrige'),
-        el('span', {}, `Side ${queue.page + 1} av ${pages}`),
-        el('button', { class: 'action', type: 'button', disabled: queue.page + 1 >= pages, onclick: () => go(1) }, 'Neste')));
+      pager(queue, total, showJournalingQueue));
   } catch (error) {
     show(title);
     fail(error);

@@ -56,3 +56,17 @@ export function table(headers, rows) {
 export function fileName(path) {
   return (path || '').split('/').pop();
 }
+
+// Lists are read from the server a page at a time, whatever the store holds.
+export const PAGE_SIZE = 50;
+
+// The pager under such a list: `view.page` is the page shown (from 0), `reload` shows
+// another; `counted` names what the total counts ("oppgaver"), if it is to be shown.
+export function pager(view, total, reload, counted = '') {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const go = (delta) => { view.page += delta; reload(); };
+  return el('div', { class: 'pager' },
+    el('button', { class: 'action', type: 'button', disabled: view.page === 0, onclick: () => go(-1) }, 'Forrige'),
+    el('span', {}, `Side ${view.page + 1} av ${pages}${counted ? ` (${total} ${counted})` : ''}`),
+    el('button', { class: 'action', type: 'button', disabled: view.page + 1 >= pages, onclick: () => go(1) }, 'Neste'));
+}

@@ -2,10 +2,9 @@
 // with the filters applied there, so that a queue of thousands stays quick.
 
 import { apiList, api, state } from './api.js';
-import { el, fail, say, show } from './page.js';
+import { PAGE_SIZE, el, fail, pager, say, show } from './page.js';
 import { KIND_LABELS, ageInDays, taskText } from './words.js';
 
-const PAGE_SIZE = 50;
 const view = { kind: '', who: 'all', page: 0 };
 
 export function resetQueue() {
@@ -41,15 +40,6 @@ function taskRow(task) {
     el('td', {}, actions));
 }
 
-function pager(total) {
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const go = (delta) => { view.page += delta; showQueue(); };
-  return el('div', { class: 'pager' },
-    el('button', { class: 'action', type: 'button', disabled: view.page === 0, onclick: () => go(-1) }, 'Forrige'),
-    el('span', {}, `Side ${view.page + 1} av ${pages} (${total} oppgaver)`),
-    el('button', { class: 'action', type: 'button', disabled: view.page + 1 >= pages, onclick: () => go(1) }, 'Neste'));
-}
-
 function filters() {
   const refilter = (key) => (event) => { view[key] = event.target.value; view.page = 0; showQueue(); };
   const kindSelect = el('select', { id: 'filter-kind', onchange: refilter('kind') },
@@ -80,7 +70,7 @@ export async function showQueue() {
       ? [el('table', {},
         el('caption', { class: 'hint' }, 'Eldste først'),
         el('thead', {}, el('tr', {}, ['Type', 'Sak', 'Alder', 'Hva', 'Holdes av', 'Handling'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, items.map(taskRow))), pager(total)]
+        el('tbody', {}, items.map(taskRow))), pager(view, total, showQueue, 'oppgaver')]
       : [el('p', {}, 'Ingen åpne oppgaver her.')];
     show(title, filters(), ...body);
   } catch (error) {
