@@ -74,6 +74,65 @@ int ReconcileCommand(Context& ctx, const std::string& batch, const std::string& 
   return r->balanced() ? 0 : kUnbalanced;
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+json VendorAccountJson(const VendorFileAccount& a) {
+  return {{"name", a.name},           {"status", a.status}, {"batch", a.batch},  {"file", a.file},
+          {"documents", a.documents}, {"cases", a.cases},   {"detail", a.detail}};
+}
+
+void PrintVendorAccount(const VendorFileAccount& a) {
+  std::cout << "  " << Padded(a.name, 24) << " " << Padded(a.status, 12);
+  if (!a.documents.empty()) std::cout << " " << Joined(a.documents);
+  if (!a.cases.empty()) std::cout << " case " << Joined(a.cases);
+  if (!a.detail.empty()) std::cout << (a.documents.empty() ? " " : ": ") << a.detail;
+  std::cout << "\n";
+}
+
+int ReconcileVendorCommand(Context& ctx, const std::string& list, const std::string& day,
+                           const std::string& lists_dir) {
+  if (list.empty() == day.empty())
+    return Fail(Status::InvalidArgument("give the vendor's list file, or --day (with --lists)"));
+  auto r =
+      list.empty() ? ctx.s().ReconcileVendorDay(day, lists_dir) : ctx.s().ReconcileVendor(list);
+  if (!r.ok()) return Fail(r.status());
+  const int rc = r->balanced() ? 0 : kUnbalanced;
+  if (ctx.g.json) {
+    json files = json::array(), unlisted = json::array();
+    for (const auto& a : r->files) files.push_back(VendorAccountJson(a));
+    for (const auto& a : r->unlisted) unlisted.push_back(VendorAccountJson(a));
+    std::cout << json{{"day", r->day},  {"lists", r->lists},    {"counts", r->counts},
+                      {"files", files}, {"unlisted", unlisted}, {"balanced", r->balanced()}}
+                     .dump(2)
+              << "\n";
+    return rc;
+  }
+  if (r->lists.empty()) {
+    std::cout << "No list from the vendor for " << r->day << " in " << lists_dir
+              << ": what it delivered that day cannot be checked.\n";
+  } else {
+    std::cout << "The vendor's list" << (r->day.empty() ? "" : " for " + r->day) << " ("
+              << Joined(r->lists) << "): " << r->files.size() << " files\n";
+    for (const char* status :
+         {"journaled", "duplicate", "quarantined", "released", "retried", "in_intake", "missing"})
+      if (r->count(status) > 0) std::cout << "  " << Padded(status, 14) << r->count(status) << "\n";
+    std::cout << "\n";
+    for (const auto& a : r->files) PrintVendorAccount(a);
+  }
+  if (!r->unlisted.empty()) {
+    std::cout << "\nTaken in on " << r->day << " but on no list of the vendor:\n";
+    for (const auto& a : r->unlisted) PrintVendorAccount(a);
+  }
+  if (!r->lists.empty())
+    std::cout << (r->balanced() ? "\nEvery file on the list is accounted for.\n"
+                                : "\nNOT BALANCED: files on the list are missing or unfinished.\n");
+  return rc;
+}
+
 int QuarantineList(Context& ctx, const std::string& batch, bool all) {
   auto listed = ctx.s().Quarantine(batch, all);
   if (!listed.ok()) return Fail(listed.status());
@@ -205,9 +264,16 @@ void AddLimitOptions(CLI::App* command, OfficeOptions* office) {
       ->capture_default_str();
 }
 
+void AddVendorKeyOptions(CLI::App* command, OfficeOptions* office) {
+  command->add_option("--vendor-key", office->vendor_key_file,
+                      "the OpenPGP secret key that decrypts the scanning vendor's deliveries");
+  command->add_option("--vendor-passphrase-file", office->vendor_passphrase_file,
+                      "a file holding that key's passphrase");
+}
+
 void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
   struct Options {
-    std::string batch, manifest, id, file, reason, out;
+    std::string batch, manifest, id, file, reason, out, day, lists = ".";
     bool pages = false, all = false, repair = false;
   };
   auto o = std::make_shared<Options>();
@@ -218,11 +284,25 @@ void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
 
   auto* reconcile = app.add_subcommand(
       "reconcile", "account for every page of a batch; exit 5 when any is unaccounted for");
-  reconcile->add_option("batch", o->batch, "batch id (see `batches`)")->required();
+  reconcile->add_option("batch", o->batch, "batch id (see `batches`)");
   reconcile->add_option("--manifest", o->manifest, "check against this manifest.json");
   reconcile->add_flag("--pages", o->pages, "list every page");
-  reconcile->callback(
-      run([&ctx, o] { return ReconcileCommand(ctx, o->batch, o->manifest, o->pages); }));
+  auto batch_reconcile = run([&ctx, o] {
+    if (o->batch.empty()) return Fail(Status::InvalidArgument("give a batch id (see `batches`)"));
+    return ReconcileCommand(ctx, o->batch, o->manifest, o->pages);
+  });
+  reconcile->callback([reconcile, batch_reconcile] {
+    if (reconcile->get_subcommands().empty()) batch_reconcile();  // else `reconcile vendor` ran
+  });
+  auto* vendor = reconcile->add_subcommand(
+      "vendor",
+      "account for every PDF on the scanning vendor's daily list; exit 5 when any is missing");
+  vendor->add_option("list", o->file, "the vendor's list: one PDF file name a line");
+  vendor->add_option("--day", o->day, "the day (YYYY-MM-DD) whose list to find in --lists");
+  vendor->add_option("--lists", o->lists, "where the vendor's daily lists arrive")
+      ->capture_default_str();
+  vendor->callback(
+      run([&ctx, o] { return ReconcileVendorCommand(ctx, o->file, o->day, o->lists); }));
 
   auto* quarantine = app.add_subcommand("quarantine", "rejected inputs: list, show, retry, release")
                          ->require_subcommand(1);

@@ -13,6 +13,8 @@ namespace postmottak {
 
 // Adds --max-file-mb, --max-pages and --max-pixels to a command that reads scans.
 void AddLimitOptions(CLI::App* command, OfficeOptions* office);
+// --vendor-key and --vendor-passphrase-file: for commands that take deliveries in.
+void AddVendorKeyOptions(CLI::App* command, OfficeOptions* office);
 
 void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run);
 

@@ -6,10 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "codecs/scratch_dir.h"
-#include "codecs/zip_archive.h"
-#include "pipeline/vendor/decryption.h"
-#include "pipeline/vendor/delivery.h"
+#include "pipeline/vendor/opening.h"
 #include "storage/records.h"
 
 namespace postmottak {
@@ -71,21 +68,12 @@ void Print(const std::string& file, const Delivery& d, const std::string& dir) {
 }
 
 int CheckDelivery(const Globals& g, const std::string& file, const DecryptionKey& key) {
-  ScratchDir scratch("delivery");
-  if (scratch.path().empty()) return Fail(Status::IOError("cannot create a scratch folder"));
-  std::string zip = file;
-  if (LooksEncrypted(file)) {
-    if (key.secret_key_file.empty())
-      return Fail(Status::InvalidArgument(file + " is encrypted: give --key"));
-    zip = scratch.path() + "/delivery.zip";
-    if (Status decrypted = DecryptDelivery(file, zip, key); !decrypted.ok()) return Fail(decrypted);
-  }
-  const std::string files = scratch.path() + "/files";
-  fs::create_directories(files);
-  auto names = UnpackZip(zip, files);
-  if (!names.ok()) return Fail(names.status());
-  auto delivery = ReadDelivery(files, *names);
-  if (!delivery.ok()) return Fail(delivery.status());
+  if (LooksEncrypted(file) && key.secret_key_file.empty())
+    return Fail(Status::InvalidArgument(file + " is encrypted: give --key"));
+  auto opened = OpenDelivery(file, key, SourceLimits{});
+  if (!opened.ok()) return Fail(opened.status());
+  const Delivery* delivery = &opened->delivery;
+  const std::string& files = opened->folder;
   if (g.json) {
     json pieces = json::array(), refused = json::array();
     for (const auto& p : delivery->pieces) pieces.push_back(PieceJson(p));

@@ -49,6 +49,7 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
                       {"documents", r.documents},
                       {"linked_by_cover_sheet", r.linked_by_cover},
                       {"linked_by_text", r.linked_by_text},
+                      {"linked_by_vendor_metadata", r.linked_by_metadata},
                       {"manual_journaling", r.manual},
                       {"duplicates", r.duplicates},
                       {"duplicate_pages", r.duplicate_pages},
@@ -82,8 +83,10 @@ int IntakeCommand(Context& ctx, const std::vector<std::string>& paths, const std
               << "  Mail pieces:               " << r.mail_pieces << "\n"
               << "  Documents journaled:       " << r.documents << "\n"
               << "    linked by cover sheet:   " << r.linked_by_cover << "\n"
-              << "    linked by text:          " << r.linked_by_text << "\n"
-              << "    manual journaling:       " << r.manual << "\n"
+              << "    linked by text:          " << r.linked_by_text << "\n";
+    if (r.linked_by_metadata > 0)
+      std::cout << "    by vendor's metadata:    " << r.linked_by_metadata << "\n";
+    std::cout << "    manual journaling:       " << r.manual << "\n"
               << "  Duplicates (not stored):   " << r.duplicate_pages << " pages, " << r.duplicates
               << " documents, " << r.duplicate_files << " whole files\n"
               << "  Tasks raised / closed:     " << r.tasks_raised << " / " << r.tasks_closed
@@ -155,6 +158,7 @@ void AddIntakeCommands(CLI::App& app, Context& ctx, const Runner& run) {
                      "batch name (default: the manifest's, else derived from the files' "
                      "checksums, so a rerun resumes)");
   AddLimitOptions(intake, &ctx.g.office);
+  AddVendorKeyOptions(intake, &ctx.g.office);
   intake->add_flag("--fail-on-quarantine", o->fail_on_quarantine,
                    "exit 4 when any input went to quarantine");
   intake->add_flag("--defer-ocr", o->defer_ocr,

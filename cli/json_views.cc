@@ -145,6 +145,10 @@ json DocumentJson(const DocumentRecord& d) {
   j["person_ids"] = d.person_ids;
   j["unread"] = d.unread;
   j["text"] = d.text;
+  if (!d.external_ref.empty())
+    j["vendor"] = {{"channel", d.channel},   {"date_received", d.date_received},
+                   {"endorser", d.endorser}, {"post_box", d.post_box},
+                   {"delivery", d.delivery}, {"external_ref", d.external_ref}};
   return j;
 }
 

@@ -52,6 +52,10 @@ int Serve(const Globals& g, const ServeOptions& o) {
   options.store_dir = g.db;
   options.rules_file = g.rules_path;
   options.policy_file = g.policy_path;
+  if (options.vendor_key_file.empty()) {  // the command line's key before the file's
+    options.vendor_key_file = config->vendor_key_file;
+    options.vendor_passphrase_file = config->vendor_passphrase_file;
+  }
   auto office = Office::Open(options);  // the one writer: never beside another
   if (!office.ok()) return Fail(office.status());
   std::unique_ptr<Inbox> inbox;
@@ -109,6 +113,7 @@ void AddServeCommand(CLI::App& app, Globals& g, int* rc) {
                     "how long a batch folder without manifest must be unchanged (default 30)");
   serve->add_option("--workers", g.office.workers, "worker threads (default: one per core)");
   AddLimitOptions(serve, &g.office);
+  AddVendorKeyOptions(serve, &g.office);
   AddRemoteWorkerOptions(serve, &g.office.remote);
   serve->callback([&g, rc, o] { *rc = Serve(g, *o); });
 }

@@ -16,6 +16,8 @@
 //   case_grant/<case id>/<grant id> = principal  grants on a case
 //   batch_quarantine/<batch>/<quarantine id>     a batch's quarantine entries
 //   file/<file sha256>/<batch>/<index> = name    every file taken in, by its checksum
+//   vendor_file/<file name>/<batch>/<index> = name   every PDF a vendor delivered, by its name
+//   external_ref/<file name>/<document id>       documents journaled from a vendor's PDF
 //   tombstone/<kind>/<id> = case id              what retention deleted
 //   audit_principal|audit_case|audit_person/<x>/<seq>   the audit trail by who and what
 #ifndef POSTMOTTAK_STORAGE_INDEX_KEYS_H_
@@ -49,6 +51,13 @@ inline std::string BatchQuarantine(const std::string& batch) {
 }
 inline std::string FileCopies(const std::string& file_sha256) {
   return "file/" + file_sha256 + "/";
+}
+// A vendor's file names are their external references (pipeline/vendor/): no '/' in them.
+inline std::string VendorFiles(const std::string& file_name) {
+  return "vendor_file/" + file_name + "/";
+}
+inline std::string ExternalRefDocuments(const std::string& file_name) {
+  return "external_ref/" + file_name + "/";
 }
 // kind: "case", "document", "cover_sheet" or "task".
 inline std::string Tombstones(const std::string& kind) { return "tombstone/" + kind + "/"; }

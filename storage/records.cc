@@ -15,7 +15,7 @@ namespace {
 
 const char* const kCaseStatus[] = {"awaiting_documentation", "ready_for_decision", "closed"};
 const char* const kCoverKind[] = {"application", "follow_up", "loose_mail"};
-const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual"};
+const char* const kLinkMethod[] = {"none", "cover_sheet", "text", "manual", "scan_metadata"};
 const char* const kTaskKind[] = {"missing_documentation", "ready_for_decision", "manual_journaling",
                                  "manual_reading",        "handover",           "notice",
                                  "decide_as_it_stands"};
@@ -177,6 +177,7 @@ void to_json(json& j, const Document& v) {
            {"person_ids", v.person_ids},
            {"case_numbers", v.case_numbers},
            {"dates", v.dates}};
+  if (!v.vendor.external_ref.empty()) j["vendor"] = v.vendor;
 }
 void from_json(const json& j, Document& v) {
   Get(j, "id", v.id);
@@ -208,6 +209,24 @@ void from_json(const json& j, Document& v) {
   Get(j, "person_ids", v.person_ids);
   Get(j, "case_numbers", v.case_numbers);
   Get(j, "dates", v.dates);
+  Get(j, "vendor", v.vendor);
+}
+
+void to_json(json& j, const BatchFile& v) {
+  j = json{{"name", v.name},   {"size", v.size},   {"sha256", v.sha256},
+           {"pages", v.pages}, {"error", v.error}, {"duplicate_of", v.duplicate_of}};
+  if (!v.vendor.delivery.empty()) j["vendor"] = v.vendor;
+  if (!v.refused.empty()) j["refused"] = v.refused;
+}
+void from_json(const json& j, BatchFile& v) {
+  Get(j, "name", v.name);
+  Get(j, "size", v.size);
+  Get(j, "sha256", v.sha256);
+  Get(j, "pages", v.pages);
+  Get(j, "error", v.error);
+  Get(j, "duplicate_of", v.duplicate_of);
+  Get(j, "vendor", v.vendor);
+  Get(j, "refused", v.refused);
 }
 
 void to_json(json& j, const Task& v) {

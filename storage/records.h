@@ -62,7 +62,43 @@ struct CoverSheet {
   std::string issued_by;
 };
 
-enum class LinkMethod { kNone, kCoverSheet, kText, kManual };
+// kScanMetadata: the scanning vendor's metadata named the person and area, and the pages
+// agreed (pipeline/vendor/).
+enum class LinkMethod { kNone, kCoverSheet, kText, kManual, kScanMetadata };
+
+// The scanning vendor's metadata for one delivered PDF (its skanningmetadata XML,
+// pipeline/vendor/scan_metadata.h). Empty strings are "not given"; sentinels ("0000",
+// "UKJ") read as not given.
+struct ScanMetadata {
+  // journalpost
+  std::string reference;   // referansenummer: 14 digits (a cover sheet's id), or empty
+  std::string user_id;     // bruker/brukerId: a person (11 digits) or an organisation (9)
+  std::string user_type;   // bruker/brukertype: "PERSON" or "ORGANISASJON", or empty
+  std::string area;        // tema
+  std::string form_code;   // brevKode ("NAV 11-13.05")
+  std::string unit;        // journalforendeEnhet
+  std::string channel;     // mottakskanal ("SKAN_IM")
+  std::string received;    // datoMottatt, YYYY-MM-DD: the day the paper arrived
+  std::string batch_name;  // batchnavn
+  std::string file_name;   // filnavn: the PDF it describes
+  std::string endorser;    // endorsernr: the number the scanner printed on the paper
+  int pages = 0;           // antallSider; 0 when not given
+  std::string country;     // land
+  // skanningInfo
+  std::string post_box;          // fysiskPostboks: where the paper arrived
+  std::string barcode_post_box;  // strekkodePostboks: the post box its barcode named
+};
+
+// How a file came from the scanning vendor: the delivery it was in, its metadata, and
+// the delivery's other files for it, kept as blobs (nothing delivered is lost). The
+// vendor's file name is the external reference: one mail piece, journaled once.
+struct VendorReceipt {
+  std::string delivery;      // the delivery as intake was given it ("inbox/skan-1.zip.pgp")
+  std::string external_ref;  // the vendor's file name (filnavn); empty: not from a vendor
+  ScanMetadata metadata;
+  std::string metadata_blob;  // the XML as delivered
+  std::string text_blob;      // the vendor's own text (<base>.ocr), when sent
+};
 
 // One page image as stored: the blob key in the blobs column family and its checksum.
 struct StoredPage {
@@ -123,6 +159,9 @@ struct Document {
   std::vector<std::string> person_ids;
   std::vector<std::string> case_numbers;
   std::vector<std::string> dates;
+  // Delivered by the scanning vendor: its metadata (the journal entry's channel, date
+  // received, endorser, post box) and the external reference.
+  VendorReceipt vendor;
 };
 
 enum class TaskKind {
@@ -207,6 +246,11 @@ struct BatchFile {
   // An identical file (same sha256) already taken in, as "batch/file-index": its pages
   // are reported as duplicates and not read again.
   std::string duplicate_of;
+  // From a vendor delivery: its receipt (name is "<delivery>/<name in the zip>").
+  VendorReceipt vendor;
+  // Refused before its pages are read (a half pair, metadata that fails the schema, a
+  // delivery that cannot be decrypted): the reason; the file goes to quarantine whole.
+  std::string refused;
 };
 
 // What the sender says the batch holds (manifest.json beside the scans).
@@ -319,11 +363,19 @@ struct Event {
   std::string hash;
 };
 
+// A loose scan's file carries no vendor receipt in its JSON.
+void to_json(nlohmann::json& j, const BatchFile& v);
+void from_json(const nlohmann::json& j, BatchFile& v);
+
 // Plain records whose JSON is their fields by name; a missing field keeps its default.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QuarantineAttempt, time, actor, reason, blob_key,
                                                 sha256)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatchFile, name, size, sha256, pages, error,
-                                                duplicate_of)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScanMetadata, reference, user_id, user_type, area,
+                                                form_code, unit, channel, received, batch_name,
+                                                file_name, endorser, pages, country, post_box,
+                                                barcode_post_box)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VendorReceipt, delivery, external_ref, metadata,
+                                                metadata_blob, text_blob)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestFile, name, pages, sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Grant, id, case_id, principal, purpose, expires,
                                                 granted_by, granted_at, revoked_by, revoked_at)

@@ -95,6 +95,8 @@ std::map<std::string, std::string> IndexEntriesOf(const Document& d) {
   for (size_t i = 0; i < d.pages.size(); ++i)
     if (!d.pages[i].sha256.empty())
       out[index_keys::PageHolders(d.pages[i].sha256) + d.id] = std::to_string(i + 1);
+  if (!d.vendor.external_ref.empty())
+    out[index_keys::ExternalRefDocuments(d.vendor.external_ref) + d.id] = "";
   if (d.case_id.empty()) {
     out[index_keys::Unlinked() + d.id] = "";
   } else {
@@ -123,6 +125,10 @@ std::map<std::string, std::string> IndexEntriesOf(const Batch& b) {
     if (!b.files[i].sha256.empty())
       out[index_keys::FileCopies(b.files[i].sha256) + b.id + "/" + std::to_string(i)] =
           b.files[i].name;
+  for (size_t i = 0; i < b.files.size(); ++i)
+    if (!b.files[i].vendor.external_ref.empty())
+      out[index_keys::VendorFiles(b.files[i].vendor.external_ref) + b.id + "/" +
+          std::to_string(i)] = b.files[i].name;
   return out;
 }
 

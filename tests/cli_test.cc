@@ -389,6 +389,51 @@ TEST_F(CliTest, IntakeOfAGeneratedBatchWithManualLink) {
   }
 }
 
+TEST_F(CliTest, AVendorsDeliveryIsTakenInAndReconciledWithTheVendorsDailyList) {
+  const std::string person = test::PersonId(62);
+  ASSERT_EQ(Cli("case add --id 2026-000062 --person " + person + " --area AAP --unit 0301"), 0);
+  test::WritePdf(dir_ / "one.pdf",
+                 {test::BornDigitalPdfPage({"Legeerkl\\346ring", "F\\370dselsnummer " + person})});
+  const std::string xml =
+      "<?xml version=\"1.0\"?><skanningmetadata><journalpost><bruker><brukerId>" + person +
+      "</brukerId><brukertype>PERSON</brukertype></bruker><tema>AAP</tema>"
+      "<mottakskanal>SKAN_IM</mottakskanal><datoMottatt>2026-11-30</datoMottatt>"
+      "<filnavn>skan-0001.pdf</filnavn><antallSider>1</antallSider></journalpost>"
+      "</skanningmetadata>";
+  const std::string pdf = test::ReadFile(dir_ / "one.pdf");
+  test::WriteZip(dir_ / "levering.zip",
+                 {{"skan-0001.pdf", pdf}, {"skan-0001.xml", xml}, {"skan-0002.pdf", pdf}});
+  json intake = CliJson("intake " + dir_ / "levering.zip");
+  EXPECT_EQ(intake["linked_by_vendor_metadata"], 1) << intake.dump();
+  EXPECT_EQ(intake["quarantined"].size(), 1u) << "the half pair";
+
+  // The vendor lists three PDFs; one never came.
+  test::WriteFile(dir_ / "skan-2026-11-30.txt", "skan-0001.pdf\nskan-0002.pdf\nskan-0003.pdf\n");
+  std::string out;
+  EXPECT_EQ(Cli("reconcile vendor " + dir_ / "skan-2026-11-30.txt", &out), 5) << out;
+  EXPECT_NE(out.find("skan-0003.pdf"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing"), std::string::npos) << out;
+  EXPECT_NE(out.find("NOT BALANCED"), std::string::npos) << out;
+  EXPECT_EQ(Cli("--json reconcile vendor " + dir_ / "skan-2026-11-30.txt", &out), 5);
+  json j = json::parse(out);
+  ASSERT_EQ(j["files"].size(), 3u);
+  EXPECT_EQ(j["files"][0]["status"], "journaled");
+  EXPECT_EQ(j["files"][0]["cases"], json::array({"2026-000062"}));
+  EXPECT_EQ(j["files"][1]["status"], "quarantined");
+  EXPECT_NE(j["files"][1]["detail"].get<std::string>().find("half pair"), std::string::npos);
+  EXPECT_EQ(j["files"][2]["status"], "missing");
+  EXPECT_EQ(out.find(person), std::string::npos) << "no person id in the reconciliation";
+
+  // Asked for a day: the list is found by the day in its name; a day without one says so.
+  EXPECT_EQ(Cli("reconcile vendor --day 2026-11-30 --lists " + dir_.path(), &out), 5);
+  EXPECT_NE(out.find("skan-0003.pdf"), std::string::npos) << out;
+  EXPECT_EQ(Cli("reconcile vendor --day 2026-11-29 --lists " + dir_.path(), &out), 5);
+  EXPECT_NE(out.find("No list from the vendor for 2026-11-29"), std::string::npos) << out;
+  // A list with nothing missing balances.
+  test::WriteFile(dir_ / "ok.txt", "# the vendor's list\nskan-0001.pdf\n\nskan-0002.pdf\n");
+  EXPECT_EQ(Cli("reconcile vendor " + dir_ / "ok.txt", &out), 0) << out;
+}
+
 }  // namespace
 }  // namespace postmottak
 

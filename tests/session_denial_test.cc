@@ -129,6 +129,13 @@ TEST_F(SessionDenialTest, EveryCallRefusesWithoutThePermissionAndTheRefusalIsAud
       {"Statistics", [](Session& s) { return s.Statistics().status(); }},
       {"Batches", [](Session& s) { return s.Batches().status(); }},
       {"Reconcile", [](Session& s) { return s.Reconcile("no-such-batch").status(); }},
+      {"ReconcileVendor",
+       [this](Session& s) {
+         test::WriteFile(dir_ / "vendor-list.txt", "skan-0001.pdf\n");
+         return s.ReconcileVendor(dir_ / "vendor-list.txt").status();
+       }},
+      {"ReconcileVendorDay",
+       [this](Session& s) { return s.ReconcileVendorDay("2026-11-30", dir_.path()).status(); }},
       {"Quarantine", [](Session& s) { return s.Quarantine().status(); }},
       {"ReadQuarantined", [](Session& s) { return s.ReadQuarantined("q-x").status(); }},
       {"QuarantinedBytes", [](Session& s) { return s.QuarantinedBytes("q-x").status(); }},

@@ -416,4 +416,30 @@ PdfPage BornDigitalPdfPage(const std::vector<std::string>& lines) {
   return page;
 }
 
+TestKeyring::TestKeyring(const std::vector<std::string>& names) {
+  std::filesystem::create_directories(dir_ / "gnupg");
+  std::filesystem::permissions(dir_ / "gnupg", std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  for (const auto& who : names) {
+    Gpg("--passphrase '' --quick-gen-key '" + who + " <" + who +
+        "@example.invalid>' future-default default 1d");
+    Gpg("--pinentry-mode loopback --passphrase '' --armor --export-secret-keys " + who +
+        "@example.invalid > " + SecretKeyFile(who));
+  }
+}
+
+TestKeyring::~TestKeyring() { Run("gpgconf --homedir " + (dir_ / "gnupg") + " --kill all"); }
+
+int TestKeyring::Gpg(const std::string& args) const {
+  return Run("gpg --homedir " + (dir_ / "gnupg") + " --batch --quiet " + args + " 2>/dev/null");
+}
+
+bool TestKeyring::Encrypt(const std::string& plain, const std::string& name, const std::string& out,
+                          int level) const {
+  const std::string in = dir_ / "plain";
+  WriteFile(in, plain);
+  return Gpg("--yes --trust-model always --compress-level " + std::to_string(level) + " -r " +
+             name + "@example.invalid -o " + out + " --encrypt " + in) == 0;
+}
+
 }  // namespace postmottak::test

@@ -132,6 +132,24 @@ PdfPage ScannedPdfPage(const Image& gray);
 // and a ruled line under it.
 PdfPage BornDigitalPdfPage(const std::vector<std::string>& lines);
 
+// OpenPGP keys made by gpg for the test, in a keyring of their own (removed, agent
+// stopped, when this goes): the scanning vendor's deliveries are encrypted to them.
+class TestKeyring {
+ public:
+  // One key (ed25519 with a cv25519 encryption subkey, no passphrase) for each name.
+  explicit TestKeyring(const std::vector<std::string>& names);
+  ~TestKeyring();
+  // The armored secret key of `name`: what the configuration names.
+  std::string SecretKeyFile(const std::string& name) const { return dir_ / (name + ".asc"); }
+  // Encrypts the bytes `plain` to `name`'s key, compressed at `level`, into `out`.
+  bool Encrypt(const std::string& plain, const std::string& name, const std::string& out,
+               int level = 0) const;
+
+ private:
+  int Gpg(const std::string& args) const;
+  TempDir dir_;
+};
+
 }  // namespace postmottak::test
 
 #endif  // POSTMOTTAK_TESTS_TEST_UTIL_H_

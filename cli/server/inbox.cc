@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "pipeline/vendor/opening.h"
+
 namespace postmottak {
 
 namespace fs = std::filesystem;
@@ -38,6 +40,10 @@ FolderState StateOf(const fs::path& folder) {
   std::error_code ec;
   s.last_change = fs::last_write_time(folder, ec);
   if (ec) return {Clock::now(), false, false, {}};
+  if (fs::is_regular_file(folder, ec)) {  // a vendor's delivery, dropped whole
+    s.has_files = true;
+    return s;
+  }
   for (auto it = fs::recursive_directory_iterator(folder, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::error_code e;
@@ -100,7 +106,8 @@ std::vector<std::string> Inbox::ReadyFolders(std::vector<std::string>* waiting) 
   for (const auto& e : fs::directory_iterator(options_.dir, ec)) {
     const std::string name = e.path().filename().string();
     std::error_code e2;
-    if (name.empty() || name[0] == '.' || !e.is_directory(e2)) continue;
+    if (name.empty() || name[0] == '.') continue;
+    if (!e.is_directory(e2) && !(e.is_regular_file(e2) && IsDeliveryName(name))) continue;
     waiting->push_back(name);
     const FolderState s = StateOf(e.path());
     const bool by_manifest = s.has_manifest && now - s.manifest_change >= std::chrono::seconds(1);

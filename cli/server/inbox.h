@@ -2,10 +2,12 @@
 //
 // Each folder directly in the inbox is one batch. It is taken when its manifest.json
 // has arrived (and not changed for a second: senders write it last), or when none of
-// its files has changed for `quiet_seconds`. Batches are taken one at a time, oldest
-// first, through the public Session::Intake, so the batch ledger makes every page count
-// exactly once: a batch interrupted by a stop, a crash or kill -9 stays in the inbox
-// and the next start resumes it.
+// its files has changed for `quiet_seconds`. A scanning vendor's delivery (a zip,
+// perhaps encrypted: pipeline/vendor/opening.h) may also be dropped directly in the
+// inbox: it is a batch of its own, taken when it has not changed for `quiet_seconds`. Batches are
+// taken one at a time, oldest first, through the public Session::Intake, so the batch ledger makes
+// every page count exactly once: a batch interrupted by a stop, a crash or kill -9 stays in the
+// inbox and the next start resumes it.
 //
 //   <inbox>/<batch>/              waiting, or being taken in
 //   <inbox>/.taken/<batch>/       taken in (moved aside when its intake finished)

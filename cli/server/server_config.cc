@@ -105,6 +105,15 @@ Status ParseTls(const json& j, const std::string& source, ServerConfig* config) 
   return Status::OK();
 }
 
+Status ParseVendor(const json& j, const std::string& source, ServerConfig* config) {
+  const std::string where = source + ": vendor";
+  PM_RETURN_IF_ERROR(KnownFields(j, where, {"key", "passphrase_file"}));
+  PM_RETURN_IF_ERROR(StringField(j, "key", where, &config->vendor_key_file));
+  PM_RETURN_IF_ERROR(StringField(j, "passphrase_file", where, &config->vendor_passphrase_file));
+  if (config->vendor_key_file.empty()) return Status::InvalidArgument(where + " needs a key");
+  return Status::OK();
+}
+
 bool IsLoopback(const std::string& host) { return host == "127.0.0.1" || host == "::1"; }
 
 }  // namespace
@@ -155,6 +164,8 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
       PM_RETURN_IF_ERROR(ParseInbox(value, path, &config.inbox));
     } else if (key == "tls") {
       PM_RETURN_IF_ERROR(ParseTls(value, path, &config));
+    } else if (key == "vendor") {
+      PM_RETURN_IF_ERROR(ParseVendor(value, path, &config));
     } else if (key == "plain_http_beyond_loopback") {
       if (!value.is_boolean())
         return Status::InvalidArgument(path + ": plain_http_beyond_loopback must be true or false");

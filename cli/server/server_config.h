@@ -53,6 +53,9 @@ struct ServerConfig {
   InboxOptions inbox;
   std::string tls_certificate, tls_key;  // PEM files; both or neither
   bool plain_http_beyond_loopback = false;
+  // "vendor": {"key": FILE, "passphrase_file": FILE}: the scanning vendor's deliveries
+  // that reach the inbox encrypted are decrypted with this key (OfficeOptions::vendor_*).
+  std::string vendor_key_file, vendor_passphrase_file;
 };
 
 // "HOST:PORT" into the config.

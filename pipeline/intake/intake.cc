@@ -12,9 +12,11 @@
 #include <set>
 #include <thread>
 
+#include "codecs/file_bytes.h"
 #include "pipeline/intake/bounded_queue.h"
 #include "pipeline/stages/inventory.h"
 #include "pipeline/stages/journal.h"
+#include "pipeline/vendor/delivery.h"
 #include "storage/audit.h"
 #include "storage/index_keys.h"
 
@@ -238,6 +240,7 @@ void Accumulate(const PieceOutcome& o, IntakeReport* r) {
   r->documents += o.documents;
   r->linked_by_cover += o.linked_by_cover;
   r->linked_by_text += o.linked_by_text;
+  r->linked_by_metadata += o.linked_by_metadata;
   r->manual += o.manual;
   r->duplicates += o.duplicates;
   r->tasks_raised += o.tasks_raised;
@@ -624,6 +627,49 @@ std::string EarlierCopyOf(const Store& store, const std::string& sha256, int pag
 namespace {
 
 // Records a new batch, or finds the one these files began before (resumption).
+// A delivered piece's metadata XML and the vendor's text, kept as the batch's blobs:
+// nothing a vendor delivers is lost, and the journal entry points at them.
+void KeepVendorCompanions(Change& change, const Inventory& inventory, Batch* b) {
+  for (size_t i = 0; i < b->files.size(); ++i) {
+    const DeliveredCompanions& c = inventory.companions[i];
+    VendorReceipt& receipt = b->files[i].vendor;
+    const std::string prefix = "batch/" + b->id + "/" + std::to_string(i) + "/";
+    // Both were checked against their bounds when the delivery was read.
+    if (auto xml = ReadFileBytes(c.xml, kMaxScanMetadataBytes); !c.xml.empty() && xml.ok()) {
+      receipt.metadata_blob = prefix + "metadata.xml";
+      change.PutBlob(receipt.metadata_blob, std::move(xml).value());
+    }
+    if (auto text = ReadFileBytes(c.ocr, kMaxVendorTextBytes); !c.ocr.empty() && text.ok()) {
+      receipt.text_blob = prefix + "vendor.ocr";
+      change.PutBlob(receipt.text_blob, std::move(text).value());
+    }
+  }
+}
+
+// The external reference makes a delivery idempotent. An identical copy of a vendor's
+// file taken in before is already a duplicate (by checksum); a different file under a
+// name already journaled, here or in this batch, is refused for a person to look at
+// rather than journaled twice.
+void RefuseRedeliveries(const Store& store, Batch* b) {
+  std::map<std::string, size_t> first_in_batch;
+  for (size_t i = 0; i < b->files.size(); ++i) {
+    BatchFile& f = b->files[i];
+    const std::string& ref = f.vendor.external_ref;
+    if (ref.empty() || !f.refused.empty() || !f.duplicate_of.empty()) continue;
+    const std::string before = "the vendor's file " + ref + " was delivered before";
+    if (auto it = first_in_batch.find(ref); it != first_in_batch.end()) {
+      f.refused = before + " in this delivery as " + b->files[it->second].name +
+                  ", with other content: it is not journaled twice";
+      continue;
+    }
+    first_in_batch[ref] = i;
+    auto held = store.ScanIndex(index_keys::ExternalRefDocuments(ref));
+    if (!held.empty())
+      f.refused = before + " and journaled as document " + held.begin()->first +
+                  "; this copy has other content: it is not journaled twice";
+  }
+}
+
 Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& inventory,
                          const Principal& principal) {
   Change change = store->BeginChange(principal, "intake of batch " + id);
@@ -652,13 +698,15 @@ Result<Batch> BeginBatch(Store* store, const std::string& id, const Inventory& i
     }
     for (size_t i = 0; i < b.files.size(); ++i) {
       BatchFile& f = b.files[i];
-      if (f.sha256.empty() || !f.error.empty() || f.pages <= 0) continue;
+      if (f.sha256.empty() || !f.error.empty() || f.pages <= 0 || !f.refused.empty()) continue;
       for (size_t j = 0; j < i && f.duplicate_of.empty(); ++j)
         if (b.files[j].sha256 == f.sha256 && b.files[j].error.empty() &&
             b.files[j].duplicate_of.empty())
           f.duplicate_of = id + "/" + std::to_string(j);
       if (f.duplicate_of.empty()) f.duplicate_of = EarlierCopyOf(*store, f.sha256, f.pages, id);
     }
+    KeepVendorCompanions(change, inventory, &b);
+    RefuseRedeliveries(*store, &b);
     change.Log(
         "intake_started", "batch/" + id,
         std::to_string(b.files.size()) + " files" + (b.has_manifest ? ", with manifest" : ""));
@@ -675,7 +723,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const IntakeOptions& options) {
   PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kIntake, "take in scans",
                                     options.purpose.empty() ? "intake" : options.purpose));
-  auto inventory = TakeInventory(paths, options.limits);
+  auto inventory = TakeInventory(paths, options.limits, options.vendor_key);
   if (!inventory.ok()) return inventory.status();
   const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;
   if (!IsValidBatchName(id))
@@ -714,7 +762,19 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         continue;
       }
       if (options.stop && options.stop->load()) return;  // the reader marks the run interrupted
-      FeedFile(files[i].name, files[i].name, index, options.limits, accounted, 0, emit);
+      if (!batch->files[i].refused.empty()) {
+        PageJob job;  // refused before reading: to quarantine whole, with its bytes
+        job.file_index = index;
+        job.file = files[i].name;
+        job.path = inventory->paths[i];
+        const BatchFile& f = batch->files[i];
+        job.image = Status::InvalidArgument(
+            f.name == f.vendor.delivery ? f.refused
+                                        : "delivery " + f.vendor.delivery + ": " + f.refused);
+        if (!emit(std::move(job))) return;
+        continue;
+      }
+      FeedFile(inventory->paths[i], files[i].name, index, options.limits, accounted, 0, emit);
     }
   };
   auto report = RunPages(store, rules, id, feed, expected, options);

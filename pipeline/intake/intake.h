@@ -27,11 +27,12 @@
 
 #include "codecs/page_source.h"
 #include "pipeline/config/rules.h"
-#include "pipeline/stages/notices.h"
 #include "pipeline/intake/bounded_queue.h"
 #include "pipeline/stages/assembler.h"
+#include "pipeline/stages/notices.h"
 #include "pipeline/stages/ocr.h"
 #include "pipeline/stages/page_analysis.h"
+#include "pipeline/vendor/decryption.h"
 #include "postmottak/reports.h"
 #include "storage/store.h"
 
@@ -63,6 +64,9 @@ struct IntakeOptions {
   bool defer_covered_ocr = false;
   PageAnalysisOptions analysis;
   SourceLimits limits;
+  // Decrypts the scanning vendor's encrypted deliveries (`*.zip.pgp`, `*.enc.zip`);
+  // unset: an encrypted delivery goes to quarantine whole.
+  DecryptionKey vendor_key;
   std::function<void(const IntakeProgress&)> on_progress;  // called from the committer
   // Sees every page after the CPU-heavy stages, in batch order, on the committer thread
   // (evaluation and diagnostics; it must not keep references).

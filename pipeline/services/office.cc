@@ -5,6 +5,7 @@
 #include <fstream>
 #include <utility>
 
+#include "codecs/file_bytes.h"
 #include "codecs/image.h"
 #include "pipeline/distributed/distributed.h"
 #include "pipeline/services/public_records.h"
@@ -19,6 +20,30 @@ namespace postmottak {
 Office::Office(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Office::~Office() = default;
 
+namespace {
+
+// The vendor's key is checked at Open, so a bad configuration is refused at once rather
+// than when the first encrypted delivery arrives.
+Status ReadVendorKey(const OfficeOptions& options, DecryptionKey* key) {
+  if (options.vendor_key_file.empty()) {
+    if (!options.vendor_passphrase_file.empty())
+      return Status::InvalidArgument("a vendor passphrase file is given without a vendor key");
+    return Status::OK();
+  }
+  if (!std::ifstream(options.vendor_key_file))
+    return Status::InvalidArgument("vendor key " + options.vendor_key_file +
+                                   " cannot be read (OfficeOptions::vendor_key_file)");
+  key->secret_key_file = options.vendor_key_file;
+  if (options.vendor_passphrase_file.empty()) return Status::OK();
+  auto text = ReadFileBytes(options.vendor_passphrase_file, 4096,
+                            "vendor passphrase file " + options.vendor_passphrase_file);
+  if (!text.ok()) return text.status();
+  key->passphrase = text->substr(0, text->find_first_of("\r\n"));
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Office>> Office::Open(const OfficeOptions& options) {
   if (options.store_dir.empty()) return Status::InvalidArgument("no store folder given");
   if (options.rules_file.empty()) return Status::InvalidArgument("no rules file given");
@@ -30,6 +55,7 @@ Result<std::unique_ptr<Office>> Office::Open(const OfficeOptions& options) {
   for (const std::string* font : {&rep->fonts.regular, &rep->fonts.bold})
     if (!std::ifstream(*font))
       return Status::InvalidArgument("font " + *font + " cannot be read (OfficeOptions::font_*)");
+  PM_RETURN_IF_ERROR(ReadVendorKey(options, &rep->vendor_key));
   auto rules = Rules::Load(options.rules_file);
   if (!rules.ok()) return rules.status();
   rep->rules = std::move(rules).value();
@@ -195,6 +221,7 @@ IntakeOptions Session::Rep::Intake() const {
   options.limits.image.max_pixels = o.max_pixels;
   options.limits.max_file_bytes = o.max_file_bytes;
   options.limits.max_pages = o.max_pages;
+  options.vendor_key = office->vendor_key;
   return options;
 }
 

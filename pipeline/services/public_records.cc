@@ -27,6 +27,13 @@ DocumentRecord RecordOf(const Document& d) {
   r.person_ids = d.person_ids;
   r.text = d.text;
   r.unread = !d.unread.empty();
+  const ScanMetadata& m = d.vendor.metadata;
+  r.channel = m.channel;
+  r.date_received = m.received;
+  r.endorser = m.endorser;
+  r.post_box = m.post_box;
+  r.delivery = d.vendor.delivery;
+  r.external_ref = d.vendor.external_ref;
   return r;
 }
 

@@ -1,15 +1,18 @@
 // The session's mail-room calls (postmottak/office.h): statistics, batches, the
 // reconciliation of a batch and the quarantine. The services decide and audit; this
 // file translates their records into the public ones.
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <optional>
 
+#include "codecs/file_bytes.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/quarantine.h"
 #include "pipeline/services/reconcile.h"
 #include "pipeline/services/session_rep.h"
 #include "pipeline/services/statistics.h"
+#include "pipeline/services/vendor_reconcile.h"
 #include "pipeline/stages/inventory.h"
 
 namespace postmottak {
@@ -36,6 +39,32 @@ Result<Reconciliation> Session::Reconcile(const std::string& batch,
     manifest = ResolveManifest(*m, std::filesystem::path(manifest_file).parent_path().string());
   }
   return postmottak::Reconcile(rep_->store(), rep_->principal, rep_->purpose, batch, manifest);
+}
+
+Result<VendorReconciliation> Session::ReconcileVendor(const std::string& list_file) {
+  auto text = ReadFileBytes(list_file, int64_t{16} << 20, "vendor list " + list_file);
+  if (!text.ok()) return text.status();
+  auto names = ParseVendorList(*text, "vendor list " + list_file);
+  if (!names.ok()) return names.status();
+  return postmottak::ReconcileVendor(rep_->store(), rep_->principal, rep_->purpose, {list_file},
+                                     *names);
+}
+
+Result<VendorReconciliation> Session::ReconcileVendorDay(const std::string& day,
+                                                         const std::string& lists_dir) {
+  auto lists = VendorListsOf(lists_dir, day);
+  if (!lists.ok()) return lists.status();
+  std::vector<std::string> names;
+  for (const auto& list : *lists) {
+    auto text = ReadFileBytes(list, int64_t{16} << 20, "vendor list " + list);
+    if (!text.ok()) return text.status();
+    auto more = ParseVendorList(*text, "vendor list " + list);
+    if (!more.ok()) return more.status();
+    for (auto& n : *more)
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));
+  }
+  return postmottak::ReconcileVendor(rep_->store(), rep_->principal, rep_->purpose, *lists, names,
+                                     day);
 }
 
 Result<std::vector<QuarantineRecord>> Session::Quarantine(const std::string& batch,

@@ -21,7 +21,8 @@ namespace postmottak {
 
 struct Office::Rep {
   OfficeOptions options;
-  Fonts fonts;  // the options' fonts, or the build's default
+  Fonts fonts;               // the options' fonts, or the build's default
+  DecryptionKey vendor_key;  // the options' key file and its passphrase, read at Open
   Rules rules;
   Policy policy;
   std::unique_ptr<Store> store;

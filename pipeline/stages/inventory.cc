@@ -7,7 +7,10 @@
 #include <set>
 #include <sstream>
 
+#include "codecs/file_bytes.h"
 #include "codecs/sha256.h"
+#include "pipeline/stages/extraction.h"
+#include "pipeline/vendor/opening.h"
 
 namespace postmottak {
 
@@ -81,16 +84,9 @@ Result<Manifest> ParseManifest(const std::string& json_text, const std::string& 
 }
 
 Result<Manifest> LoadManifest(const std::string& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return Status::IOError("manifest " + path + ": cannot be read: " + ec.message());
-  if (static_cast<int64_t>(size) > kMaxManifestBytes)
-    return Status::InvalidArgument("manifest " + path + ": larger than " +
-                                   std::to_string(kMaxManifestBytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseManifest(ss.str(), path);
+  auto text = ReadFileBytes(path, kMaxManifestBytes, "manifest " + path);
+  if (!text.ok()) return text.status();
+  return ParseManifest(*text, path);
 }
 
 std::vector<ManifestFile> ResolveManifest(const Manifest& manifest, const std::string& dir) {
@@ -99,7 +95,86 @@ std::vector<ManifestFile> ResolveManifest(const Manifest& manifest, const std::s
   return out;
 }
 
-Result<Inventory> TakeInventory(const std::vector<std::string>& paths, const SourceLimits& limits) {
+namespace {
+
+// A file as intake finds it: size, checksum, and pages or why it cannot be opened.
+BatchFile Describe(const std::string& path, const std::string& name, const SourceLimits& limits) {
+  BatchFile f;
+  f.name = name;
+  std::error_code ec;
+  f.size = static_cast<int64_t>(fs::file_size(path, ec));
+  if (ec) f.size = 0;
+  if (auto sha = Sha256OfFile(path); sha.ok()) f.sha256 = std::move(sha).value();
+  auto source = PageSource::Open(path, limits);
+  if (source.ok()) {
+    f.pages = (*source)->page_count();
+  } else {
+    f.error = source.status().message();
+    // Errors name the file as the batch knows it, not an unpacked copy.
+    for (size_t at = f.error.find(path); path != name && at != std::string::npos;
+         at = f.error.find(path, at + name.size()))
+      f.error.replace(at, path.size(), name);
+  }
+  return f;
+}
+
+void Add(Inventory* inv, BatchFile f, std::string path, DeliveredCompanions companions = {}) {
+  inv->files.push_back(std::move(f));
+  inv->paths.push_back(std::move(path));
+  inv->companions.push_back(std::move(companions));
+}
+
+// One file of a delivery, listed: a piece's PDF or a refused file.
+struct DeliveredFile {
+  std::string name;  // in the delivery
+  std::string path;  // unpacked
+  const VendorPiece* piece = nullptr;
+  std::string refused;
+};
+
+// Lists a delivery's files in name order: each piece's PDF with its receipt, each
+// refused file with the reason. A delivery that cannot be opened is one refused file.
+void AddDelivery(const std::string& zip, const SourceLimits& limits, const DecryptionKey& key,
+                 Inventory* inv) {
+  auto opened = OpenDelivery(zip, key, limits);
+  if (!opened.ok()) {
+    BatchFile whole = Describe(zip, zip, limits);
+    whole.vendor.delivery = zip;
+    whole.refused = opened.status().message();
+    Add(inv, std::move(whole), zip);
+    return;
+  }
+  auto delivery = std::make_shared<const OpenedDelivery>(std::move(opened).value());
+  inv->deliveries.push_back(delivery);
+  std::vector<DeliveredFile> files;
+  for (const auto& p : delivery->delivery.pieces)
+    files.push_back({delivery->NameOf(p.pdf), p.pdf, &p, ""});
+  for (const auto& r : delivery->delivery.refused)
+    for (const auto& path : r.files)
+      files.push_back({delivery->NameOf(path), path, nullptr, r.reason});
+  std::sort(files.begin(), files.end(),
+            [](const DeliveredFile& a, const DeliveredFile& b) { return a.name < b.name; });
+  for (const auto& d : files) {
+    BatchFile f = Describe(d.path, zip + "/" + d.name, limits);
+    f.vendor.delivery = zip;
+    f.refused = d.refused;
+    DeliveredCompanions companions;
+    if (d.piece) {
+      f.vendor.external_ref = d.piece->metadata.file_name;
+      f.vendor.metadata = d.piece->metadata;
+      companions = {d.piece->xml, d.piece->ocr};
+    } else if (LowerNorwegian(fs::path(d.name).extension().string()) == ".pdf") {
+      // A refused PDF is still the vendor's file: reconciliation finds it by its name.
+      f.vendor.external_ref = fs::path(d.name).filename().string();
+    }
+    Add(inv, std::move(f), d.path, std::move(companions));
+  }
+}
+
+}  // namespace
+
+Result<Inventory> TakeInventory(const std::vector<std::string>& paths, const SourceLimits& limits,
+                                const DecryptionKey& vendor_key) {
   Inventory inv;
   std::vector<std::string> names;
   for (const auto& p : paths) {
@@ -129,19 +204,11 @@ Result<Inventory> TakeInventory(const std::vector<std::string>& paths, const Sou
     }
   }
   for (const auto& name : names) {
-    BatchFile f;
-    f.name = name;
-    std::error_code ec;
-    f.size = static_cast<int64_t>(fs::file_size(name, ec));
-    if (ec) f.size = 0;
-    if (auto sha = Sha256OfFile(name); sha.ok()) f.sha256 = std::move(sha).value();
-    auto source = PageSource::Open(name, limits);
-    if (source.ok()) {
-      f.pages = (*source)->page_count();
+    if (IsDeliveryName(name)) {
+      AddDelivery(name, limits, vendor_key, &inv);
     } else {
-      f.error = source.status().message();
+      Add(&inv, Describe(name, name, limits), name);
     }
-    inv.files.push_back(std::move(f));
   }
   return inv;
 }

@@ -3,17 +3,22 @@
 // Intake lists the input files, checksums each one and counts its pages (under the
 // same limits the reader applies), so that every page can later be accounted for:
 // reconciliation compares the ledger against this list, and a rerun of the same
-// inputs finds the same batch and resumes it. A folder may carry a manifest
+// inputs finds the same batch and resumes it. A scanning vendor's delivery (a zip,
+// perhaps encrypted: pipeline/vendor/opening.h) is opened here and listed file by file:
+// each mail piece's PDF, named "<delivery>/<name in the zip>", with its metadata, and
+// every file the delivery refuses with the reason. A folder may carry a manifest
 // (manifest.json: the sender's list of files, page counts and checksums); it is read
 // here, kept with the batch and checked by `reconcile`, and is not itself an input.
 #ifndef POSTMOTTAK_PIPELINE_STAGES_INVENTORY_H_
 #define POSTMOTTAK_PIPELINE_STAGES_INVENTORY_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codecs/page_source.h"
+#include "pipeline/vendor/decryption.h"
 #include "storage/records.h"
 #include "storage/status.h"
 
@@ -35,16 +40,34 @@ struct Manifest {
 Result<Manifest> ParseManifest(const std::string& json_text, const std::string& source_name);
 Result<Manifest> LoadManifest(const std::string& path);
 
+struct OpenedDelivery;
+
+// A delivered file's companions in its delivery, kept with the batch: the metadata XML
+// and the vendor's text (paths, empty when there is none).
+struct DeliveredCompanions {
+  std::string xml;
+  std::string ocr;
+};
+
 struct Inventory {
   std::vector<BatchFile> files;  // in intake order: each input in turn, folders in name order
+  // For each file, where its bytes are read this run: its name, or the copy unpacked
+  // from its delivery; and its companions (empty but for delivered pieces).
+  std::vector<std::string> paths;
+  std::vector<DeliveredCompanions> companions;
+  // The opened deliveries: they own the unpacked copies, which live as long as this.
+  std::vector<std::shared_ptr<const OpenedDelivery>> deliveries;
   std::optional<Manifest> manifest;
   std::string manifest_dir;  // the folder the manifest names its files relative to
 };
 
 // Lists the inputs (folders walked recursively, in name order), checksums each file
 // and counts its pages. A file that cannot be opened is listed with its error, never
-// dropped. Fails only when an input path does not exist or a manifest is malformed.
-Result<Inventory> TakeInventory(const std::vector<std::string>& paths, const SourceLimits& limits);
+// dropped; a delivery that cannot be opened (`vendor_key` decrypts encrypted ones) is
+// listed whole, refused. Fails only when an input path does not exist or a manifest is
+// malformed.
+Result<Inventory> TakeInventory(const std::vector<std::string>& paths, const SourceLimits& limits,
+                                const DecryptionKey& vendor_key = {});
 
 // The manifest's file names as intake names the files (joined to the manifest's folder).
 std::vector<ManifestFile> ResolveManifest(const Manifest& manifest, const std::string& dir);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "codecs/file_bytes.h"
 #include "codecs/page_source.h"
 #include "codecs/pdf_merge.h"
 #include "codecs/sha256.h"
@@ -24,14 +25,8 @@ constexpr int64_t kMaxQuarantinedFileBytes = int64_t{256} << 20;
 // The bytes of the file a page was read from (its scratch copy in a retry), for
 // quarantine when no page image could be made, so nothing is lost (up to a size limit).
 std::string FileBytes(const ProcessedPage& page) {
-  const std::string& file = page.path.empty() ? page.file : page.path;
-  std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  if (ec || static_cast<int64_t>(size) > kMaxQuarantinedFileBytes) return "";
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = ReadFileBytes(page.path.empty() ? page.file : page.path, kMaxQuarantinedFileBytes);
+  return bytes.ok() ? std::move(bytes).value() : "";
 }
 
 // Where the page's file was read: the batch's file, or a retry's scratch copy.
@@ -201,9 +196,12 @@ struct Journal::Piece {
   const MailPiece& in;
   Change change;
   PieceOutcome out;
-  std::optional<CoverSheet> sheet;  // the registered sheet its cover id names
-  std::string id;                   // the mail piece's id: "<batch>:<file>:<first page>"
-  std::string source_path;          // where its file's bytes are
+  std::optional<CoverSheet> sheet;         // the registered sheet its cover id names
+  std::string id;                          // the mail piece's id: "<batch>:<file>:<first page>"
+  const VendorReceipt* receipt = nullptr;  // from a vendor's delivery
+  bool sheet_by_reference = false;         // `sheet` is the one the vendor's reference names
+  std::string doubt;        // set: its evidence disagrees, and every document goes to a person
+  std::string source_path;  // where its file's bytes are
   bool from_pdf = false;
   std::set<std::string> touched;  // cases that received a document
   // Documents linked to a case, in order: what notices need of them (id, type, case).
@@ -299,6 +297,7 @@ Result<PieceOutcome> Journal::Commit(const MailPiece& piece) {
                                                 : 0;
   p.id = batch_ + ":" + piece.file + ":" + std::to_string(first_page);
   p.source_path = SourcePath(piece);
+  p.receipt = ReceiptOf(piece.file_index);
   p.from_pdf = SniffFile(p.source_path) == SourceFormat::kPdf;
   QuarantineRejected(p);
   ResolveCoverSheet(p);
@@ -317,7 +316,40 @@ void Journal::QuarantineRejected(Piece& p) {
                    page.original.empty() ? FileBytes(page) : page.original));
 }
 
+const VendorReceipt* Journal::ReceiptOf(int file_index) {
+  if (!batch_record_) {
+    auto b = store_->Get<Batch>(batch_);
+    batch_record_ = b.ok() ? std::move(b).value() : Batch{};
+  }
+  if (file_index < 0 || static_cast<size_t>(file_index) >= batch_record_->files.size())
+    return nullptr;
+  const VendorReceipt& r = batch_record_->files[file_index].vendor;
+  return r.external_ref.empty() ? nullptr : &r;
+}
+
+// The vendor's reference number names the cover sheet it took off the piece: the same
+// as a sheet on the first page. Both, disagreeing, leave the piece to a person.
+void Journal::ResolveReference(Piece& p) {
+  const std::string& reference = p.receipt->metadata.reference;
+  const std::string cover_id = CoverIdOfReference(reference);
+  const std::string said = "the vendor's reference number " + reference;
+  if (!p.in.cover_id.empty()) {
+    if (cover_id != p.in.cover_id)
+      p.doubt = said + " and the cover sheet " + p.in.cover_id + " on the first page disagree";
+    return;
+  }
+  auto s = cover_id.empty() ? Result<CoverSheet>(Status::NotFound(""))
+                            : p.change.Get<CoverSheet>(cover_id);
+  if (!s.ok()) {
+    p.doubt = said + " names no cover sheet issued here";
+    return;
+  }
+  p.sheet = std::move(s).value();
+  p.sheet_by_reference = true;
+}
+
 void Journal::ResolveCoverSheet(Piece& p) {
+  if (p.receipt && !p.receipt->metadata.reference.empty()) ResolveReference(p);
   if (p.in.cover_id.empty()) return;
   auto s = p.change.Get<CoverSheet>(p.in.cover_id);
   if (s.ok()) {
@@ -358,8 +390,8 @@ Status Journal::JournalDocument(Piece& p, const DocumentDraft& draft) {
   // Without text, the cover sheet is the only word on what the document is.
   if (d.ocr_pending && d.type == "unknown" && p.sheet && p.sheet->expected.size() == 1)
     d.type = p.sheet->expected.front();
-  const LinkDecision decision =
-      DecideLink(p.change, *rules_, p.sheet, d.person_ids, d.case_numbers, d.type);
+  if (p.receipt) d.vendor = *p.receipt;
+  const LinkDecision decision = Decide(p, d);
   const PageSplit split = SplitRepeats(p.change, p.in, draft, p.held, decision.case_id);
   AddPages(p.in, split, p.id, &d);
 
@@ -446,6 +478,19 @@ void Journal::StoreContent(Piece& p, Document& d, const std::vector<size_t>& fre
   }
 }
 
+LinkDecision Journal::Decide(Piece& p, const Document& d) {
+  if (!p.doubt.empty()) return LinkDecision{"", LinkMethod::kNone, p.doubt};
+  if (!p.sheet && p.receipt && NamesPerson(p.receipt->metadata))
+    return LinkByScanMetadata(p.change, *rules_, p.receipt->metadata, d.person_ids, d.case_numbers,
+                              d.type);
+  LinkDecision decision =
+      DecideLink(p.change, *rules_, p.sheet, d.person_ids, d.case_numbers, d.type);
+  if (p.sheet_by_reference)
+    decision.evidence =
+        "the vendor's reference number " + p.receipt->metadata.reference + ": " + decision.evidence;
+  return decision;
+}
+
 void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {
   d.link_evidence = decision.evidence;
   if (d.ocr_pending) d.link_evidence += " (OCR deferred: the text is not checked yet)";
@@ -461,7 +506,13 @@ void Journal::LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision) {
     notice_source.type = d.type;
     notice_source.case_id = d.case_id;
     p.linked.push_back(std::move(notice_source));
-    decision.method == LinkMethod::kCoverSheet ? ++p.out.linked_by_cover : ++p.out.linked_by_text;
+    if (decision.method == LinkMethod::kCoverSheet) {
+      ++p.out.linked_by_cover;
+    } else if (decision.method == LinkMethod::kScanMetadata) {
+      ++p.out.linked_by_metadata;
+    } else {
+      ++p.out.linked_by_text;
+    }
     if (!d.unread.empty()) OpenTask(p.change, ReadingTask(p.change, d), &p.out);
     return;
   }

@@ -3,8 +3,14 @@
 // In one Change: the documents with their page images, searchable PDF, text and chain
 // of custody; the link decisions; manual-journaling tasks for what could not be linked;
 // quarantine entries for rejected pages; the completeness evaluation of every case the
-// piece touched; notices to the person's other cases (notices.h); and a ledger entry for every page of the piece, which is also intake's
-// checkpoint. A crash leaves all of the piece or none of it.
+// piece touched; notices to the person's other cases (notices.h); and a ledger entry for every page
+// of the piece, which is also intake's checkpoint. A crash leaves all of the piece or none of it.
+//
+// A file from a scanning vendor's delivery brings its metadata: they go on each
+// document (the journal entry's channel, date received, endorser, post box and the
+// external reference), and they are evidence for linking. The vendor's reference number
+// stands for a cover sheet the vendor took off; its person and area link only as
+// LinkByScanMetadata allows.
 //
 // A page whose stored image is identical to one already journaled (the same file sent
 // twice, or the same pages inside another file or batch) is not journaled again: its
@@ -13,6 +19,7 @@
 #ifndef POSTMOTTAK_PIPELINE_STAGES_JOURNAL_H_
 #define POSTMOTTAK_PIPELINE_STAGES_JOURNAL_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +35,7 @@ struct PieceOutcome {
   int documents = 0;
   int linked_by_cover = 0;
   int linked_by_text = 0;
+  int linked_by_metadata = 0;
   int manual = 0;
   int duplicates = 0;       // documents not created: every page already held
   int duplicate_pages = 0;  // pages already held by another document
@@ -64,10 +72,14 @@ class Journal {
   // The steps of Commit, in order. Each writes into the piece's one change.
   void QuarantineRejected(Piece& p);
   void ResolveCoverSheet(Piece& p);
+  void ResolveReference(Piece& p);
   void RecordSheetAndBlankPages(Piece& p);
   Status JournalDocument(Piece& p, const DocumentDraft& draft);
   void StoreContent(Piece& p, Document& d, const std::vector<size_t>& fresh);
+  LinkDecision Decide(Piece& p, const Document& d);
   void LinkOrQueue(Piece& p, Document& d, const LinkDecision& decision);
+  // The vendor's receipt of a batch file, or null for a loose scan (read once per run).
+  const VendorReceipt* ReceiptOf(int file_index);
   Status EvaluateTouchedCases(Piece& p);
   Status NoticeOtherCases(Piece& p);
 
@@ -80,6 +92,7 @@ class Journal {
   std::string batch_;
   std::string purpose_;
   SameDomain same_domain_;
+  std::optional<Batch> batch_record_;
 };
 
 }  // namespace postmottak

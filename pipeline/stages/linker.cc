@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "codecs/check_digits.h"
 #include "storage/index_keys.h"
 
 namespace postmottak {
@@ -106,6 +107,55 @@ LinkDecision LinkByText(const Change& change, const Rules& rules,
   } else {
     d.evidence = basis + " match " + std::to_string(candidates.size()) + " open cases";
   }
+  return d;
+}
+
+bool NamesPerson(const ScanMetadata& m) {
+  return m.user_id.size() == 11 && (m.user_type.empty() || m.user_type == "PERSON");
+}
+
+std::string CoverIdOfReference(const std::string& reference) {
+  constexpr size_t kReferenceLength = 14;
+  constexpr size_t pad = kReferenceLength - kCoverIdLength;
+  if (reference.size() != kReferenceLength || reference.compare(0, pad, std::string(pad, '0')) != 0)
+    return "";
+  const std::string id = reference.substr(pad);
+  return IsValidCoverId(id) ? id : "";
+}
+
+LinkDecision LinkByScanMetadata(const Change& change, const Rules& rules, const ScanMetadata& m,
+                                const std::vector<std::string>& person_ids,
+                                const std::vector<std::string>& case_numbers,
+                                const std::string& type) {
+  LinkDecision d;
+  const std::string named =
+      "the vendor's brukerId " + MaskPersonId(m.user_id) +
+      (m.area.empty() ? " (no tema) and document type " + type : " and tema " + m.area);
+  for (const auto& person : person_ids) {
+    if (person != m.user_id) {
+      d.evidence = "the vendor's brukerId " + MaskPersonId(m.user_id) +
+                   " and the text name different persons";
+      return d;
+    }
+  }
+  std::vector<Case> candidates;
+  for (auto& c : OpenCasesOf(change, m.user_id))
+    if (m.area.empty() ? rules.Plausible(c.area, type) : c.area == m.area)
+      candidates.push_back(std::move(c));
+  if (candidates.size() != 1) {
+    d.evidence = named + " match " + std::to_string(candidates.size()) + " open cases";
+    return d;
+  }
+  const Case& c = candidates[0];
+  for (const auto& number : case_numbers) {
+    if (number != c.id && change.Get<Case>(number).ok()) {
+      d.evidence = named + " name case " + c.id + ", but the text names case " + number;
+      return d;
+    }
+  }
+  d.case_id = c.id;
+  d.method = LinkMethod::kScanMetadata;
+  d.evidence = named + " name the one open case " + c.id + "; the text names no other";
   return d;
 }
 

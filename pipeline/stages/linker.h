@@ -37,6 +37,22 @@ LinkDecision LinkByText(const Change& change, const Rules& rules,
                         const std::vector<std::string>& person_ids,
                         const std::vector<std::string>& case_numbers, const std::string& type);
 
+// A document from the scanning vendor whose metadata name a person (brukerId of
+// brukertype PERSON) and perhaps an area (tema). They link only when they name exactly
+// one open case (in that area; without one, where the document type fits) and the pages
+// agree: the text names no other person and no other case. Anything else is left for a
+// person, never guessed.
+LinkDecision LinkByScanMetadata(const Change& change, const Rules& rules, const ScanMetadata& m,
+                                const std::vector<std::string>& person_ids,
+                                const std::vector<std::string>& case_numbers,
+                                const std::string& type);
+// Whether the metadata name a person (not an organisation) to link by.
+bool NamesPerson(const ScanMetadata& m);
+
+// The cover id the vendor's reference number (referansenummer) carries: the id as its
+// barcode read, right-aligned in 14 digits. Empty when it carries no valid cover id.
+std::string CoverIdOfReference(const std::string& reference);
+
 // Open cases of a person, in id order.
 std::vector<Case> OpenCasesOf(const Change& change, const std::string& person_id);
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "codecs/file_bytes.h"
 #include "pipeline/stages/extraction.h"
 
 namespace postmottak {
@@ -23,21 +24,6 @@ struct Group {
   }
 };
 
-// The file at `path`, read whole when it is at most `bound` bytes; `name` (as in the
-// delivery, not the scratch folder) is what the errors say.
-Result<std::string> ReadSmall(const std::string& path, const std::string& name, size_t bound) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return Status::IOError(name + ": cannot be read: " + ec.message());
-  if (size > bound)
-    return Status::InvalidArgument(name + ": larger than " + std::to_string(bound) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return Status::IOError(name + ": cannot be read");
-  return text.str();
-}
-
 // One complete pair checked: the metadata valid and about this PDF, the PDF readable
 // with the pages the metadata says. The refusal's reason otherwise.
 Result<VendorPiece> CheckPair(const std::string& dir, const std::string& base, const Group& g,
@@ -47,8 +33,14 @@ Result<VendorPiece> CheckPair(const std::string& dir, const std::string& base, c
   piece.pdf = (fs::path(dir) / g.by_ext.at(".pdf")).string();
   piece.xml = (fs::path(dir) / g.by_ext.at(".xml")).string();
   if (g.by_ext.count(".ocr")) piece.ocr = (fs::path(dir) / g.by_ext.at(".ocr")).string();
-  auto xml = ReadSmall(piece.xml, g.by_ext.at(".xml"), kMaxScanMetadataBytes);
+  auto xml = ReadFileBytes(piece.xml, kMaxScanMetadataBytes, g.by_ext.at(".xml"));
   if (!xml.ok()) return xml.status();
+  if (!piece.ocr.empty()) {
+    std::error_code ec;
+    if (fs::file_size(piece.ocr, ec) > static_cast<uintmax_t>(kMaxVendorTextBytes) && !ec)
+      return Status::InvalidArgument(g.by_ext.at(".ocr") + ": larger than " +
+                                     std::to_string(kMaxVendorTextBytes) + " bytes");
+  }
   auto metadata = ParseScanMetadata(*xml, g.by_ext.at(".xml"));
   if (!metadata.ok()) return metadata.status();
   piece.metadata = std::move(metadata).value();

@@ -18,6 +18,9 @@
 
 namespace postmottak {
 
+// The vendor's text of one PDF is kept with the batch; a larger one refuses its pair.
+constexpr int64_t kMaxVendorTextBytes = int64_t{16} << 20;
+
 struct VendorPiece {
   std::string base;  // the pair's name without extension, as in the archive ("2026/skan-1")
   std::string pdf;   // paths under the delivery's folder

@@ -11,29 +11,12 @@
 
 #include <string>
 
+#include "storage/records.h"
 #include "storage/status.h"
 
 namespace postmottak {
 
-struct ScanMetadata {
-  // journalpost
-  std::string reference;   // referansenummer: 14 digits, or empty
-  std::string user_id;     // bruker/brukerId: a person (11 digits) or an organisation (9)
-  std::string user_type;   // bruker/brukertype: "PERSON" or "ORGANISASJON", or empty
-  std::string area;        // tema; empty when missing or "UKJ"
-  std::string form_code;   // brevKode ("NAV 11-13.05")
-  std::string unit;        // journalforendeEnhet; empty when missing or "0000"
-  std::string channel;     // mottakskanal ("SKAN_IM")
-  std::string received;    // datoMottatt, YYYY-MM-DD, or empty
-  std::string batch_name;  // batchnavn
-  std::string file_name;   // filnavn: the PDF it describes
-  std::string endorser;    // endorsernr: the number the scanner printed on the paper
-  int pages = 0;           // antallSider; 0 when not given
-  std::string country;     // land
-  // skanningInfo
-  std::string post_box;          // fysiskPostboks: where the paper arrived
-  std::string barcode_post_box;  // strekkodePostboks: the post box its barcode named
-};
+// ScanMetadata itself is a record (storage/records.h): it goes on the journal entry.
 
 // The XML's bounds: larger files are refused before they are parsed.
 constexpr size_t kMaxScanMetadataBytes = 1 << 20;

@@ -184,6 +184,14 @@ const SHORTCUTS = [
   ['P', 'slå opp person'], [', og .', 'forrige og neste side'], ['+ og −', 'zoom'], ['R', 'roter'],
 ];
 
+// The vendor's metadata as a journaler reads them: channel, the day the paper came,
+// the number printed on it, the post box, the vendor's file name.
+function vendorFacts(v) {
+  return [v.channel, v.date_received && `papiret kom ${date(v.date_received)}`,
+    v.endorser && `påtegning ${v.endorser}`, v.post_box && `postboks ${v.post_box}`,
+    `fil ${v.external_ref}`].filter(Boolean).join(', ');
+}
+
 export async function showJournaling(id) {
   keys = null;
   try {
@@ -205,7 +213,8 @@ export async function showJournaling(id) {
       el('dt', {}, 'Fødselsnummer'), el('dd', {}, found.person_ids.join(', ') || 'ingen funnet'),
       el('dt', {}, 'Saksnummer'), el('dd', {}, found.case_numbers.join(', ') || 'ingen funnet'),
       el('dt', {}, 'Forside'), el('dd', {}, found.cover_id || 'ingen'),
-      el('dt', {}, 'Mottatt'), el('dd', {}, `${date(doc.received_at)}, ${fileName(doc.source.file)} s. ${doc.source.pages.join(', ')}`));
+      el('dt', {}, 'Mottatt'), el('dd', {}, `${date(doc.received_at)}, ${fileName(doc.source.file)} s. ${doc.source.pages.join(', ')}`),
+      doc.vendor ? [el('dt', {}, 'Fra skanningsleverandøren'), el('dd', {}, vendorFacts(doc.vendor))] : []);
     const panel = el('div', { class: 'journal-panel' },
       section('Funnet i dokumentet', facts, why,
         el('details', {}, el('summary', {}, 'Maskinens begrunnelse'), el('p', {}, found.reason))),

@@ -218,6 +218,15 @@ class Session {
   // one the batch came with; InvalidArgument names a bad one. Not balanced is a result,
   // not an error.
   Result<Reconciliation> Reconcile(const std::string& batch, const std::string& manifest_file = "");
+  // Accounts for every PDF on the scanning vendor's list (`list_file`: one file name a
+  // line): journaled (documents, cases), a duplicate, quarantined, or missing. Missing
+  // files are a result (not balanced), not an error.
+  Result<VendorReconciliation> ReconcileVendor(const std::string& list_file);
+  // The same for `day` (YYYY-MM-DD), with the vendor's lists for that day found in
+  // `lists_dir` (names holding the day); a day without one is reported as such, and
+  // the vendor's files taken in that day but on no list are reported too.
+  Result<VendorReconciliation> ReconcileVendorDay(const std::string& day,
+                                                  const std::string& lists_dir);
   // Quarantine entries of `batch` (all when empty): held ones, or all with `resolved_too`.
   Result<std::vector<QuarantineRecord>> Quarantine(const std::string& batch = "",
                                                    bool resolved_too = false);

@@ -60,6 +60,12 @@ struct OfficeOptions {
   int64_t max_file_bytes = int64_t{2} << 30;
   int max_pages = 10'000;
   int64_t max_pixels = 120'000'000;
+  // The scanning vendor's encrypted deliveries (`*.zip.pgp`, `*.enc.zip`;
+  // docs/vendor-batches.md): the OpenPGP secret key that decrypts them, and a file
+  // holding its passphrase ("" = none). Both are read at Open. Without a key an
+  // encrypted delivery goes to quarantine whole.
+  std::string vendor_key_file;
+  std::string vendor_passphrase_file;
   // Each commit reaches the disk before it returns (power-loss safe). Off only for
   // tests and throw-away stores.
   bool sync_commits = true;

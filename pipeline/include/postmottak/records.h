@@ -47,6 +47,7 @@ struct DocumentRecord {
   // need to know follows each link.
   std::vector<std::string> also_cases;
   // "cover_sheet", "text" (a person id and area in its text named one open case),
+  // "scan_metadata" (the vendor's metadata named one open case and the text agreed),
   // "manual", or "" (not linked), with the evidence or the reason it was not.
   std::string linked_by;
   std::string link_evidence;
@@ -67,6 +68,16 @@ struct DocumentRecord {
   std::vector<std::string> person_ids;  // found in it (masked unless unmasked)
   std::string text;                     // OCR or its own text layer; empty if not read
   bool unread = false;                  // some page ran past its time bound: a person reads it
+  // From a scanning vendor's delivery (all empty otherwise): the journal entry's channel
+  // ("SKAN_IM"), the day the paper arrived, the number the scanner printed on it, the
+  // post box it arrived in, the delivery and the vendor's file name (the external
+  // reference).
+  std::string channel;
+  std::string date_received;
+  std::string endorser;
+  std::string post_box;
+  std::string delivery;
+  std::string external_ref;
 };
 
 struct TaskRecord {

@@ -39,13 +39,14 @@ struct IntakeSummary {
   int documents = 0;
   int linked_by_cover = 0;
   int linked_by_text = 0;
-  int manual = 0;            // left for manual journaling
-  int duplicates = 0;        // documents not created: all their pages were held already
-  int duplicate_pages = 0;   // pages held already (in this piece, or for the same case)
-  int duplicate_files = 0;   // files identical to a file taken in before
-  int unread_pages = 0;      // journaled without text: past their time bound
-  int rendered_pages = 0;    // PDF pages rendered (born-digital, or images not decoded)
-  int text_layer_pages = 0;  // pages whose text came from their own text layer, not OCR
+  int linked_by_metadata = 0;  // by the scanning vendor's metadata, the pages agreeing
+  int manual = 0;              // left for manual journaling
+  int duplicates = 0;          // documents not created: all their pages were held already
+  int duplicate_pages = 0;     // pages held already (in this piece, or for the same case)
+  int duplicate_files = 0;     // files identical to a file taken in before
+  int unread_pages = 0;        // journaled without text: past their time bound
+  int rendered_pages = 0;      // PDF pages rendered (born-digital, or images not decoded)
+  int text_layer_pages = 0;    // pages whose text came from their own text layer, not OCR
   int tasks_raised = 0;
   int tasks_closed = 0;
   int notices = 0;  // raised on other cases of the same person (a change notice arrived)
@@ -142,6 +143,35 @@ struct Reconciliation {
   std::vector<std::string> manifest_problems;
   // Every page accounted for and the manifest, if any, agreeing.
   bool balanced() const { return missing.empty() && manifest_problems.empty(); }
+};
+
+// ---- the scanning vendor's daily list: what became of every PDF it delivered ----
+
+struct VendorFileAccount {
+  std::string name;  // the PDF as the vendor names it: its external reference
+  // "journaled", "duplicate" (journaled from an earlier delivery of the same file),
+  // "quarantined", "released" or "retried" (a person acted on the quarantined file),
+  // "in_intake" (received, its intake not finished), or "missing" (never received).
+  std::string status;
+  std::string batch;  // where it was taken in
+  std::string file;   // as intake names it: "<delivery>/<name in the zip>"
+  std::vector<std::string> documents;
+  std::vector<std::string> cases;
+  std::string detail;
+};
+
+struct VendorReconciliation {
+  std::string day;                          // YYYY-MM-DD, when asked for a day
+  std::vector<std::string> lists;           // the vendor's list files read; none: no list came
+  std::vector<VendorFileAccount> files;     // each name listed, in list order
+  std::vector<VendorFileAccount> unlisted;  // taken in on `day` but on no list
+  std::map<std::string, int> counts;        // listed files by status
+  // A list came, and every file on it is received and its intake finished.
+  int count(const std::string& status) const {
+    auto it = counts.find(status);
+    return it == counts.end() ? 0 : it->second;
+  }
+  bool balanced() const { return !lists.empty() && count("missing") + count("in_intake") == 0; }
 };
 
 // ---- upkeep ----
