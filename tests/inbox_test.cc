@@ -1,5 +1,6 @@
 // The server's inbox in-process: when a folder is taken (its manifest, or quiet time),
-// what is never taken (hidden names, loose files), and a batch that cannot be taken at
+// what is never taken (hidden names, loose files), a vendor's delivery dropped in whole,
+// and a batch that cannot be taken at
 // all refused whole with its files kept and the reason beside them.
 #include "cli/server/inbox.h"
 
@@ -103,6 +104,24 @@ TEST_F(InboxTest, HiddenNamesAndLooseFilesAreNeverTaken) {
   EXPECT_TRUE(fs::exists(inbox_ / ".private" / "scan.tif"));
   EXPECT_TRUE(fs::exists(inbox_ / "loose.tif"));
   EXPECT_EQ(inbox_runner_->counters().batches_taken, 0);
+}
+
+TEST_F(InboxTest, AVendorsDeliveryDroppedIntoTheInboxIsABatchOfItsOwn) {
+  test::WritePdf(dir_ / "skan.pdf", {test::BornDigitalPdfPage({"Legeerkl\\346ring", "Side 1"})});
+  const std::string xml =
+      "<?xml version=\"1.0\"?><skanningmetadata><journalpost><mottakskanal>SKAN_IM"
+      "</mottakskanal><filnavn>skan-0001.pdf</filnavn><antallSider>1</antallSider>"
+      "</journalpost></skanningmetadata>";
+  test::WriteZip(dir_ / "levering.zip",
+                 {{"skan-0001.pdf", test::ReadFile(dir_ / "skan.pdf")}, {"skan-0001.xml", xml}});
+  fs::rename(dir_ / "levering.zip", inbox_ / "levering.zip");  // arrives whole
+  ASSERT_NO_FATAL_FAILURE(Start(1));
+  ASSERT_TRUE(WaitFor(inbox_ / ".taken" / "levering.zip"));
+  const InboxCounters c = inbox_runner_->counters();
+  EXPECT_EQ(c.batches_taken, 1);
+  EXPECT_EQ(c.pages_taken, 1);
+  EXPECT_EQ(c.manual_journaling, 1) << "no evidence in its metadata or text: a person decides";
+  EXPECT_EQ(c.quarantined, 0);
 }
 
 TEST_F(InboxTest, ABatchThatCannotBeTakenIsRefusedWholeWithItsFilesAndTheReason) {

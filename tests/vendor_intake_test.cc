@@ -73,7 +73,8 @@ class VendorIntakeTest : public ::testing::Test {
     std::vector<test::PdfPage> all;
     all.push_back(test::BornDigitalPdfPage(
         {"Legeerkl\\346ring",
-         person.empty() ? "Pasient: ikke oppgitt" : "F\\370dselsnummer " + person, "Side 1" + tag}));
+         person.empty() ? "Pasient: ikke oppgitt" : "F\\370dselsnummer " + person,
+         "Side 1" + tag}));
     for (int i = 1; i < pages; ++i)
       all.push_back(test::BornDigitalPdfPage({"Side " + std::to_string(i + 1) + tag}));
     const std::string path = *scratch_ / "certificate.pdf";
@@ -237,7 +238,7 @@ TEST_F(VendorIntakeTest, BadPairsGoToQuarantineAndTheRestOfTheDeliveryIsJournale
   EXPECT_NE(reason_of("skan-0203.xml").find("antallSider says 3"), std::string::npos);
   EXPECT_NE(reason_of("skan-0204.pdf").find("skan-0204.pdf"), std::string::npos);
   EXPECT_NE(reason_of("skan-0205.xml").find("skan-0205.xml"), std::string::npos);
-  EXPECT_NE(reason_of("skan-0205.pdf").find("delivery " + zip), std::string::npos);
+  EXPECT_NE(reason_of("skan-0205.pdf").find("file " + zip + "/skan-0205.pdf: "), std::string::npos);
   EXPECT_EQ(r->quarantined.size(), 7u) << "every file of a bad pair, nothing lost";
 
   // Every file is accounted for in the batch's ledger.
@@ -303,11 +304,13 @@ TEST_F(VendorIntakeTest, HostileAndUndecryptableDeliveriesAreQuarantinedWholeAnd
   ASSERT_TRUE(keys_->Encrypt(test::ReadFile(Zip("s.zip", Pair("skan-0501", m, Certificate(kOne)))),
                              "stranger", stranger));
   const std::string good = Zip("levering-11.zip", Pair("skan-0501", m, Certificate(kOne)));
+  const std::string empty = dir_ / "levering-13.zip";
+  test::WriteZip(empty, {});
 
-  auto r = Take({traversal, bomb, stranger, good});
+  auto r = Take({traversal, bomb, stranger, empty, good});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->documents, 1) << "the good delivery still goes in";
-  ASSERT_EQ(r->quarantined.size(), 3u);
+  ASSERT_EQ(r->quarantined.size(), 4u);
   auto whole = [&](const std::string& file, const std::string& why) {
     auto q = Quarantined(file);
     ASSERT_EQ(q.size(), 1u) << file;
@@ -318,6 +321,7 @@ TEST_F(VendorIntakeTest, HostileAndUndecryptableDeliveriesAreQuarantinedWholeAnd
   whole(traversal, "../../etc/skan-0501.pdf");
   whole(bomb, "bomb.pdf");
   whole(stranger, "cannot be decrypted");
+  whole(empty, "levering-13.zip");  // an empty delivery is seen, not lost
   EXPECT_FALSE(fs::exists(dir_.path() + "/../etc/skan-0501.pdf"));
 
   // Without a configured key an encrypted delivery is quarantined, with that reason.

@@ -769,8 +769,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         job.path = inventory->paths[i];
         const BatchFile& f = batch->files[i];
         job.image = Status::InvalidArgument(
-            f.name == f.vendor.delivery ? f.refused
-                                        : "delivery " + f.vendor.delivery + ": " + f.refused);
+            f.name == f.vendor.delivery ? f.refused : "file " + f.name + ": " + f.refused);
         if (!emit(std::move(job))) return;
         continue;
       }

@@ -51,6 +51,8 @@ Result<OpenedDelivery> OpenDelivery(const std::string& path, const DecryptionKey
       m.replace(at, zip.size(), path + " (decrypted)");
     return names.status().WithMessage(std::move(m));
   }
+  // An empty delivery is no delivery: refused, so that it is seen rather than vanish.
+  if (names->empty()) return Status::InvalidArgument(path + ": holds no files");
   // The plaintext is no longer needed once unpacked: do not hold it twice on disk.
   if (zip != path) fs::remove(zip, ec);
   auto delivery = ReadDelivery(out.folder, *names, limits);
