@@ -10,6 +10,7 @@
 #include "cli/cluster.h"
 #include "cli/context.h"
 #include "cli/deliveries.h"
+#include "cli/deposit.h"
 #include "cli/documents.h"
 #include "cli/intake_commands.h"
 #include "cli/privacy.h"
@@ -70,6 +71,7 @@ int RunCommandLine(int argc, char** argv) {
   AddStatisticsCommand(app, ctx, runner);
   AddAccountingCommands(app, ctx, runner);
   AddPrivacyCommands(app, ctx, runner);
+  AddDepositCommands(app, ctx, runner);
   AddClusterCommands(app, g, &rc);
   AddDeliveryCommands(app, g, &rc);
   AddTokenCommands(app, g, &rc);

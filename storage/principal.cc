@@ -15,7 +15,7 @@ const char* const kPermissions[] = {"intake",      "register_cases", "issue_cove
                                     "close_cases", "unmask",         "quarantine",
                                     "maintain",    "statistics",     "retention",
                                     "grant",       "audit",          "transfer_cases",
-                                    "case_status", "follow_up"};
+                                    "case_status", "follow_up",     "deposit"};
 static_assert(std::size(kPermissions) == static_cast<size_t>(Permission::kCount));
 }  // namespace
 

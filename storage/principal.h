@@ -40,6 +40,7 @@ enum class Permission {
   kTransferCases,  // hand a case it may see to another unit, or back to the one that sent it
   kCaseStatus,     // where any case of its domain is and what it waits for, without content
   kFollowUp,       // chase unanswered letters in every case: reminders, then escalation
+  kDeposit,        // make the Noark 5 deposit: reads every case and document it deposits
   kCount
 };
 

@@ -432,6 +432,21 @@ TEST_F(CliTest, AVendorsDeliveryIsTakenInAndReconciledWithTheVendorsDailyList) {
   // A list with nothing missing balances.
   test::WriteFile(dir_ / "ok.txt", "# the vendor's list\nskan-0001.pdf\n\nskan-0002.pdf\n");
   EXPECT_EQ(Cli("reconcile vendor " + dir_ / "ok.txt", &out), 0) << out;
+
+  // The journaled piece goes into the Noark 5 deposit, with the vendor's metadata.
+  json deposit = CliJson("export noark5 --out " + dir_ / "deposit" + " --schemas " +
+                         POSTMOTTAK_NOARK5_SCHEMAS);
+  EXPECT_EQ(deposit["folders"], 1) << deposit.dump();
+  EXPECT_EQ(deposit["documents"], 1);
+  const std::string arkivstruktur = test::ReadFile(dir_ / "deposit/arkivstruktur.xml");
+  EXPECT_NE(arkivstruktur.find("<eksternReferanse>skan-0001.pdf</eksternReferanse>"),
+            std::string::npos);
+  EXPECT_EQ(arkivstruktur.find(person), std::string::npos);
+  EXPECT_NE(
+      Cli("export noark5 --out " + dir_ / "by-kari" + " --schemas " + POSTMOTTAK_NOARK5_SCHEMAS,
+          nullptr, "user:kari"),
+      0)
+      << "a caseworker makes no deposit";
 }
 
 }  // namespace

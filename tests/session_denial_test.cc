@@ -134,6 +134,13 @@ TEST_F(SessionDenialTest, EveryCallRefusesWithoutThePermissionAndTheRefusalIsAud
          test::WriteFile(dir_ / "vendor-list.txt", "skan-0001.pdf\n");
          return s.ReconcileVendor(dir_ / "vendor-list.txt").status();
        }},
+      {"DepositNoark5",
+       [this](Session& s) {
+         DepositOptions o;
+         o.out_dir = dir_ / "deposit";
+         o.schemas_dir = dir_.path();
+         return s.DepositNoark5(o).status();
+       }},
       {"ReconcileVendorDay",
        [this](Session& s) { return s.ReconcileVendorDay("2026-11-30", dir_.path()).status(); }},
       {"Quarantine", [](Session& s) { return s.Quarantine().status(); }},

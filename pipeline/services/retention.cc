@@ -79,6 +79,13 @@ Tombstone DeleteCase(Change& change, const Store& store, const Case& c, int days
 
 }  // namespace
 
+bool PastRetention(const Policy& policy, const Case& c, const std::string& now) {
+  if (c.status != CaseStatus::kClosed) return false;
+  const int days = policy.RetentionDays(c.area);
+  const std::string until = AddDays(c.closed_at, days < 0 ? 0 : days);
+  return days >= 0 && !until.empty() && until <= now;
+}
+
 Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
                                      const RetentionOptions& options) {
   PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kRetention,
@@ -91,9 +98,7 @@ Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
   for (const auto& listed : *cases) {
     if (listed.status != CaseStatus::kClosed) continue;
     ++report.cases_examined;
-    const int days = policy.RetentionDays(listed.area);
-    const std::string until = AddDays(listed.closed_at, days < 0 ? 0 : days);
-    if (days < 0 || until.empty() || until > now) {
+    if (!PastRetention(policy, listed, now)) {
       ++report.cases_kept;
       continue;
     }
@@ -102,7 +107,7 @@ Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
     Change change = store->BeginChange(options.principal, "retention");
     auto c = change.Get<Case>(listed.id);
     if (!c.ok() || c->status != CaseStatus::kClosed) continue;
-    Tombstone t = DeleteCase(change, *store, *c, days);
+    Tombstone t = DeleteCase(change, *store, *c, policy.RetentionDays(c->area));
     if (!options.dry_run) PM_RETURN_IF_ERROR(change.Commit());
     report.documents += static_cast<int>(t.documents.size());
     for (const auto& d : t.documents) report.pages += d.pages;

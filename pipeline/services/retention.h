@@ -33,6 +33,10 @@ struct RetentionReport {
   int64_t bytes = 0;
 };
 
+// Whether case `c` is closed and its area's retention period has passed at `now`: what
+// retention deletes, and what a deposit leaves out.
+bool PastRetention(const Policy& policy, const Case& c, const std::string& now);
+
 Result<RetentionReport> RunRetention(Store* store, const Policy& policy,
                                      const RetentionOptions& options);
 

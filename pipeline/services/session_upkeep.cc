@@ -1,5 +1,6 @@
 // The session's upkeep calls (postmottak/office.h): verify, reindex and retention, the
 // audit trail and grants. The services decide and audit; this file translates.
+#include "pipeline/archive/noark5.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/reindex.h"
 #include "pipeline/services/retention.h"
@@ -35,6 +36,11 @@ Result<RetentionSummary> Session::Retention(bool dry_run) {
   auto report = RunRetention(rep_->store(), rep_->office->policy, options);
   if (!report.ok()) return report.status();
   return SummaryOf(*report, dry_run);
+}
+
+Result<DepositReport> Session::DepositNoark5(const DepositOptions& options) {
+  return ExportNoark5(rep_->store(), rep_->office->rules, rep_->office->policy, rep_->principal,
+                      rep_->purpose, options);
 }
 
 Result<std::vector<AuditEntryRecord>> Session::AuditTrail(const AuditQuery& query) {

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "codecs/xml_writer.h"
+
 namespace postmottak {
 
 extern const char kScanMetadataXsd[];
@@ -19,15 +21,6 @@ struct DocFree {
 struct ValidFree {
   void operator()(xmlSchemaValidCtxt* c) const { xmlSchemaFreeValidCtxt(c); }
 };
-
-// The first error libxml2 reports, with its line.
-void KeepFirst(void* out, xmlErrorPtr error) {
-  auto* first = static_cast<std::string*>(out);
-  if (!first->empty() || !error || !error->message) return;
-  std::string message = error->message;
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  *first = "line " + std::to_string(error->line) + ": " + message;
-}
 
 // The schema, parsed once and shared read-only (libxml2 allows that across threads).
 xmlSchema* Schema() {
@@ -103,14 +96,14 @@ Result<ScanMetadata> ParseScanMetadata(const std::string& xml, const std::string
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()), source.c_str(), nullptr,
                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) {
-    KeepFirst(&error, xmlGetLastError());
+    KeepFirstXmlError(&error, xmlGetLastError());
     return Status::InvalidArgument(source + ": not well-formed XML: " + error);
   }
   if (doc->intSubset || doc->extSubset)
     return Status::InvalidArgument(source + ": a DOCTYPE is not allowed");
   std::unique_ptr<xmlSchemaValidCtxt, ValidFree> validation(xmlSchemaNewValidCtxt(schema));
   if (!validation) return Status::IOError("libxml2: out of memory");
-  xmlSchemaSetValidStructuredErrors(validation.get(), KeepFirst, &error);
+  xmlSchemaSetValidStructuredErrors(validation.get(), KeepFirstXmlError, &error);
   if (xmlSchemaValidateDoc(validation.get(), doc.get()) != 0)
     return Status::InvalidArgument(
         source + ": does not fit skanningmetadata.xsd: " + (error.empty() ? "invalid" : error));

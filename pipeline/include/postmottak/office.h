@@ -242,7 +242,7 @@ class Session {
   // is required. FailedPrecondition when it was retried or released already.
   Result<QuarantineRecord> ReleaseQuarantined(const std::string& id, const std::string& reason);
 
-  // ---- upkeep (`maintain`, `retention`) ----
+  // ---- upkeep (`maintain`, `retention`, `deposit`) ----
   // Re-reads every blob against its checksum and checks records, indexes, references
   // and the audit chain; with `repair`, rebuilds the derived indexes when they differ.
   Result<VerifyReport> Verify(bool repair = false);
@@ -253,6 +253,11 @@ class Session {
   // Deletes the documents and page images of closed cases past their area's period,
   // keeping a tombstone per case and the audit trail; `dry_run` deletes nothing.
   Result<RetentionSummary> Retention(bool dry_run);
+  // The Noark 5 deposit (`deposit`): arkivstruktur.xml with the documents' archive
+  // variants and the official schemas, in `options.out_dir`, validated before it
+  // returns; cases past retention left out; each case deposited audited. NotFound when
+  // nothing was journaled in the period.
+  Result<DepositReport> DepositNoark5(const DepositOptions& options);
 
   // ---- the audit trail (`audit`) and grants (`grant`) ----
   // Reading the trail is itself audited.

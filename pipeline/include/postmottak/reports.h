@@ -174,6 +174,27 @@ struct VendorReconciliation {
   bool balanced() const { return !lists.empty() && count("missing") + count("in_intake") == 0; }
 };
 
+// ---- the Noark 5 deposit (docs/noark5.md) ----
+
+struct DepositOptions {
+  std::string out_dir;      // created; refused when it exists and is not empty
+  std::string schemas_dir;  // the official schemas: arkivstruktur.xsd, metadatakatalog.xsd, ...
+  // The period, by the day each document was journaled (YYYY-MM-DD, inclusive); empty:
+  // open-ended.
+  std::string from, to;
+  // The archive's creator (arkivskaper), for the package's header.
+  std::string creator_id = "postmottak";
+  std::string creator_name = "Postmottak";
+};
+
+struct DepositReport {
+  int folders = 0;         // saksmapper: one per case
+  int registrations = 0;   // journalposter: one per mail piece journaled to a case
+  int documents = 0;       // dokumentbeskrivelser, each with its archive variant
+  int64_t bytes = 0;       // of the documents' files
+  int past_retention = 0;  // cases left out
+};
+
 // ---- upkeep ----
 
 struct VerifyProblem {

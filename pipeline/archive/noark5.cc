@@ -1,0 +1,368 @@
+#include "pipeline/archive/noark5.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <tuple>
+
+#include "codecs/sha256.h"
+#include "codecs/xml_writer.h"
+#include "pipeline/services/retention.h"
+#include "storage/audit.h"
+#include "storage/index_keys.h"
+
+namespace postmottak {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kArkivstruktur[] = "http://www.arkivverket.no/standarder/noark5/arkivstruktur";
+constexpr char kXsi[] = "http://www.w3.org/2001/XMLSchema-instance";
+constexpr char kBy[] = "Postmottak";  // opprettetAv, arkivertAv: the system that journaled
+
+// One journalpost: the documents of one mail piece journaled to the case.
+struct Registration {
+  std::string mail_piece;
+  std::vector<Document> documents;
+  std::string time;  // when it was journaled to the case
+  int year = 0;
+  int sequence = 0;  // journalsekvensnummer within the year, over the whole deposit
+};
+
+struct Folder {
+  Case c;
+  std::vector<Registration> registrations;
+};
+
+// The document's archive variant as written under DOKUMENT/.
+struct DocumentFile {
+  std::string reference;  // "DOKUMENT/<id>.pdf"
+  std::string sha256;
+  int64_t size = 0;
+};
+
+std::string JournaledAt(const Document& d) {
+  return d.linked_at.empty() ? d.received_at : d.linked_at;
+}
+
+bool InPeriod(const std::string& time, const DepositOptions& o) {
+  const std::string day = time.substr(0, 10);
+  return (o.from.empty() || day >= o.from) && (o.to.empty() || day <= o.to);
+}
+
+// The case's documents in the period, grouped by mail piece, in journaling order.
+Result<std::vector<Registration>> RegistrationsOf(const Store& store, const Case& c,
+                                                  const DepositOptions& o) {
+  std::vector<Document> docs;
+  for (const auto& [id, unused] : store.ScanIndex(index_keys::CaseDocuments(c.id))) {
+    auto d = store.Get<Document>(id);
+    if (!d.ok()) return d.status();
+    // A document linked to further cases is deposited with the case it was journaled to.
+    if (d->case_id == c.id && InPeriod(JournaledAt(*d), o)) docs.push_back(std::move(d).value());
+  }
+  std::sort(docs.begin(), docs.end(), [](const Document& a, const Document& b) {
+    return std::make_pair(JournaledAt(a), a.id) < std::make_pair(JournaledAt(b), b.id);
+  });
+  std::vector<Registration> out;
+  std::map<std::string, size_t> by_piece;
+  for (auto& d : docs) {
+    auto [it, fresh] = by_piece.emplace(d.mail_piece, out.size());
+    if (fresh) out.push_back({d.mail_piece, {}, JournaledAt(d)});
+    out[it->second].documents.push_back(std::move(d));
+  }
+  return out;
+}
+
+// Numbers every registration within its year, in journaling order over the deposit.
+void NumberRegistrations(std::vector<Folder>* folders) {
+  std::vector<Registration*> all;
+  for (auto& f : *folders)
+    for (auto& r : f.registrations) all.push_back(&r);
+  std::sort(all.begin(), all.end(), [](const Registration* a, const Registration* b) {
+    return std::tie(a->time, a->mail_piece) < std::tie(b->time, b->mail_piece);
+  });
+  std::map<int, int> next;
+  for (Registration* r : all) {
+    r->year = std::atoi(r->time.substr(0, 4).c_str());
+    r->sequence = ++next[r->year];
+  }
+}
+
+Result<DocumentFile> WriteDocumentFile(const Store& store, const Document& d,
+                                       const std::string& out_dir) {
+  const std::string& blob = d.pdf_blob.empty() ? d.original_blob : d.pdf_blob;
+  if (blob.empty()) return Status::NotFound("document " + d.id + " has no PDF");
+  auto bytes = store.GetBlob(blob);
+  if (!bytes.ok()) return bytes.status();
+  DocumentFile f;
+  f.reference = "DOKUMENT/" + d.id + ".pdf";
+  f.sha256 = Sha256Hex(*bytes);
+  f.size = static_cast<int64_t>(bytes->size());
+  std::ofstream out(out_dir + "/" + f.reference, std::ios::binary);
+  out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+  if (!out) return Status::IOError("cannot write " + out_dir + "/" + f.reference);
+  return f;
+}
+
+// xs:dateTime from our timestamps, which are already ISO 8601 UTC; a bare date is the
+// start of that day.
+std::string DateTime(const std::string& t) { return t.size() == 10 ? t + "T00:00:00Z" : t; }
+
+std::string TypeTitle(const Rules& rules, const std::string& type) {
+  const DocumentTypeRule* rule = rules.DocumentType(type);
+  return rule ? rule->title : "Ukjent dokumenttype";
+}
+
+class ArkivstrukturWriter {
+ public:
+  ArkivstrukturWriter(XmlWriter* xml, const Store& store, const Rules& rules,
+                      const std::string& out_dir, DepositReport* report)
+      : xml_(*xml), store_(store), rules_(rules), out_dir_(out_dir), report_(*report) {}
+
+  Status Folder(const struct Folder& f, const std::string& closed_at) {
+    const Case& c = f.c;
+    const AreaRule* area = rules_.Area(c.area);
+    const std::string title = (area ? area->name : c.area) + ", sak " + c.id;
+    xml_.Start("mappe");
+    xml_.Attribute("xsi:type", "saksmappe");
+    xml_.Element("systemID", StableUuid("saksmappe/" + c.id));
+    xml_.Element("mappeID", c.id);
+    xml_.Element("tittel", title);
+    xml_.Element("offentligTittel", title);
+    xml_.Element("opprettetDato", DateTime(c.created_at));
+    xml_.Element("opprettetAv", kBy);
+    xml_.Element("avsluttetDato", DateTime(c.closed_at.empty() ? closed_at : c.closed_at));
+    xml_.Element("avsluttetAv", kBy);
+    if (!c.person_name.empty()) {
+      xml_.Start("part");
+      xml_.Element("partNavn", c.person_name);
+      xml_.Element("partRolle", "Bruker");
+      xml_.End();
+    }
+    int number = 0;
+    for (const auto& r : f.registrations) PM_RETURN_IF_ERROR(Registration(c, r, ++number));
+    const std::string year = c.id.substr(0, 4);
+    xml_.Element("saksaar", year);
+    xml_.Element("sakssekvensnummer", std::to_string(std::atoi(c.id.substr(5).c_str())));
+    xml_.Element("saksdato", c.created_at.substr(0, 10));
+    xml_.Element("administrativEnhet", c.unit);
+    xml_.Element("saksansvarlig", "enhet " + c.unit);
+    xml_.Element("saksstatus", c.status == CaseStatus::kClosed ? "Avsluttet" : "Under behandling");
+    xml_.End();
+    ++report_.folders;
+    return Status::OK();
+  }
+
+ private:
+  Status Registration(const Case& c, const struct Registration& r, int number) {
+    xml_.Start("registrering");
+    xml_.Attribute("xsi:type", "journalpost");
+    xml_.Element("systemID", StableUuid("journalpost/" + c.id + "/" + r.mail_piece));
+    xml_.Element("opprettetDato", DateTime(r.documents.front().received_at));
+    xml_.Element("opprettetAv", kBy);
+    xml_.Element("arkivertDato", DateTime(r.time));
+    xml_.Element("arkivertAv", kBy);
+    int n = 0;
+    for (const auto& d : r.documents) PM_RETURN_IF_ERROR(Description(d, ++n));
+    const Document& first = r.documents.front();
+    xml_.Element("tittel", TypeTitle(rules_, first.type));
+    xml_.Element("offentligTittel", TypeTitle(rules_, first.type));
+    VendorMetadata(first.vendor);
+    xml_.Element("journalaar", std::to_string(r.year));
+    xml_.Element("journalsekvensnummer", std::to_string(r.sequence));
+    xml_.Element("journalpostnummer", std::to_string(number));
+    xml_.Element("journalposttype", "Inngående dokument");
+    xml_.Element("journalstatus", "Journalført");
+    xml_.Element("journaldato", r.time.substr(0, 10));
+    const std::string& received = first.vendor.metadata.received;
+    xml_.Element("mottattDato", DateTime(received.empty() ? first.received_at : received));
+    xml_.End();
+    ++report_.registrations;
+    return Status::OK();
+  }
+
+  // How the mail came, from the scanning vendor's metadata: the archive keeps the
+  // channel, the endorser number and the vendor's file name with the entry.
+  void VendorMetadata(const VendorReceipt& v) {
+    if (v.external_ref.empty()) return;
+    xml_.Start("virksomhetsspesifikkeMetadata");
+    xml_.Element("mottakskanal", v.metadata.channel, true);
+    xml_.Element("endorsernr", v.metadata.endorser, true);
+    xml_.Element("fysiskPostboks", v.metadata.post_box, true);
+    xml_.Element("batchnavn", v.metadata.batch_name, true);
+    xml_.Element("eksternReferanse", v.external_ref);
+    xml_.End();
+  }
+
+  Status Description(const Document& d, int number) {
+    xml_.Start("dokumentbeskrivelse");
+    xml_.Element("systemID", StableUuid("dokumentbeskrivelse/" + d.id));
+    xml_.Element("dokumenttype", TypeTitle(rules_, d.type));
+    xml_.Element("dokumentstatus", "Dokumentet er ferdigstilt");
+    xml_.Element("tittel", TypeTitle(rules_, d.type));
+    xml_.Element("opprettetDato", DateTime(d.received_at));
+    xml_.Element("opprettetAv", kBy);
+    xml_.Element("tilknyttetRegistreringSom", number == 1 ? "Hoveddokument" : "Vedlegg");
+    xml_.Element("dokumentnummer", std::to_string(number));
+    xml_.Element("tilknyttetDato", DateTime(JournaledAt(d)));
+    xml_.Element("tilknyttetAv", d.linked_actor.empty() ? kBy : d.linked_actor);
+    auto file = WriteDocumentFile(store_, d, out_dir_);
+    if (file.ok()) {
+      xml_.Start("dokumentobjekt");
+      xml_.Element("systemID", StableUuid("dokumentobjekt/" + d.id));
+      xml_.Element("versjonsnummer", "1");
+      xml_.Element("variantformat", "Arkivformat");
+      xml_.Element("format", "PDF");
+      xml_.Element("opprettetDato", DateTime(d.received_at));
+      xml_.Element("opprettetAv", kBy);
+      xml_.Element("referanseDokumentfil", file->reference);
+      xml_.Element("sjekksum", file->sha256);
+      xml_.Element("sjekksumAlgoritme", "SHA-256");
+      xml_.Element("filstoerrelse", std::to_string(file->size));
+      xml_.End();
+      report_.bytes += file->size;
+    } else if (!file.status().IsNotFound()) {
+      return file.status();
+    }
+    xml_.End();
+    ++report_.documents;
+    return Status::OK();
+  }
+
+  XmlWriter& xml_;
+  const Store& store_;
+  const Rules& rules_;
+  const std::string out_dir_;
+  DepositReport& report_;
+};
+
+// The deposit's span: the first case's creation and the last journaling in it, so that
+// the same store gives the same header.
+std::pair<std::string, std::string> Span(const std::vector<Folder>& folders) {
+  std::string first, last;
+  for (const auto& f : folders) {
+    if (first.empty() || f.c.created_at < first) first = f.c.created_at;
+    for (const auto& r : f.registrations) last = std::max(last, r.time);
+  }
+  return {first, last};
+}
+
+Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositOptions& o,
+                          const std::vector<Folder>& folders, DepositReport* report) {
+  const auto [first, last] = Span(folders);
+  const std::string period = (o.from.empty() ? "" : o.from) + ".." + (o.to.empty() ? "" : o.to);
+  XmlWriter xml(o.out_dir + "/arkivstruktur.xml");
+  if (!xml.ok()) return Status::IOError("cannot write " + o.out_dir + "/arkivstruktur.xml");
+  xml.Root("arkiv", kArkivstruktur);
+  xml.Attribute("xmlns:xsi", kXsi);
+  xml.Attribute("xsi:schemaLocation", std::string(kArkivstruktur) + " arkivstruktur.xsd");
+  xml.Element("systemID", StableUuid("arkiv/" + o.creator_id));
+  xml.Element("tittel", o.creator_name + ": inngående post journalført av Postmottak");
+  xml.Element("arkivstatus", "Avsluttet");
+  xml.Element("opprettetDato", DateTime(first));
+  xml.Element("opprettetAv", kBy);
+  xml.Element("avsluttetDato", DateTime(last));
+  xml.Element("avsluttetAv", kBy);
+  xml.Start("arkivskaper");
+  xml.Element("arkivskaperID", o.creator_id);
+  xml.Element("arkivskaperNavn", o.creator_name);
+  xml.End();
+  xml.Start("arkivdel");
+  xml.Element("systemID", StableUuid("arkivdel/" + o.creator_id + "/" + period));
+  xml.Element("tittel", "Inngående post" + (period == ".." ? "" : ", " + period));
+  xml.Element("arkivdelstatus", "Avsluttet periode");
+  xml.Element("opprettetDato", DateTime(first));
+  xml.Element("opprettetAv", kBy);
+  xml.Element("avsluttetDato", DateTime(last));
+  xml.Element("avsluttetAv", kBy);
+  xml.Element("arkivperiodeStartDato", o.from, true);
+  xml.Element("arkivperiodeSluttDato", o.to, true);
+  ArkivstrukturWriter writer(&xml, store, rules, o.out_dir, report);
+  for (const auto& f : folders) PM_RETURN_IF_ERROR(writer.Folder(f, last));
+  xml.End();  // arkivdel
+  return xml.Finish();
+}
+
+// The official schemas beside the XML they describe, byte for byte.
+Status CopySchemas(const std::string& from, const std::string& to) {
+  for (const char* name : {"arkivstruktur.xsd", "metadatakatalog.xsd"})
+    if (!fs::exists(fs::path(from) / name))
+      return Status::InvalidArgument("schemas folder " + from + " lacks " + name);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(from, ec)) {
+    if (e.path().extension() != ".xsd") continue;
+    fs::copy_file(e.path(), fs::path(to) / e.path().filename(), ec);
+    if (ec) return Status::IOError("cannot copy " + e.path().string() + ": " + ec.message());
+  }
+  return ec ? Status::IOError("schemas folder " + from + ": " + ec.message()) : Status::OK();
+}
+
+Status PrepareOutput(const DepositOptions& o) {
+  if (o.out_dir.empty()) return Status::InvalidArgument("no output folder given");
+  if (o.schemas_dir.empty()) return Status::InvalidArgument("no schemas folder given");
+  std::error_code ec;
+  if (fs::exists(o.out_dir, ec) && !fs::is_empty(o.out_dir, ec))
+    return Status::InvalidArgument("output folder " + o.out_dir + " is not empty");
+  fs::create_directories(fs::path(o.out_dir) / "DOKUMENT", ec);
+  if (ec) return Status::IOError("cannot create " + o.out_dir + ": " + ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string StableUuid(const std::string& name) {
+  std::string hex = Sha256Hex("postmottak noark5\n" + name).substr(0, 32);
+  hex[12] = '5';                                                    // version: name-based
+  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // variant: RFC 4122
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+Result<DepositReport> ExportNoark5(Store* store, const Rules& rules, const Policy& policy,
+                                   const Principal& principal, const std::string& purpose,
+                                   const DepositOptions& options) {
+  PM_RETURN_IF_ERROR(
+      RequireAudited(store, principal, Permission::kDeposit, "make the Noark 5 deposit", purpose));
+  PM_RETURN_IF_ERROR(PrepareOutput(options));
+  DepositReport report;
+  const std::string now = NowUtc();
+  auto cases = store->List<Case>();
+  if (!cases.ok()) return cases.status();
+  std::vector<Folder> folders;
+  for (auto& c : *cases) {
+    if (PastRetention(policy, c, now)) {
+      ++report.past_retention;
+      continue;
+    }
+    auto registrations = RegistrationsOf(*store, c, options);
+    if (!registrations.ok()) return registrations.status();
+    if (!registrations->empty())
+      folders.push_back({std::move(c), std::move(registrations).value()});
+  }
+  if (folders.empty())
+    return Status::NotFound("nothing journaled to deposit" +
+                            (options.from.empty() && options.to.empty()
+                                 ? std::string()
+                                 : " from " + options.from + " to " + options.to));
+  NumberRegistrations(&folders);
+  PM_RETURN_IF_ERROR(WriteArkivstruktur(*store, rules, options, folders, &report));
+  PM_RETURN_IF_ERROR(CopySchemas(options.schemas_dir, options.out_dir));
+  PM_RETURN_IF_ERROR(ValidateXmlFile(options.out_dir + "/arkivstruktur.xml",
+                                     options.out_dir + "/arkivstruktur.xsd"));
+  // Every case deposited was read whole: each is on the trail, under its case.
+  Change change = store->BeginChange(principal, purpose);
+  for (const auto& f : folders)
+    change.Log("deposit_case", "case/" + f.c.id,
+               std::to_string(f.registrations.size()) + " journal entries to " + options.out_dir,
+               change.About(f.c.id));
+  change.Log("noark5_export", "store",
+             std::to_string(report.folders) + " case files, " +
+                 std::to_string(report.registrations) + " journal entries, " +
+                 std::to_string(report.documents) + " documents to " + options.out_dir);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return report;
+}
+
+}  // namespace postmottak
