@@ -13,6 +13,7 @@
 #include "codecs/sha256.h"
 #include "codecs/xml_writer.h"
 #include "pipeline/intake/intake.h"
+#include "pipeline/services/case_service.h"
 #include "tests/test_util.h"
 
 namespace postmottak {
@@ -26,7 +27,9 @@ class Noark5Test : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = test::OpenStore(dir_ / "store");
-    test::AddCase(store_.get(), "2026-000701", test::PersonId(701), "AAP", "0301", "user:kari");
+    NewCase named = test::MakeNewCase("2026-000701", test::PersonId(701), "AAP", "0301");
+    named.person_name = "Kari Nordvik";
+    ASSERT_TRUE(test::ServiceFor(store_.get(), test::As("user:kari")).AddCase(named).ok());
     test::AddCase(store_.get(), "2026-000702", test::PersonId(702), "SYK", "4402", "user:ola");
     test::AddCase(store_.get(), "2026-000703", test::PersonId(703), "SYK", "4402", "user:ola");
     // Born-digital letters, each naming its person: linked by their text.
@@ -79,6 +82,23 @@ TEST_F(Noark5Test, TheDepositValidatesAndEveryChecksumMatchesItsFile) {
   const std::string out = dir_ / "deposit";
   Status valid = ValidateXmlFile(out + "/arkivstruktur.xml", kSchemas + "/arkivstruktur.xsd");
   EXPECT_TRUE(valid.ok()) << valid.ToString();
+
+  for (const char* journal : {"loependeJournal", "offentligJournal"}) {
+    Status ok = ValidateXmlFile(out + "/" + journal + ".xml", kSchemas + "/" + journal + ".xsd");
+    EXPECT_TRUE(ok.ok()) << ok.ToString();
+  }
+  const std::string running = test::ReadFile(out + "/loependeJournal.xml");
+  const std::string in_public = test::ReadFile(out + "/offentligJournal.xml");
+  EXPECT_NE(running.find("<antallJournalposter>3</antallJournalposter>"), std::string::npos);
+  EXPECT_NE(in_public.find("<antallJournalposter>3</antallJournalposter>"), std::string::npos);
+  auto kari = store_->Get<Case>("2026-000701");
+  ASSERT_TRUE(kari.ok());
+  ASSERT_FALSE(kari->person_name.empty());
+  EXPECT_NE(running.find(kari->person_name), std::string::npos) << "the running journal names";
+  EXPECT_EQ(in_public.find(kari->person_name), std::string::npos) << "the public one does not";
+  EXPECT_EQ(in_public.find(test::PersonId(701)), std::string::npos);
+  EXPECT_NE(in_public.find("<korrespondansepartNavn>Skjermet</korrespondansepartNavn>"),
+            std::string::npos);
 
   for (const auto& e : fs::directory_iterator(kSchemas)) {
     if (e.path().extension() != ".xsd") continue;

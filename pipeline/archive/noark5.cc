@@ -8,6 +8,7 @@
 
 #include "codecs/sha256.h"
 #include "codecs/xml_writer.h"
+#include "pipeline/archive/deposit_model.h"
 #include "pipeline/services/retention.h"
 #include "storage/audit.h"
 #include "storage/index_keys.h"
@@ -22,30 +23,12 @@ constexpr char kArkivstruktur[] = "http://www.arkivverket.no/standarder/noark5/a
 constexpr char kXsi[] = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr char kBy[] = "Postmottak";  // opprettetAv, arkivertAv: the system that journaled
 
-// One journalpost: the documents of one mail piece journaled to the case.
-struct Registration {
-  std::string mail_piece;
-  std::vector<Document> documents;
-  std::string time;  // when it was journaled to the case
-  int year = 0;
-  int sequence = 0;  // journalsekvensnummer within the year, over the whole deposit
-};
-
-struct Folder {
-  Case c;
-  std::vector<Registration> registrations;
-};
-
 // The document's archive variant as written under DOKUMENT/.
 struct DocumentFile {
   std::string reference;  // "DOKUMENT/<id>.pdf"
   std::string sha256;
   int64_t size = 0;
 };
-
-std::string JournaledAt(const Document& d) {
-  return d.linked_at.empty() ? d.received_at : d.linked_at;
-}
 
 bool InPeriod(const std::string& time, const DepositOptions& o) {
   const std::string day = time.substr(0, 10);
@@ -69,7 +52,12 @@ Result<std::vector<Registration>> RegistrationsOf(const Store& store, const Case
   std::map<std::string, size_t> by_piece;
   for (auto& d : docs) {
     auto [it, fresh] = by_piece.emplace(d.mail_piece, out.size());
-    if (fresh) out.push_back({d.mail_piece, {}, JournaledAt(d)});
+    if (fresh) {
+      Registration r;
+      r.mail_piece = d.mail_piece;
+      r.time = JournaledAt(d);
+      out.push_back(std::move(r));
+    }
     out[it->second].documents.push_back(std::move(d));
   }
   return out;
@@ -87,6 +75,13 @@ void NumberRegistrations(std::vector<Folder>* folders) {
   for (Registration* r : all) {
     r->year = std::atoi(r->time.substr(0, 4).c_str());
     r->sequence = ++next[r->year];
+  }
+  for (auto& f : *folders) {
+    int number = 0;
+    for (auto& r : f.registrations) {
+      r.number = ++number;
+      r.system_id = StableUuid("journalpost/" + f.c.id + "/" + r.mail_piece);
+    }
   }
 }
 
@@ -106,15 +101,6 @@ Result<DocumentFile> WriteDocumentFile(const Store& store, const Document& d,
   return f;
 }
 
-// xs:dateTime from our timestamps, which are already ISO 8601 UTC; a bare date is the
-// start of that day.
-std::string DateTime(const std::string& t) { return t.size() == 10 ? t + "T00:00:00Z" : t; }
-
-std::string TypeTitle(const Rules& rules, const std::string& type) {
-  const DocumentTypeRule* rule = rules.DocumentType(type);
-  return rule ? rule->title : "Ukjent dokumenttype";
-}
-
 class ArkivstrukturWriter {
  public:
   ArkivstrukturWriter(XmlWriter* xml, const Store& store, const Rules& rules,
@@ -123,8 +109,7 @@ class ArkivstrukturWriter {
 
   Status Folder(const struct Folder& f, const std::string& closed_at) {
     const Case& c = f.c;
-    const AreaRule* area = rules_.Area(c.area);
-    const std::string title = (area ? area->name : c.area) + ", sak " + c.id;
+    const std::string title = FolderTitle(rules_, c);
     xml_.Start("mappe");
     xml_.Attribute("xsi:type", "saksmappe");
     xml_.Element("systemID", StableUuid("saksmappe/" + c.id));
@@ -141,8 +126,7 @@ class ArkivstrukturWriter {
       xml_.Element("partRolle", "Bruker");
       xml_.End();
     }
-    int number = 0;
-    for (const auto& r : f.registrations) PM_RETURN_IF_ERROR(Registration(c, r, ++number));
+    for (const auto& r : f.registrations) PM_RETURN_IF_ERROR(Registration(r));
     const std::string year = c.id.substr(0, 4);
     xml_.Element("saksaar", year);
     xml_.Element("sakssekvensnummer", std::to_string(std::atoi(c.id.substr(5).c_str())));
@@ -156,10 +140,10 @@ class ArkivstrukturWriter {
   }
 
  private:
-  Status Registration(const Case& c, const struct Registration& r, int number) {
+  Status Registration(const struct Registration& r) {
     xml_.Start("registrering");
     xml_.Attribute("xsi:type", "journalpost");
-    xml_.Element("systemID", StableUuid("journalpost/" + c.id + "/" + r.mail_piece));
+    xml_.Element("systemID", r.system_id);
     xml_.Element("opprettetDato", DateTime(r.documents.front().received_at));
     xml_.Element("opprettetAv", kBy);
     xml_.Element("arkivertDato", DateTime(r.time));
@@ -172,7 +156,7 @@ class ArkivstrukturWriter {
     VendorMetadata(first.vendor);
     xml_.Element("journalaar", std::to_string(r.year));
     xml_.Element("journalsekvensnummer", std::to_string(r.sequence));
-    xml_.Element("journalpostnummer", std::to_string(number));
+    xml_.Element("journalpostnummer", std::to_string(r.number));
     xml_.Element("journalposttype", "Inngående dokument");
     xml_.Element("journalstatus", "Journalført");
     xml_.Element("journaldato", r.time.substr(0, 10));
@@ -287,7 +271,8 @@ Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositO
 
 // The official schemas beside the XML they describe, byte for byte.
 Status CopySchemas(const std::string& from, const std::string& to) {
-  for (const char* name : {"arkivstruktur.xsd", "metadatakatalog.xsd"})
+  for (const char* name :
+       {"arkivstruktur.xsd", "metadatakatalog.xsd", "loependeJournal.xsd", "offentligJournal.xsd"})
     if (!fs::exists(fs::path(from) / name))
       return Status::InvalidArgument("schemas folder " + from + " lacks " + name);
   std::error_code ec;
@@ -348,9 +333,12 @@ Result<DepositReport> ExportNoark5(Store* store, const Rules& rules, const Polic
                                  : " from " + options.from + " to " + options.to));
   NumberRegistrations(&folders);
   PM_RETURN_IF_ERROR(WriteArkivstruktur(*store, rules, options, folders, &report));
+  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, options, /*screened=*/false));
+  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, options, /*screened=*/true));
   PM_RETURN_IF_ERROR(CopySchemas(options.schemas_dir, options.out_dir));
-  PM_RETURN_IF_ERROR(ValidateXmlFile(options.out_dir + "/arkivstruktur.xml",
-                                     options.out_dir + "/arkivstruktur.xsd"));
+  for (const char* name : {"arkivstruktur", "loependeJournal", "offentligJournal"})
+    PM_RETURN_IF_ERROR(ValidateXmlFile(options.out_dir + "/" + name + ".xml",
+                                       options.out_dir + "/" + name + ".xsd"));
   // Every case deposited was read whole: each is on the trail, under its case.
   Change change = store->BeginChange(principal, purpose);
   for (const auto& f : folders)
