@@ -144,7 +144,9 @@ class Session {
   // reads every page, decodes cover sheets, OCRs, links each document to its case or
   // leaves it for manual journaling, and raises and closes tasks. Bad input goes to
   // quarantine and never stops the batch. A batch interrupted (or a process killed) is
-  // resumed by the same call: nothing is taken in twice.
+  // resumed by the same call: nothing is taken in twice. A scanning vendor's delivery
+  // (`*.zip`, `*.zip.pgp`, `*.enc.zip`: docs/vendor-batches.md) is opened with the
+  // configured key, each PDF + XML pair one mail piece with the vendor's metadata.
   Result<IntakeSummary> Intake(const std::vector<std::string>& paths,
                                const IntakeControl& control = {});
 
