@@ -1,6 +1,5 @@
 #include "cli/deliveries.h"
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -11,7 +10,6 @@
 
 namespace postmottak {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
@@ -40,13 +38,15 @@ json PieceJson(const VendorPiece& p) {
 }
 
 // The names of a refusal's files as they are in the delivery, not in the scratch folder.
-std::vector<std::string> InDelivery(const std::vector<std::string>& files, const std::string& dir) {
+std::vector<std::string> InDelivery(const std::vector<std::string>& files,
+                                    const OpenedDelivery& opened) {
   std::vector<std::string> out;
-  for (const auto& f : files) out.push_back(fs::path(f).lexically_relative(dir).string());
+  for (const auto& f : files) out.push_back(opened.NameOf(f));
   return out;
 }
 
-void Print(const std::string& file, const Delivery& d, const std::string& dir) {
+void Print(const std::string& file, const OpenedDelivery& opened) {
+  const Delivery& d = opened.delivery;
   std::cout << "Delivery " << file << ": " << d.pieces.size()
             << (d.pieces.size() == 1 ? " mail piece, " : " mail pieces, ") << d.refused.size()
             << " refused\n";
@@ -62,7 +62,7 @@ void Print(const std::string& file, const Delivery& d, const std::string& dir) {
   }
   for (const auto& r : d.refused) {
     std::string files;
-    for (const auto& f : InDelivery(r.files, dir)) files += (files.empty() ? "" : ", ") + f;
+    for (const auto& f : InDelivery(r.files, opened)) files += (files.empty() ? "" : ", ") + f;
     std::cout << "  REFUSED " << files << ": " << r.reason << "\n";
   }
 }
@@ -73,15 +73,14 @@ int CheckDelivery(const Globals& g, const std::string& file, const DecryptionKey
   auto opened = OpenDelivery(file, key, SourceLimits{});
   if (!opened.ok()) return Fail(opened.status());
   const Delivery* delivery = &opened->delivery;
-  const std::string& files = opened->folder;
   if (g.json) {
     json pieces = json::array(), refused = json::array();
     for (const auto& p : delivery->pieces) pieces.push_back(PieceJson(p));
     for (const auto& r : delivery->refused)
-      refused.push_back({{"files", InDelivery(r.files, files)}, {"reason", r.reason}});
+      refused.push_back({{"files", InDelivery(r.files, *opened)}, {"reason", r.reason}});
     std::cout << json{{"delivery", file}, {"pieces", pieces}, {"refused", refused}}.dump(2) << "\n";
   } else {
-    Print(file, *delivery, files);
+    Print(file, *opened);
   }
   return delivery->refused.empty() ? 0 : 1;
 }

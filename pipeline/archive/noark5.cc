@@ -107,7 +107,7 @@ class ArkivstrukturWriter {
                       const std::string& out_dir, DepositReport* report)
       : xml_(*xml), store_(store), rules_(rules), out_dir_(out_dir), report_(*report) {}
 
-  Status Folder(const struct Folder& f, const std::string& closed_at) {
+  Status WriteFolder(const Folder& f, const std::string& closed_at) {
     const Case& c = f.c;
     const std::string title = FolderTitle(rules_, c);
     xml_.Start("mappe");
@@ -126,7 +126,7 @@ class ArkivstrukturWriter {
       xml_.Element("partRolle", "Bruker");
       xml_.End();
     }
-    for (const auto& r : f.registrations) PM_RETURN_IF_ERROR(Registration(r));
+    for (const auto& r : f.registrations) PM_RETURN_IF_ERROR(WriteRegistration(r));
     const std::string year = c.id.substr(0, 4);
     xml_.Element("saksaar", year);
     xml_.Element("sakssekvensnummer", std::to_string(std::atoi(c.id.substr(5).c_str())));
@@ -140,7 +140,7 @@ class ArkivstrukturWriter {
   }
 
  private:
-  Status Registration(const struct Registration& r) {
+  Status WriteRegistration(const Registration& r) {
     xml_.Start("registrering");
     xml_.Attribute("xsi:type", "journalpost");
     xml_.Element("systemID", r.system_id);
@@ -149,11 +149,11 @@ class ArkivstrukturWriter {
     xml_.Element("arkivertDato", DateTime(r.time));
     xml_.Element("arkivertAv", kBy);
     int n = 0;
-    for (const auto& d : r.documents) PM_RETURN_IF_ERROR(Description(d, ++n));
+    for (const auto& d : r.documents) PM_RETURN_IF_ERROR(WriteDescription(d, ++n));
     const Document& first = r.documents.front();
     xml_.Element("tittel", TypeTitle(rules_, first.type));
     xml_.Element("offentligTittel", TypeTitle(rules_, first.type));
-    VendorMetadata(first.vendor);
+    WriteVendorMetadata(first.vendor);
     xml_.Element("journalaar", std::to_string(r.year));
     xml_.Element("journalsekvensnummer", std::to_string(r.sequence));
     xml_.Element("journalpostnummer", std::to_string(r.number));
@@ -169,7 +169,7 @@ class ArkivstrukturWriter {
 
   // How the mail came, from the scanning vendor's metadata: the archive keeps the
   // channel, the endorser number and the vendor's file name with the entry.
-  void VendorMetadata(const VendorReceipt& v) {
+  void WriteVendorMetadata(const VendorReceipt& v) {
     if (v.external_ref.empty()) return;
     xml_.Start("virksomhetsspesifikkeMetadata");
     xml_.Element("mottakskanal", v.metadata.channel, true);
@@ -180,7 +180,7 @@ class ArkivstrukturWriter {
     xml_.End();
   }
 
-  Status Description(const Document& d, int number) {
+  Status WriteDescription(const Document& d, int number) {
     xml_.Start("dokumentbeskrivelse");
     xml_.Element("systemID", StableUuid("dokumentbeskrivelse/" + d.id));
     xml_.Element("dokumenttype", TypeTitle(rules_, d.type));
@@ -264,7 +264,7 @@ Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositO
   xml.Element("arkivperiodeStartDato", o.from, true);
   xml.Element("arkivperiodeSluttDato", o.to, true);
   ArkivstrukturWriter writer(&xml, store, rules, o.out_dir, report);
-  for (const auto& f : folders) PM_RETURN_IF_ERROR(writer.Folder(f, last));
+  for (const auto& f : folders) PM_RETURN_IF_ERROR(writer.WriteFolder(f, last));
   xml.End();  // arkivdel
   return xml.Finish();
 }

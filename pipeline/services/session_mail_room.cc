@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "codecs/file_bytes.h"
 #include "pipeline/services/public_records.h"
 #include "pipeline/services/quarantine.h"
 #include "pipeline/services/reconcile.h"
@@ -42,9 +41,7 @@ Result<Reconciliation> Session::Reconcile(const std::string& batch,
 }
 
 Result<VendorReconciliation> Session::ReconcileVendor(const std::string& list_file) {
-  auto text = ReadFileBytes(list_file, int64_t{16} << 20, "vendor list " + list_file);
-  if (!text.ok()) return text.status();
-  auto names = ParseVendorList(*text, "vendor list " + list_file);
+  auto names = ReadVendorList(list_file);
   if (!names.ok()) return names.status();
   return postmottak::ReconcileVendor(rep_->store(), rep_->principal, rep_->purpose, {list_file},
                                      *names);
@@ -56,9 +53,7 @@ Result<VendorReconciliation> Session::ReconcileVendorDay(const std::string& day,
   if (!lists.ok()) return lists.status();
   std::vector<std::string> names;
   for (const auto& list : *lists) {
-    auto text = ReadFileBytes(list, int64_t{16} << 20, "vendor list " + list);
-    if (!text.ok()) return text.status();
-    auto more = ParseVendorList(*text, "vendor list " + list);
+    auto more = ReadVendorList(list);
     if (!more.ok()) return more.status();
     for (auto& n : *more)
       if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(std::move(n));

@@ -113,6 +113,12 @@ Result<std::vector<std::string>> ParseVendorList(const std::string& text,
   return names;
 }
 
+Result<std::vector<std::string>> ReadVendorList(const std::string& path) {
+  auto text = ReadFileBytes(path, kMaxListBytes, "vendor list " + path);
+  if (!text.ok()) return text.status();
+  return ParseVendorList(*text, "vendor list " + path);
+}
+
 Result<std::vector<std::string>> VendorListsOf(const std::string& dir, const std::string& day) {
   if (day.size() != 10 || day[4] != '-' || day[7] != '-')
     return Status::InvalidArgument("day " + day + " is not YYYY-MM-DD");

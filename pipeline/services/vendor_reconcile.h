@@ -21,6 +21,9 @@ namespace postmottak {
 Result<std::vector<std::string>> ParseVendorList(const std::string& text,
                                                  const std::string& source);
 
+// ParseVendorList of the list file at `path` (its name in the errors).
+Result<std::vector<std::string>> ReadVendorList(const std::string& path);
+
 // The lists in `dir` for `day` (YYYY-MM-DD): the files whose name holds the day as
 // 2026-11-30 or 20261130, in name order. None is not an error: the reconciliation says
 // no list came.

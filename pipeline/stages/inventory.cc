@@ -97,23 +97,25 @@ std::vector<ManifestFile> ResolveManifest(const Manifest& manifest, const std::s
 
 namespace {
 
-// A file as intake finds it: size, checksum, and pages or why it cannot be opened.
-BatchFile Describe(const std::string& path, const std::string& name, const SourceLimits& limits) {
+// A file's size and checksum, named as the batch knows it.
+BatchFile Measure(const std::string& path, const std::string& name) {
   BatchFile f;
   f.name = name;
   std::error_code ec;
   f.size = static_cast<int64_t>(fs::file_size(path, ec));
   if (ec) f.size = 0;
   if (auto sha = Sha256OfFile(path); sha.ok()) f.sha256 = std::move(sha).value();
+  return f;
+}
+
+// A file as intake finds it: size, checksum, and pages or why it cannot be opened.
+BatchFile Describe(const std::string& path, const std::string& name, const SourceLimits& limits) {
+  BatchFile f = Measure(path, name);
   auto source = PageSource::Open(path, limits);
   if (source.ok()) {
     f.pages = (*source)->page_count();
   } else {
     f.error = source.status().message();
-    // Errors name the file as the batch knows it, not an unpacked copy.
-    for (size_t at = f.error.find(path); path != name && at != std::string::npos;
-         at = f.error.find(path, at + name.size()))
-      f.error.replace(at, path.size(), name);
   }
   return f;
 }
@@ -155,7 +157,10 @@ void AddDelivery(const std::string& zip, const SourceLimits& limits, const Decry
   std::sort(files.begin(), files.end(),
             [](const DeliveredFile& a, const DeliveredFile& b) { return a.name < b.name; });
   for (const auto& d : files) {
-    BatchFile f = Describe(d.path, zip + "/" + d.name, limits);
+    // The delivery was read already: a piece's PDF was opened and counted, and a refused
+    // file goes to quarantine whole, so neither is opened again.
+    BatchFile f = Measure(d.path, zip + "/" + d.name);
+    if (d.piece) f.pages = d.piece->pages;
     f.vendor.delivery = zip;
     f.refused = d.refused;
     DeliveredCompanions companions;

@@ -338,9 +338,8 @@ void Journal::ResolveReference(Piece& p) {
       p.doubt = said + " and the cover sheet " + p.in.cover_id + " on the first page disagree";
     return;
   }
-  auto s = cover_id.empty() ? Result<CoverSheet>(Status::NotFound(""))
-                            : p.change.Get<CoverSheet>(cover_id);
-  if (!s.ok()) {
+  auto s = p.change.Get<CoverSheet>(cover_id);
+  if (cover_id.empty() || !s.ok()) {
     p.doubt = said + " names no cover sheet issued here";
     return;
   }
