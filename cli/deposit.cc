@@ -16,7 +16,9 @@ int ExportNoark5Command(Context& ctx, const DepositOptions& options) {
                                 {"folders", r->folders},
                                 {"registrations", r->registrations},
                                 {"documents", r->documents},
+                                {"files", r->files},
                                 {"bytes", r->bytes},
+                                {"changes", r->changes},
                                 {"past_retention", r->past_retention}}
                      .dump(2)
               << "\n";
@@ -25,11 +27,13 @@ int ExportNoark5Command(Context& ctx, const DepositOptions& options) {
   std::cout << "Noark 5 deposit in " << options.out_dir << "\n"
             << "  case files (saksmappe):        " << r->folders << "\n"
             << "  journal entries (journalpost): " << r->registrations << "\n"
-            << "  documents:                     " << r->documents << " (" << r->bytes
-            << " bytes under DOKUMENT/)\n"
+            << "  documents:                     " << r->documents << " (" << r->files << " files, "
+            << r->bytes << " bytes under DOKUMENT/)\n"
+            << "  changes logged (endringslogg): " << r->changes << "\n"
             << "  left out, past retention:      " << r->past_retention << " cases\n"
-            << "arkivstruktur.xml validates against " << options.schemas_dir
-            << "/arkivstruktur.xsd; the schemas are copied beside it.\n";
+            << "Each XML file validates against its schema, copied unmodified from "
+            << options.schemas_dir
+            << ";\narkivuttrekk.xml (ADDML) gives their checksums and counts.\n";
   return 0;
 }
 

@@ -21,14 +21,6 @@ namespace {
 
 constexpr char kArkivstruktur[] = "http://www.arkivverket.no/standarder/noark5/arkivstruktur";
 constexpr char kXsi[] = "http://www.w3.org/2001/XMLSchema-instance";
-constexpr char kBy[] = "Postmottak";  // opprettetAv, arkivertAv: the system that journaled
-
-// The document's archive variant as written under DOKUMENT/.
-struct DocumentFile {
-  std::string reference;  // "DOKUMENT/<id>.pdf"
-  std::string sha256;
-  int64_t size = 0;
-};
 
 bool InPeriod(const std::string& time, const DepositOptions& o) {
   const std::string day = time.substr(0, 10);
@@ -85,22 +77,6 @@ void NumberRegistrations(std::vector<Folder>* folders) {
   }
 }
 
-Result<DocumentFile> WriteDocumentFile(const Store& store, const Document& d,
-                                       const std::string& out_dir) {
-  const std::string& blob = d.pdf_blob.empty() ? d.original_blob : d.pdf_blob;
-  if (blob.empty()) return Status::NotFound("document " + d.id + " has no PDF");
-  auto bytes = store.GetBlob(blob);
-  if (!bytes.ok()) return bytes.status();
-  DocumentFile f;
-  f.reference = "DOKUMENT/" + d.id + ".pdf";
-  f.sha256 = Sha256Hex(*bytes);
-  f.size = static_cast<int64_t>(bytes->size());
-  std::ofstream out(out_dir + "/" + f.reference, std::ios::binary);
-  out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-  if (!out) return Status::IOError("cannot write " + out_dir + "/" + f.reference);
-  return f;
-}
-
 class ArkivstrukturWriter {
  public:
   ArkivstrukturWriter(XmlWriter* xml, const Store& store, const Rules& rules,
@@ -117,9 +93,12 @@ class ArkivstrukturWriter {
     xml_.Element("tittel", title);
     xml_.Element("offentligTittel", title);
     xml_.Element("opprettetDato", DateTime(c.created_at));
-    xml_.Element("opprettetAv", kBy);
+    xml_.Element("opprettetAv", kDepositedBy);
     xml_.Element("avsluttetDato", DateTime(c.closed_at.empty() ? closed_at : c.closed_at));
-    xml_.Element("avsluttetAv", kBy);
+    xml_.Element("avsluttetAv", kDepositedBy);
+    xml_.Start("virksomhetsspesifikkeMetadata");
+    xml_.Element("behandlingsstatus", ProcessingStatus(c.status));
+    xml_.End();
     if (!c.person_name.empty()) {
       xml_.Start("part");
       xml_.Element("partNavn", c.person_name);
@@ -145,9 +124,9 @@ class ArkivstrukturWriter {
     xml_.Attribute("xsi:type", "journalpost");
     xml_.Element("systemID", r.system_id);
     xml_.Element("opprettetDato", DateTime(r.documents.front().received_at));
-    xml_.Element("opprettetAv", kBy);
+    xml_.Element("opprettetAv", kDepositedBy);
     xml_.Element("arkivertDato", DateTime(r.time));
-    xml_.Element("arkivertAv", kBy);
+    xml_.Element("arkivertAv", kDepositedBy);
     int n = 0;
     for (const auto& d : r.documents) PM_RETURN_IF_ERROR(WriteDescription(d, ++n));
     const Document& first = r.documents.front();
@@ -187,11 +166,11 @@ class ArkivstrukturWriter {
     xml_.Element("dokumentstatus", "Dokumentet er ferdigstilt");
     xml_.Element("tittel", TypeTitle(rules_, d.type));
     xml_.Element("opprettetDato", DateTime(d.received_at));
-    xml_.Element("opprettetAv", kBy);
+    xml_.Element("opprettetAv", kDepositedBy);
     xml_.Element("tilknyttetRegistreringSom", number == 1 ? "Hoveddokument" : "Vedlegg");
     xml_.Element("dokumentnummer", std::to_string(number));
     xml_.Element("tilknyttetDato", DateTime(JournaledAt(d)));
-    xml_.Element("tilknyttetAv", d.linked_actor.empty() ? kBy : d.linked_actor);
+    xml_.Element("tilknyttetAv", d.linked_actor.empty() ? kDepositedBy : d.linked_actor);
     auto file = WriteDocumentFile(store_, d, out_dir_);
     if (file.ok()) {
       xml_.Start("dokumentobjekt");
@@ -200,13 +179,14 @@ class ArkivstrukturWriter {
       xml_.Element("variantformat", "Arkivformat");
       xml_.Element("format", "PDF");
       xml_.Element("opprettetDato", DateTime(d.received_at));
-      xml_.Element("opprettetAv", kBy);
+      xml_.Element("opprettetAv", kDepositedBy);
       xml_.Element("referanseDokumentfil", file->reference);
       xml_.Element("sjekksum", file->sha256);
       xml_.Element("sjekksumAlgoritme", "SHA-256");
       xml_.Element("filstoerrelse", std::to_string(file->size));
       xml_.End();
       report_.bytes += file->size;
+      ++report_.files;
     } else if (!file.status().IsNotFound()) {
       return file.status();
     }
@@ -243,24 +223,24 @@ Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositO
   xml.Attribute("xmlns:xsi", kXsi);
   xml.Attribute("xsi:schemaLocation", std::string(kArkivstruktur) + " arkivstruktur.xsd");
   xml.Element("systemID", StableUuid("arkiv/" + o.creator_id));
-  xml.Element("tittel", o.creator_name + ": inngående post journalført av Postmottak");
+  xml.Element("tittel", ArchiveTitle(o));
   xml.Element("arkivstatus", "Avsluttet");
   xml.Element("opprettetDato", DateTime(first));
-  xml.Element("opprettetAv", kBy);
+  xml.Element("opprettetAv", kDepositedBy);
   xml.Element("avsluttetDato", DateTime(last));
-  xml.Element("avsluttetAv", kBy);
+  xml.Element("avsluttetAv", kDepositedBy);
   xml.Start("arkivskaper");
   xml.Element("arkivskaperID", o.creator_id);
   xml.Element("arkivskaperNavn", o.creator_name);
   xml.End();
   xml.Start("arkivdel");
-  xml.Element("systemID", StableUuid("arkivdel/" + o.creator_id + "/" + period));
+  xml.Element("systemID", ArkivdelId(o));
   xml.Element("tittel", "Inngående post" + (period == ".." ? "" : ", " + period));
   xml.Element("arkivdelstatus", "Avsluttet periode");
   xml.Element("opprettetDato", DateTime(first));
-  xml.Element("opprettetAv", kBy);
+  xml.Element("opprettetAv", kDepositedBy);
   xml.Element("avsluttetDato", DateTime(last));
-  xml.Element("avsluttetAv", kBy);
+  xml.Element("avsluttetAv", kDepositedBy);
   xml.Element("arkivperiodeStartDato", o.from, true);
   xml.Element("arkivperiodeSluttDato", o.to, true);
   ArkivstrukturWriter writer(&xml, store, rules, o.out_dir, report);
@@ -271,8 +251,8 @@ Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositO
 
 // The official schemas beside the XML they describe, byte for byte.
 Status CopySchemas(const std::string& from, const std::string& to) {
-  for (const char* name :
-       {"arkivstruktur.xsd", "metadatakatalog.xsd", "loependeJournal.xsd", "offentligJournal.xsd"})
+  for (const char* name : {"arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd",
+                           "loependeJournal.xsd", "offentligJournal.xsd", "addml.xsd"})
     if (!fs::exists(fs::path(from) / name))
       return Status::InvalidArgument("schemas folder " + from + " lacks " + name);
   std::error_code ec;
@@ -295,7 +275,48 @@ Status PrepareOutput(const DepositOptions& o) {
   return Status::OK();
 }
 
+// Whether some deposited case will be discarded when its retention period has passed.
+bool ToBeDiscarded(const Policy& policy, const std::vector<Folder>& folders) {
+  return std::any_of(folders.begin(), folders.end(),
+                     [&](const Folder& f) { return policy.RetentionDays(f.c.area) >= 0; });
+}
+
+// Every file of the package, each XML file validated against its schema in the package;
+// arkivuttrekk.xml last, as it checksums the others.
+Status WritePackage(const Store& store, const Rules& rules, const Policy& policy,
+                    const DepositOptions& o, const std::vector<Folder>& folders,
+                    DepositReport* report) {
+  PM_RETURN_IF_ERROR(WriteArkivstruktur(store, rules, o, folders, report));
+  const auto [first, last] = Span(folders);
+  auto changes = WriteChangeLog(store, folders, o, last);
+  if (!changes.ok()) return changes.status();
+  report->changes = *changes;
+  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, o, /*screened=*/false));
+  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, o, /*screened=*/true));
+  PM_RETURN_IF_ERROR(CopySchemas(o.schemas_dir, o.out_dir));
+  PackageFacts facts{*report, o.from.empty() ? first.substr(0, 10) : o.from,
+                     o.to.empty() ? last.substr(0, 10) : o.to, ToBeDiscarded(policy, folders)};
+  PM_RETURN_IF_ERROR(WriteAddml(o, facts));
+  for (const auto& [xml, xsd] :
+       std::vector<std::pair<std::string, std::string>>{{"arkivstruktur", "arkivstruktur"},
+                                                        {"endringslogg", "endringslogg"},
+                                                        {"loependeJournal", "loependeJournal"},
+                                                        {"offentligJournal", "offentligJournal"},
+                                                        {"arkivuttrekk", "addml"}})
+    PM_RETURN_IF_ERROR(
+        ValidateXmlFile(o.out_dir + "/" + xml + ".xml", o.out_dir + "/" + xsd + ".xsd"));
+  return Status::OK();
+}
+
 }  // namespace
+
+std::string ArchiveTitle(const DepositOptions& o) {
+  return o.creator_name + ": inngående post journalført av Postmottak";
+}
+
+std::string ArkivdelId(const DepositOptions& o) {
+  return StableUuid("arkivdel/" + o.creator_id + "/" + o.from + ".." + o.to);
+}
 
 std::string StableUuid(const std::string& name) {
   std::string hex = Sha256Hex("postmottak noark5\n" + name).substr(0, 32);
@@ -332,13 +353,7 @@ Result<DepositReport> ExportNoark5(Store* store, const Rules& rules, const Polic
                                  ? std::string()
                                  : " from " + options.from + " to " + options.to));
   NumberRegistrations(&folders);
-  PM_RETURN_IF_ERROR(WriteArkivstruktur(*store, rules, options, folders, &report));
-  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, options, /*screened=*/false));
-  PM_RETURN_IF_ERROR(WriteJournal(folders, rules, options, /*screened=*/true));
-  PM_RETURN_IF_ERROR(CopySchemas(options.schemas_dir, options.out_dir));
-  for (const char* name : {"arkivstruktur", "loependeJournal", "offentligJournal"})
-    PM_RETURN_IF_ERROR(ValidateXmlFile(options.out_dir + "/" + name + ".xml",
-                                       options.out_dir + "/" + name + ".xsd"));
+  PM_RETURN_IF_ERROR(WritePackage(*store, rules, policy, options, folders, &report));
   // Every case deposited was read whole: each is on the trail, under its case.
   Change change = store->BeginChange(principal, purpose);
   for (const auto& f : folders)

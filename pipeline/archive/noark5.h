@@ -4,6 +4,9 @@
 //   <out>/arkivstruktur.xml   arkiv → arkivdel → a saksmappe per case → a journalpost
 //                             ("Inngående dokument") per mail piece journaled to it →
 //                             a dokumentbeskrivelse per document → its dokumentobjekt
+//   <out>/endringslogg.xml    the changes to those entries after they were recorded
+//   <out>/loependeJournal.xml, offentligJournal.xml   the journal, and the screened one
+//   <out>/arkivuttrekk.xml    ADDML: each XML file's checksum and counts
 //   <out>/DOKUMENT/<id>.pdf   each document's archive variant, checksummed (SHA-256)
 //   <out>/*.xsd               the official schemas, copied unmodified from `schemas_dir`
 //

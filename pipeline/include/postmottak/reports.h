@@ -190,8 +190,10 @@ struct DepositOptions {
 struct DepositReport {
   int folders = 0;         // saksmapper: one per case
   int registrations = 0;   // journalposter: one per mail piece journaled to a case
-  int documents = 0;       // dokumentbeskrivelser, each with its archive variant
-  int64_t bytes = 0;       // of the documents' files
+  int documents = 0;       // dokumentbeskrivelser
+  int files = 0;           // dokumentobjekter: the documents' files under DOKUMENT/
+  int64_t bytes = 0;       // of those files
+  int changes = 0;         // entries of the change log (endringslogg)
   int past_retention = 0;  // cases left out
 };
 
