@@ -319,6 +319,7 @@ void AddAccountingCommands(CLI::App& app, Context& ctx, const Runner& run) {
   retry->add_option("--file", o->file, "a corrected copy of the file to read instead");
   retry->add_option("--workers", ctx.g.office.workers, "worker threads (default: one per core)");
   AddLimitOptions(retry, &ctx.g.office);
+  AddVendorKeyOptions(retry, &ctx.g.office);  // a delivery that could not be opened
   retry->callback(run([&ctx, o] { return QuarantineRetry(ctx, o->id, o->file); }));
   auto* release = quarantine->add_subcommand("release", "hand to manual journaling, with a reason");
   release->add_option("id", o->id)->required();

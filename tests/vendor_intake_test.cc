@@ -11,6 +11,7 @@
 
 #include "pipeline/intake/intake.h"
 #include "pipeline/services/case_service.h"
+#include "pipeline/services/quarantine.h"
 #include "storage/index_keys.h"
 #include "tests/test_util.h"
 
@@ -332,6 +333,57 @@ TEST_F(VendorIntakeTest, HostileAndUndecryptableDeliveriesAreQuarantinedWholeAnd
   ASSERT_EQ(no_key->quarantined.size(), 1u);
   EXPECT_NE(no_key->quarantined[0].reason.find("no vendor key is configured"), std::string::npos)
       << no_key->quarantined[0].reason;
+}
+
+TEST_F(VendorIntakeTest, ADeliveryQuarantinedWholeIsTakenInByARetryOnceItCanBeOpened) {
+  Meta m{"skan-0601.pdf", 1, "", kOne, "AAP"};
+  const std::string zip = Zip("plain-6.zip", Pair("skan-0601", m, Certificate(kOne)));
+  const std::string encrypted = dir_ / "levering-14.zip.pgp";
+  ASSERT_TRUE(keys_->Encrypt(test::ReadFile(zip), "vendor", encrypted));
+  fs::remove(zip);
+  auto first = Take({encrypted}, /*with_key=*/false);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto held = Quarantined("levering-14.zip.pgp");
+  ASSERT_EQ(held.size(), 1u);
+  const std::string id = held[0].id;
+
+  // Retried while the key is still missing: refused again, on the entry's history, and
+  // the reason names the delivery, not the temporary copy read.
+  IntakeOptions o;
+  o.principal = test::Tester();
+  o.workers = 2;
+  auto again = RetryQuarantined(store_.get(), test::SampleRules(), id, "", o);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->resolved);
+  EXPECT_EQ(again->entry.history.size(), 1u);
+  EXPECT_NE(again->entry.reason.find("no vendor key is configured"), std::string::npos)
+      << again->entry.reason;
+  EXPECT_NE(again->entry.reason.find(encrypted), std::string::npos) << again->entry.reason;
+  EXPECT_TRUE(FromVendorFile("skan-0601.pdf").empty());
+
+  // With the key configured, the kept delivery is taken in as a batch of its own, its
+  // files named after the original.
+  o.vendor_key = {keys_->SecretKeyFile("vendor"), ""};
+  auto retried = RetryQuarantined(store_.get(), test::SampleRules(), id, "", o);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_TRUE(retried->resolved) << retried->entry.reason;
+  EXPECT_EQ(retried->entry.status, QuarantineStatus::kRetried);
+  EXPECT_EQ(retried->report.batch, "retry-" + id);
+  EXPECT_NE(retried->entry.resolution.find("1 documents"), std::string::npos)
+      << retried->entry.resolution;
+  auto docs = FromVendorFile("skan-0601.pdf");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].source_file, encrypted + "/skan-0601.pdf");
+  EXPECT_EQ(docs[0].vendor.delivery, encrypted);
+  EXPECT_FALSE(docs[0].case_id.empty());
+  EXPECT_FALSE(RetryQuarantined(store_.get(), test::SampleRules(), id, "", o).ok())
+      << "a resolved entry is not retried again";
+
+  // Taken in once more, the same delivery finds its first batch: nothing twice.
+  auto repeat = Take({encrypted});
+  ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
+  EXPECT_EQ(repeat->documents, 0);
+  EXPECT_EQ(FromVendorFile("skan-0601.pdf").size(), 1u);
 }
 
 }  // namespace

@@ -725,11 +725,18 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                     options.purpose.empty() ? "intake" : options.purpose));
   auto inventory = TakeInventory(paths, options.limits, options.vendor_key);
   if (!inventory.ok()) return inventory.status();
-  const std::string id = options.batch.empty() ? DerivedBatchId(*inventory) : options.batch;
+  return IntakeInventory(store, rules, *inventory, options);
+}
+
+Result<IntakeReport> IntakeInventory(Store* store, const Rules& rules, const Inventory& inventory,
+                                     const IntakeOptions& options) {
+  PM_RETURN_IF_ERROR(RequireAudited(store, options.principal, Permission::kIntake, "take in scans",
+                                    options.purpose.empty() ? "intake" : options.purpose));
+  const std::string id = options.batch.empty() ? DerivedBatchId(inventory) : options.batch;
   if (!IsValidBatchName(id))
     return Status::InvalidArgument("batch name \"" + id +
                                    "\" must be 1-64 letters, digits, '.', '_' or '-'");
-  auto batch = BeginBatch(store, id, *inventory, options.principal);
+  auto batch = BeginBatch(store, id, inventory, options.principal);
   if (!batch.ok()) return batch.status();
 
   auto accounted_pages = AccountedPages(*store, id);
@@ -744,7 +751,7 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
   }
 
   // The files as named this run (the batch keeps the names of its first run).
-  const std::vector<BatchFile>& files = inventory->files;
+  const std::vector<BatchFile>& files = inventory.files;
   const PageFeed feed = [&](const EmitPage& emit) {
     static const std::set<int> kNone;
     for (size_t i = 0; i < files.size(); ++i) {
@@ -766,14 +773,14 @@ Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
         PageJob job;  // refused before reading: to quarantine whole, with its bytes
         job.file_index = index;
         job.file = files[i].name;
-        job.path = inventory->paths[i];
+        job.path = inventory.paths[i];
         const BatchFile& f = batch->files[i];
         job.image = Status::InvalidArgument(
             f.name == f.vendor.delivery ? f.refused : "file " + f.name + ": " + f.refused);
         if (!emit(std::move(job))) return;
         continue;
       }
-      FeedFile(inventory->paths[i], files[i].name, index, options.limits, accounted, 0, emit);
+      FeedFile(inventory.paths[i], files[i].name, index, options.limits, accounted, 0, emit);
     }
   };
   auto report = RunPages(store, rules, id, feed, expected, options);

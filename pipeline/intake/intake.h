@@ -38,6 +38,8 @@
 
 namespace postmottak {
 
+struct Inventory;  // pipeline/stages/inventory.h
+
 struct IntakeProgress {
   int pages_done = 0;
   int pages_known = 0;  // pages this run is expected to read
@@ -190,6 +192,10 @@ Result<std::unique_ptr<PageWorkers>> LocalWorkers(int threads, const OcrOptions&
 // unless options.principal may take in scans.
 Result<IntakeReport> RunIntake(Store* store, const Rules& rules,
                                const std::vector<std::string>& paths, const IntakeOptions& options);
+// The same for files already listed (TakeInventory): a quarantine retry lists a kept
+// delivery from a temporary copy, and names its files after the original.
+Result<IntakeReport> IntakeInventory(Store* store, const Rules& rules, const Inventory& inventory,
+                                     const IntakeOptions& options);
 
 // The pipeline alone: the pages `feed` produces, processed and journaled into `batch`,
 // which must exist. RunIntake runs a batch through it; a quarantine retry one input.

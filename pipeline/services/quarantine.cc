@@ -6,7 +6,9 @@
 
 #include "codecs/scratch_dir.h"
 #include "codecs/sha256.h"
+#include "pipeline/stages/inventory.h"
 #include "pipeline/stages/journal.h"
+#include "pipeline/vendor/opening.h"
 #include "storage/audit.h"
 
 namespace postmottak {
@@ -32,6 +34,86 @@ std::string WhatBecameOf(const Store& store, const QuarantineEntry& q, int file_
     out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
   if (!first_document.empty()) out += "; " + first_document;
   return out.empty() ? "nothing left to journal" : out;
+}
+
+// After a retry: resolved unless the input was refused again (its history grew), with
+// what became of it; the file's page count learnt when a whole file was read.
+Result<RetryOutcome> Settle(Store* store, const std::string& id, size_t refusals_before,
+                            int file_index, int pages, IntakeReport report,
+                            const IntakeOptions& options) {
+  RetryOutcome outcome;
+  outcome.report = std::move(report);
+  Change change = store->BeginChange(options.principal, "quarantine retry");
+  auto now = change.Get<QuarantineEntry>(id);
+  if (!now.ok()) return now.status();
+  outcome.entry = std::move(now).value();
+  const QuarantineEntry& q = outcome.entry;
+  outcome.resolved = q.history.size() <= refusals_before;
+  if (outcome.resolved) {
+    outcome.entry.status = QuarantineStatus::kRetried;
+    outcome.entry.resolution =
+        outcome.report.batch != q.batch
+            ? "taken in as batch " + outcome.report.batch + ": " +
+                  std::to_string(outcome.report.documents) + " documents, " +
+                  std::to_string(outcome.report.duplicate_files) + " files taken in before, " +
+                  std::to_string(outcome.report.quarantined.size()) + " quarantined"
+            : WhatBecameOf(*store, q, file_index);
+    outcome.entry.resolved_by = options.principal.id;
+    outcome.entry.resolved_at = NowUtc();
+    if (q.page == 0 && pages > 0) {
+      auto b = change.Get<Batch>(q.batch);
+      if (b.ok() && b->files[file_index].pages <= 0) {
+        b->files[file_index].pages = pages;
+        change.Put(*b);
+      }
+    }
+    change.Put(outcome.entry);
+  }
+  change.Log("quarantine_retry", "quarantine/" + id,
+             outcome.resolved ? "taken in: " + outcome.entry.resolution
+                              : "refused again: " + outcome.entry.reason);
+  PM_RETURN_IF_ERROR(change.Commit());
+  return outcome;
+}
+
+// `text` with the temporary copy's path `from` written as the original's name `to`.
+std::string Renamed(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// A delivery refused whole could not be opened: no key or another key configured, a
+// damaged or hostile zip. Retried (with the key configured now, or the vendor's new
+// copy), it is listed again; one that opens is taken in as a batch of its own, named
+// after the entry, its files named after the original delivery. The external
+// references keep any pair journaled before from being journaled twice. One that still
+// does not open is refused again in the entry's own batch: its history grows.
+Result<IntakeReport> RetryDelivery(Store* store, const Rules& rules, const QuarantineEntry& q,
+                                   int file_index, const std::string& path,
+                                   const IntakeOptions& options) {
+  auto inventory = TakeInventory({path}, options.limits, options.vendor_key);
+  if (!inventory.ok()) return inventory.status();
+  for (auto& f : inventory->files) {
+    f.name = Renamed(f.name, path, q.file);
+    f.vendor.delivery = Renamed(f.vendor.delivery, path, q.file);
+    f.refused = Renamed(f.refused, path, q.file);
+  }
+  const BatchFile& first = inventory->files.front();
+  if (inventory->files.size() == 1 && first.name == q.file && !first.refused.empty()) {
+    const PageFeed feed = [&](const EmitPage& emit) {
+      PageJob job;  // refused whole again, with the bytes tried
+      job.file_index = file_index;
+      job.file = q.file;
+      job.path = path;
+      job.image = Status::InvalidArgument(first.refused);
+      emit(std::move(job));
+    };
+    return RunPages(store, rules, q.batch, feed, 0, options);
+  }
+  IntakeOptions own = options;
+  own.batch = "retry-" + q.id;
+  return IntakeInventory(store, rules, *inventory, own);
 }
 
 }  // namespace
@@ -74,6 +156,21 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
   }
 
   const size_t refusals_before = q->history.size();
+  const BatchFile& listed = batch->files[file_index];
+  const bool delivery =
+      q->page == 0 && !listed.vendor.delivery.empty() && listed.name == listed.vendor.delivery;
+  if (delivery) {
+    // The copy read carries a delivery's name: the name says whether it is encrypted.
+    if (!replacement.empty() && !IsDeliveryName(replacement)) {
+      path = scratch.path() + "/" + fs::path(q->file).filename().string();
+      std::error_code ec;
+      fs::copy_file(replacement, path, ec);
+      if (ec) return Status::IOError("cannot copy " + replacement + ": " + ec.message());
+    }
+    auto report = RetryDelivery(store, rules, *q, file_index, path, options);
+    if (!report.ok()) return report.status();
+    return Settle(store, id, refusals_before, file_index, -1, std::move(report).value(), options);
+  }
   int pages = -1;  // written by the reader thread, read after RunPages has joined it
   // A corrected copy that is a file taken in before is that delivery again: its pages
   // are recorded as what became of that file's, as the inventory does for a batch.
@@ -101,35 +198,7 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
   };
   auto report = RunPages(store, rules, q->batch, feed, q->page == 0 ? 0 : 1, options);
   if (!report.ok()) return report.status();
-
-  RetryOutcome outcome;
-  outcome.report = std::move(report).value();
-  Change change = store->BeginChange(options.principal, "quarantine retry");
-  auto now = change.Get<QuarantineEntry>(id);
-  if (!now.ok()) return now.status();
-  outcome.entry = std::move(now).value();
-  // A page refused again, or a whole file refused again as a whole, adds to the history.
-  const bool refused_again = outcome.entry.history.size() > refusals_before;
-  outcome.resolved = !refused_again;
-  if (outcome.resolved) {
-    outcome.entry.status = QuarantineStatus::kRetried;
-    outcome.entry.resolution = WhatBecameOf(*store, outcome.entry, file_index);
-    outcome.entry.resolved_by = options.principal.id;
-    outcome.entry.resolved_at = NowUtc();
-    if (q->page == 0 && pages > 0) {
-      auto b = change.Get<Batch>(q->batch);
-      if (b.ok() && b->files[file_index].pages <= 0) {
-        b->files[file_index].pages = pages;
-        change.Put(*b);
-      }
-    }
-    change.Put(outcome.entry);
-  }
-  change.Log("quarantine_retry", "quarantine/" + id,
-             outcome.resolved ? "taken in: " + outcome.entry.resolution
-                              : "refused again: " + outcome.entry.reason);
-  PM_RETURN_IF_ERROR(change.Commit());
-  return outcome;
+  return Settle(store, id, refusals_before, file_index, pages, std::move(report).value(), options);
 }
 
 Result<QuarantineEntry> ReleaseQuarantined(Store* store, const Rules& rules, const std::string& id,

@@ -27,7 +27,10 @@ struct RetryOutcome {
 // Runs the quarantined input through intake again, in its own batch, recorded under its
 // own file and page. The bytes are those kept in quarantine, or `replacement` (a
 // corrected copy of the file) when given. A page is retried on its own, as a mail piece
-// of its own; a file refused as a whole is read in full.
+// of its own; a file refused as a whole is read in full. A scanning vendor's delivery
+// refused whole (it could not be opened) is opened again, with options.vendor_key, and
+// taken in as a batch of its own ("retry-<entry>"), its files named after the original;
+// one that still does not open is refused again.
 Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const std::string& id,
                                       const std::string& replacement, const IntakeOptions& options);
 
