@@ -39,8 +39,12 @@ XmlWriter::~XmlWriter() {
   if (rep_->writer) xmlFreeTextWriter(rep_->writer);
 }
 
-void XmlWriter::Root(const std::string& name, const std::string& ns) {
+void XmlWriter::Root(const std::string& name, const std::string& ns,
+                     const std::string& schema_file) {
   if (ok_) ok_ = xmlTextWriterStartElementNS(rep_->writer, nullptr, X(name), X(ns)) >= 0;
+  if (schema_file.empty()) return;
+  Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+  Attribute("xsi:schemaLocation", ns + " " + schema_file);
 }
 
 void XmlWriter::Start(const std::string& name) {

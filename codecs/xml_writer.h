@@ -21,8 +21,9 @@ class XmlWriter {
   XmlWriter& operator=(const XmlWriter&) = delete;
 
   bool ok() const { return ok_; }
-  // The document's root element in `ns` (the default namespace of every element).
-  void Root(const std::string& name, const std::string& ns);
+  // The document's root element in `ns` (the default namespace of every element), with
+  // xsi:schemaLocation pointing at `schema_file` (beside the document) when given.
+  void Root(const std::string& name, const std::string& ns, const std::string& schema_file = "");
   void Start(const std::string& name);
   void Attribute(const std::string& name, const std::string& value);
   // <name>text</name>; nothing when `skip_empty` and `text` is empty.

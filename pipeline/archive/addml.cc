@@ -177,9 +177,7 @@ Status WriteAddml(const DepositOptions& o, const PackageFacts& facts) {
   const std::string path = o.out_dir + "/arkivuttrekk.xml";
   XmlWriter xml(path);
   if (!xml.ok()) return Status::IOError("cannot write " + path);
-  xml.Root("addml", kAddml);
-  xml.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-  xml.Attribute("xsi:schemaLocation", std::string(kAddml) + " addml.xsd");
+  xml.Root("addml", kAddml, "addml.xsd");
   xml.Attribute("name", "Noark 5-arkivuttrekk");
   xml.Start("dataset");
   xml.Element("description", "Noark 5-arkivuttrekk");

@@ -162,9 +162,7 @@ Result<int> WriteChangeLog(const Store& store, const std::vector<Folder>& folder
   const std::string path = options.out_dir + "/endringslogg.xml";
   XmlWriter xml(path);
   if (!xml.ok()) return Status::IOError("cannot write " + path);
-  xml.Root("endringslogg", kEndringslogg);
-  xml.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-  xml.Attribute("xsi:schemaLocation", std::string(kEndringslogg) + " endringslogg.xsd");
+  xml.Root("endringslogg", kEndringslogg, "endringslogg.xsd");
   for (const auto& c : *changes) {
     xml.Start("endring");
     xml.Element("referanseArkivenhet", c.entity);

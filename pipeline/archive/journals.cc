@@ -89,10 +89,8 @@ Status WriteJournal(const std::vector<Folder>& folders, const Rules& rules,
   XmlWriter xml(path);
   if (!xml.ok()) return Status::IOError("cannot write " + path);
   const char* ns = screened ? kPublic : kRunning;
-  xml.Root(screened ? "offentligJournal" : "loependeJournal", ns);
-  xml.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-  xml.Attribute("xsi:schemaLocation",
-                std::string(ns) + (screened ? " offentligJournal.xsd" : " loependeJournal.xsd"));
+  xml.Root(screened ? "offentligJournal" : "loependeJournal", ns,
+           screened ? "offentligJournal.xsd" : "loependeJournal.xsd");
   xml.Start("journalhode");
   xml.Element("journalStartDato", entries.front().second->time.substr(0, 10));
   xml.Element("journalSluttDato", entries.back().second->time.substr(0, 10));

@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kArkivstruktur[] = "http://www.arkivverket.no/standarder/noark5/arkivstruktur";
-constexpr char kXsi[] = "http://www.w3.org/2001/XMLSchema-instance";
 
 bool InPeriod(const std::string& time, const DepositOptions& o) {
   const std::string day = time.substr(0, 10);
@@ -219,9 +218,7 @@ Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositO
   const std::string period = (o.from.empty() ? "" : o.from) + ".." + (o.to.empty() ? "" : o.to);
   XmlWriter xml(o.out_dir + "/arkivstruktur.xml");
   if (!xml.ok()) return Status::IOError("cannot write " + o.out_dir + "/arkivstruktur.xml");
-  xml.Root("arkiv", kArkivstruktur);
-  xml.Attribute("xmlns:xsi", kXsi);
-  xml.Attribute("xsi:schemaLocation", std::string(kArkivstruktur) + " arkivstruktur.xsd");
+  xml.Root("arkiv", kArkivstruktur, "arkivstruktur.xsd");
   xml.Element("systemID", StableUuid("arkiv/" + o.creator_id));
   xml.Element("tittel", ArchiveTitle(o));
   xml.Element("arkivstatus", "Avsluttet");
