@@ -98,9 +98,12 @@ class ArkivstrukturWriter {
     xml_.Start("virksomhetsspesifikkeMetadata");
     xml_.Element("behandlingsstatus", ProcessingStatus(c.status));
     xml_.End();
-    if (!c.person_name.empty()) {
+    // The person the case is about, so the archive can find a person's cases: this is
+    // the archival record, not a log; the public journal names no one.
+    if (!c.person_id.empty() || !c.person_name.empty()) {
       xml_.Start("part");
-      xml_.Element("partNavn", c.person_name);
+      xml_.Element("partID", c.person_id, true);
+      xml_.Element("partNavn", c.person_name.empty() ? "Navn ikke registrert" : c.person_name);
       xml_.Element("partRolle", "Bruker");
       xml_.End();
     }
