@@ -441,7 +441,11 @@ TEST_F(CliTest, AVendorsDeliveryIsTakenInAndReconciledWithTheVendorsDailyList) {
   const std::string arkivstruktur = test::ReadFile(dir_ / "deposit/arkivstruktur.xml");
   EXPECT_NE(arkivstruktur.find("<eksternReferanse>skan-0001.pdf</eksternReferanse>"),
             std::string::npos);
-  EXPECT_EQ(arkivstruktur.find(person), std::string::npos);
+  // The person is the case's party in the archival record, and nowhere else.
+  EXPECT_NE(arkivstruktur.find("<partID>" + person + "</partID>"), std::string::npos);
+  EXPECT_EQ(arkivstruktur.find(person), arkivstruktur.rfind(person));
+  EXPECT_EQ(test::ReadFile(dir_ / "deposit/offentligJournal.xml").find(person), std::string::npos);
+  EXPECT_EQ(test::ReadFile(dir_ / "deposit/endringslogg.xml").find(person), std::string::npos);
   EXPECT_NE(
       Cli("export noark5 --out " + dir_ / "by-kari" + " --schemas " + POSTMOTTAK_NOARK5_SCHEMAS,
           nullptr, "user:kari"),
