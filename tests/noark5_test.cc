@@ -150,6 +150,19 @@ int SameFiles(const std::string& a, const std::string& b) {
   return compared;
 }
 
+// A generated batch (samples/generator.h) in `dir`, taken in whole by the intake service.
+Result<IntakeReport> TakeInSamples(Store* store, const std::string& dir, SampleOptions samples,
+                                   bool defer_ocr) {
+  samples.out_dir = dir;
+  auto batch = GenerateSamples(store, test::SampleRules(), samples);
+  if (!batch.ok()) return batch.status();
+  IntakeOptions intake;
+  intake.principal = test::As("service:intake");
+  intake.workers = 2;
+  intake.defer_covered_ocr = defer_ocr;
+  return RunIntake(store, test::SampleRules(), {dir + "/scans"}, intake);
+}
+
 struct LoggedChange {
   std::string entity, metadata, at, by, before, after;
 };
@@ -359,17 +372,10 @@ TEST(Noark5DeferredOcrTest, ADocumentWithoutAPdfIsDepositedFromItsPageImages) {
   test::TempDir dir;
   auto store = test::OpenStore(dir / "store");
   SampleOptions samples;
-  samples.out_dir = dir / "batch";
   samples.pages = 8;
   samples.seed = 23;
   samples.mix = SampleMix::kCoverSheets;
-  ASSERT_TRUE(GenerateSamples(store.get(), test::SampleRules(), samples).ok());
-  IntakeOptions intake;
-  intake.principal = test::As("service:intake");
-  intake.workers = 2;
-  intake.defer_covered_ocr = true;
-  ASSERT_TRUE(
-      RunIntake(store.get(), test::SampleRules(), {samples.out_dir + "/scans"}, intake).ok());
+  ASSERT_TRUE(TakeInSamples(store.get(), dir / "batch", samples, /*defer_ocr=*/true).ok());
   const auto docs = test::All<Document>(*store);
   ASSERT_FALSE(docs.empty());
   for (const auto& d : docs) ASSERT_TRUE(d.pdf_blob.empty() && d.original_blob.empty()) << d.id;
@@ -400,15 +406,10 @@ TEST(Noark5SampleBatchTest, TheSampleBatchsDepositValidatesAndHoldsWhatArkivuttr
   test::TempDir dir;
   auto store = test::OpenStore(dir / "store");
   SampleOptions samples;
-  samples.out_dir = dir / "batch";
   samples.pages = 24;
   samples.seed = 7;
   samples.ambiguous = true;
-  ASSERT_TRUE(GenerateSamples(store.get(), test::SampleRules(), samples).ok());
-  IntakeOptions intake;
-  intake.principal = test::As("service:intake");
-  intake.workers = 2;
-  auto taken = RunIntake(store.get(), test::SampleRules(), {samples.out_dir + "/scans"}, intake);
+  auto taken = TakeInSamples(store.get(), dir / "batch", samples, /*defer_ocr=*/false);
   ASSERT_TRUE(taken.ok()) << taken.status().ToString();
   DepositOptions o;
   o.schemas_dir = kSchemas;
