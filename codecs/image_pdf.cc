@@ -53,9 +53,12 @@ Result<std::string> PageImagesPdf(const std::vector<PageImageBytes>& pages,
                                   const ImageLimits& limits) {
   if (pages.empty()) return Status::InvalidArgument("no page images");
   std::vector<std::string> pdfs;
-  for (const auto& p : pages) {
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageImageBytes& p = pages[i];
     auto pdf = p.jpeg ? JpegPage(p.bytes) : DecodedPage(p.bytes, limits);
-    if (!pdf.ok()) return pdf.status();
+    if (!pdf.ok())
+      return pdf.status().WithMessage("page " + std::to_string(i + 1) + ": " +
+                                      pdf.status().message());
     pdfs.push_back(std::move(pdf).value());
   }
   // Merging keeps the pages and drops each one's creation date: the same bytes again.

@@ -21,7 +21,8 @@ struct PageImageBytes {
   bool jpeg = false;  // `bytes` is a JPEG file
 };
 
-// One page per image, in order. A decoded image beyond `limits` is refused.
+// One page per image, in order. A decoded image beyond `limits` is refused; an error
+// names the page (1-based) it failed on.
 Result<std::string> PageImagesPdf(const std::vector<PageImageBytes>& pages,
                                   const ImageLimits& limits = {});
 

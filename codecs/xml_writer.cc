@@ -80,10 +80,12 @@ Status ValidateXmlFile(const std::string& xml, const std::string& xsd) {
   xmlSchema* schema = xmlSchemaParse(parser);
   xmlSchemaFreeParserCtxt(parser);
   if (!schema) return Status::InvalidArgument("schema " + xsd + " cannot be parsed: " + first);
-  xmlDoc* doc = xmlReadFile(xml.c_str(), nullptr, XML_PARSE_NONET);
+  xmlDoc* doc =
+      xmlReadFile(xml.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   Status result;
   if (!doc) {
-    result = Status::InvalidArgument(xml + ": not well-formed XML");
+    KeepFirstXmlError(&first, xmlGetLastError());  // where it stops being XML
+    result = Status::InvalidArgument(xml + ": not well-formed XML: " + first);
   } else {
     xmlSchemaValidCtxt* valid = xmlSchemaNewValidCtxt(schema);
     xmlSchemaSetValidStructuredErrors(valid, KeepFirstXmlError, &first);

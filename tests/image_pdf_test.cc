@@ -46,6 +46,10 @@ TEST(ImagePdfTest, DamagedOrMissingPagesAreRefused) {
   EXPECT_FALSE(PageImagesPdf({}).ok());
   EXPECT_FALSE(PageImagesPdf({{"not a jpeg at all", true}}).ok());
   EXPECT_FALSE(PageImagesPdf({{"II*\0garbage", false}}).ok());
+  auto second_bad = PageImagesPdf({{*EncodeJpeg(Page(8), 80), true}, {"not a jpeg", true}});
+  ASSERT_FALSE(second_bad.ok());
+  EXPECT_EQ(second_bad.status().message().rfind("page 2: ", 0), 0u)
+      << "the error names the page: " << second_bad.status().ToString();
   auto g4 = EncodeTiffG4(Page(1));
   ASSERT_TRUE(g4.ok());
   ImageLimits tiny;

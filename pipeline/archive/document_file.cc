@@ -13,13 +13,16 @@ namespace {
 // no PDF yet, and the archive must still get what was received.
 Result<std::string> PagesAsPdf(const Store& store, const Document& d) {
   std::vector<PageImageBytes> pages;
-  for (const auto& page : d.pages) {
-    auto bytes = store.GetBlob(page.blob_key);
-    if (!bytes.ok()) return bytes.status();
-    pages.push_back({std::move(bytes).value(), page.format == "jpeg"});
+  for (size_t i = 0; i < d.pages.size(); ++i) {
+    auto bytes = store.GetBlob(d.pages[i].blob_key);
+    if (!bytes.ok())
+      return bytes.status().WithMessage("document " + d.id + " page " + std::to_string(i + 1) +
+                                        ": " + bytes.status().message());
+    pages.push_back({std::move(bytes).value(), d.pages[i].format == "jpeg"});
   }
+  // Its errors name the page, counted as the document's pages are.
   auto pdf = PageImagesPdf(pages);
-  if (!pdf.ok()) return Status::Corruption("document " + d.id + ": " + pdf.status().message());
+  if (!pdf.ok()) return Status::Corruption("document " + d.id + " " + pdf.status().message());
   return pdf;
 }
 

@@ -215,9 +215,10 @@ std::pair<std::string, std::string> Span(const std::vector<Folder>& folders) {
   return {first, last};
 }
 
+// `first` and `last`: the deposit's Span.
 Status WriteArkivstruktur(const Store& store, const Rules& rules, const DepositOptions& o,
-                          const std::vector<Folder>& folders, DepositReport* report) {
-  const auto [first, last] = Span(folders);
+                          const std::vector<Folder>& folders, const std::string& first,
+                          const std::string& last, DepositReport* report) {
   const std::string period = (o.from.empty() ? "" : o.from) + ".." + (o.to.empty() ? "" : o.to);
   XmlWriter xml(o.out_dir + "/arkivstruktur.xml");
   if (!xml.ok()) return Status::IOError("cannot write " + o.out_dir + "/arkivstruktur.xml");
@@ -286,8 +287,8 @@ bool ToBeDiscarded(const Policy& policy, const std::vector<Folder>& folders) {
 Status WritePackage(const Store& store, const Rules& rules, const Policy& policy,
                     const DepositOptions& o, const std::vector<Folder>& folders,
                     DepositReport* report) {
-  PM_RETURN_IF_ERROR(WriteArkivstruktur(store, rules, o, folders, report));
   const auto [first, last] = Span(folders);
+  PM_RETURN_IF_ERROR(WriteArkivstruktur(store, rules, o, folders, first, last, report));
   auto changes = WriteChangeLog(store, folders, o, last);
   if (!changes.ok()) return changes.status();
   report->changes = *changes;

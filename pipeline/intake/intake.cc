@@ -350,16 +350,19 @@ Result<std::unique_ptr<PageWorkers>> LocalWorkers(int threads, const OcrOptions&
   return std::unique_ptr<PageWorkers>(new ThreadWorkers(std::move(engines), analysis, rules));
 }
 
+std::string NamedAsInBatch(std::string message, const std::string& path, const std::string& name) {
+  if (path.empty() || path == name) return message;
+  for (size_t at = message.find(path); at != std::string::npos;
+       at = message.find(path, at + name.size()))
+    message.replace(at, path.size(), name);
+  return message;
+}
+
 int FeedFile(const std::string& path, const std::string& name, int file_index,
              const SourceLimits& limits, const std::set<int>& skip, int only_page,
              const EmitPage& emit) {
-  // Messages name the file as the batch knows it, not a scratch copy.
   auto named = [&](const Status& s) {
-    if (path == name) return s;
-    std::string m = s.message();
-    for (size_t at = m.find(path); at != std::string::npos; at = m.find(path, at + name.size()))
-      m.replace(at, path.size(), name);
-    return s.WithMessage(std::move(m));
+    return path == name ? s : s.WithMessage(NamedAsInBatch(s.message(), path, name));
   };
   auto job = [&](int page, Result<SourcePage> read) {
     PageJob j;

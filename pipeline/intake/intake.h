@@ -112,6 +112,10 @@ using EmitPage = std::function<bool(PageJob)>;
 // the reader thread.
 using PageFeed = std::function<void(const EmitPage& emit)>;
 
+// `message` naming the file as the batch knows it (`name`) where it names the copy read
+// (`path`): a scratch copy's path means nothing to the person reading the message.
+std::string NamedAsInBatch(std::string message, const std::string& path, const std::string& name);
+
 // Feeds one file: every page not in `skip`; the file's refusal as page 0 when it cannot
 // be opened; the unreachable rest of a damaged file as the page after its last. With
 // `only_page`, that page alone (a file of one page is taken to hold it) and a refusal

@@ -76,11 +76,30 @@ Result<RetryOutcome> Settle(Store* store, const std::string& id, size_t refusals
   return outcome;
 }
 
-// `text` with the temporary copy's path `from` written as the original's name `to`.
-std::string Renamed(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
+// The file a retry reads: the corrected copy when given, else the bytes the entry kept,
+// written to `scratch` under the original's file name. A delivery is always read under a
+// delivery's name, since the name says whether it is encrypted.
+Result<std::string> InputToRetry(const Store& store, const QuarantineEntry& q,
+                                 const std::string& replacement, bool delivery,
+                                 const std::string& scratch) {
+  const std::string named = scratch + "/" + fs::path(q.file).filename().string();
+  if (!replacement.empty()) {
+    if (!delivery || IsDeliveryName(replacement)) return replacement;
+    std::error_code ec;
+    fs::copy_file(replacement, named, ec);
+    if (ec) return Status::IOError("cannot copy " + replacement + ": " + ec.message());
+    return named;
+  }
+  if (q.blob_key.empty())
+    return Status::FailedPrecondition("quarantine entry " + q.id +
+                                      " kept no bytes; retry it with --file and a copy");
+  auto bytes = store.GetBlob(q.blob_key);
+  if (!bytes.ok())
+    return bytes.status().WithMessage("quarantine entry " + q.id + ": " + bytes.status().message());
+  std::ofstream out(named, std::ios::binary);
+  out << *bytes;
+  if (!out) return Status::IOError("cannot write " + named);
+  return named;
 }
 
 // A delivery refused whole could not be opened: no key or another key configured, a
@@ -95,9 +114,9 @@ Result<IntakeReport> RetryDelivery(Store* store, const Rules& rules, const Quara
   auto inventory = TakeInventory({path}, options.limits, options.vendor_key);
   if (!inventory.ok()) return inventory.status();
   for (auto& f : inventory->files) {
-    f.name = Renamed(f.name, path, q.file);
-    f.vendor.delivery = Renamed(f.vendor.delivery, path, q.file);
-    f.refused = Renamed(f.refused, path, q.file);
+    f.name = NamedAsInBatch(f.name, path, q.file);
+    f.vendor.delivery = NamedAsInBatch(f.vendor.delivery, path, q.file);
+    f.refused = NamedAsInBatch(f.refused, path, q.file);
   }
   const BatchFile& first = inventory->files.front();
   if (inventory->files.size() == 1 && first.name == q.file && !first.refused.empty()) {
@@ -142,31 +161,15 @@ Result<RetryOutcome> RetryQuarantined(Store* store, const Rules& rules, const st
 
   ScratchDir scratch("retry");
   if (scratch.path().empty()) return Status::IOError("cannot create a temporary folder");
-  std::string path = replacement;
-  if (path.empty()) {
-    if (q->blob_key.empty())
-      return Status::FailedPrecondition("quarantine entry " + id +
-                                        " kept no bytes; retry it with --file and a copy");
-    auto bytes = store->GetBlob(q->blob_key);
-    if (!bytes.ok()) return bytes.status();
-    path = scratch.path() + "/" + fs::path(q->file).filename().string();
-    std::ofstream out(path, std::ios::binary);
-    out << *bytes;
-    if (!out) return Status::IOError("cannot write " + path);
-  }
-
-  const size_t refusals_before = q->history.size();
   const BatchFile& listed = batch->files[file_index];
   const bool delivery =
       q->page == 0 && !listed.vendor.delivery.empty() && listed.name == listed.vendor.delivery;
+  auto read = InputToRetry(*store, *q, replacement, delivery, scratch.path());
+  if (!read.ok()) return read.status();
+  const std::string path = std::move(read).value();
+
+  const size_t refusals_before = q->history.size();
   if (delivery) {
-    // The copy read carries a delivery's name: the name says whether it is encrypted.
-    if (!replacement.empty() && !IsDeliveryName(replacement)) {
-      path = scratch.path() + "/" + fs::path(q->file).filename().string();
-      std::error_code ec;
-      fs::copy_file(replacement, path, ec);
-      if (ec) return Status::IOError("cannot copy " + replacement + ": " + ec.message());
-    }
     auto report = RetryDelivery(store, rules, *q, file_index, path, options);
     if (!report.ok()) return report.status();
     return Settle(store, id, refusals_before, file_index, -1, std::move(report).value(), options);
